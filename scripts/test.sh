@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine: installs what the tests need, builds, tests.
+# Usage: scripts/test.sh   (from anywhere; exits non-zero when a test fails)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+for pkg in mosquitto:/usr/sbin/mosquitto influxdb:/usr/bin/influxd; do
+    [ -x "${pkg#*:}" ] || need+=("${pkg%%:*}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "test.sh: installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+status=0
+dotnet test StabilityMonitor.sln -c Release --logger "trx" --results-directory "$results" || status=$?
+
+# One plain summary line over all test assemblies, for humans and CI alike.
+passed=0; failed=0; skipped=0
+for f in "$results"/*.trx; do
+    [ -f "$f" ] || continue
+    line=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line"); f1=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$line"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$line")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f1:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
