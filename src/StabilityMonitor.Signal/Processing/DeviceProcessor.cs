@@ -1,30 +1,294 @@
+using System.Numerics;
 using StabilityMonitor.Signal.Codec;
+using StabilityMonitor.Signal.Detection;
 
 namespace StabilityMonitor.Signal.Processing;
 
 /// <summary>
 /// Turns one device's stream of frames into sway metrics and events. Not thread-safe: one instance
-/// per device, fed in order. The same code runs live, in replay and in offline evaluation.
+/// per device, fed in order. The same code runs live, in replay and in offline evaluation, and it
+/// runs on device time only, so a replay at any speed gives the same output.
 /// </summary>
 public sealed class DeviceProcessor
 {
+    private const float StandardGravity = 9.80665f;
+
     private readonly ProcessorOptions _options;
+    private readonly SwayBaselineDetector _sway;
+    private RateState? _state;
+    private bool _continuous;
+    private uint _nextSequence;
+    private long _nextTimeMicros;
+    private long _segmentStartMicros;
+    private Vector3 _upright;
+    private bool _hasUpright;
+    private float _meanMag = 1f;
+    private float _varMag;
+    private SwayAccumulator _windowA;
+    private SwayAccumulator _windowB;
+    private long _lastFallMicros = long.MinValue;
+    private long _lastNearFallMicros = long.MinValue;
 
     public DeviceProcessor(ProcessorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _sway = new SwayBaselineDetector(options.Sway);
     }
 
     /// <summary>Number of times the filter state was reset (gaps, time jumps, rate changes).</summary>
     public long Resets { get; private set; }
 
+    /// <summary>Samples processed since construction.</summary>
+    public long Samples { get; private set; }
+
+    /// <summary>Current posture estimate.</summary>
+    public Posture Posture { get; private set; }
+
+    /// <summary>Current activity estimate.</summary>
+    public Activity Activity { get; private set; }
+
+    /// <summary>Current trunk tilt from the upright reference, degrees.</summary>
+    public float TiltDeg { get; private set; }
+
+    /// <summary>Called with every completed perturbation candidate, before classification (tuning and training).</summary>
+    public Action<PerturbationFeatures, long>? CandidateObserver { get; set; }
+
     /// <summary>Processes one decoded frame.</summary>
     public void Process(in FrameHeader header, ReadOnlySpan<AccelSample> samples, IProcessorSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        _ = _options;
-        _ = header;
-        _ = samples;
+        if (samples.IsEmpty || header.SampleRateHz == 0)
+        {
+            return;
+        }
+
+        if (_state is null || _state.Rate != header.SampleRateHz)
+        {
+            _state = new RateState(_options, header.SampleRateHz);
+            _continuous = false;
+        }
+
+        if (!_continuous
+            || header.Sequence != _nextSequence
+            || Math.Abs(header.DeviceTimeMicros - _nextTimeMicros) > _options.MaxTimeSlipMicros)
+        {
+            StartSegment(header.DeviceTimeMicros);
+        }
+
+        _nextSequence = unchecked(header.Sequence + 1);
+        _nextTimeMicros = header.DeviceTimeMicros + (samples.Length * 1_000_000L / header.SampleRateHz);
+        _continuous = true;
+
+        var state = _state;
+        foreach (ref readonly var sample in samples)
+        {
+            ProcessSample(state, sample, sink);
+        }
+    }
+
+    /// <summary>Forgets all signal history, as after a gap; the wearer's sway baseline is kept.</summary>
+    public void Reset() => _continuous = false;
+
+    private void StartSegment(long startMicros)
+    {
+        Resets += Samples > 0 ? 1 : 0;
+        _segmentStartMicros = startMicros;
+        _state!.Reset();
+        _meanMag = 1f;
+        _varMag = 0f;
+        _windowA.Start(0);
+        _windowB.Start(-1);
+    }
+
+    private long TimeOf(long index, int rate) => _segmentStartMicros + (index * 1_000_000L / rate);
+
+    private void ProcessSample(RateState s, in AccelSample sample, IProcessorSink sink)
+    {
+        var index = s.Ring.Count;
+        s.Ring.Push(sample);
+        Samples++;
+
+        var magnitude = sample.Magnitude;
+        var gravity = s.Gravity.Process(sample);
+        var g = new Vector3(gravity.X, gravity.Y, gravity.Z);
+
+        // Activity from a ~1 s exponential estimate of the magnitude's variance.
+        var delta = magnitude - _meanMag;
+        _meanMag += s.ActivityAlpha * delta;
+        _varMag = (1 - s.ActivityAlpha) * (_varMag + (s.ActivityAlpha * delta * delta));
+        var still = _varMag < _options.StillStdG * _options.StillStdG;
+        Activity = still ? Activity.Still : Activity.Moving;
+
+        UpdateUpright(s, g, index, still);
+        TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);
+        Posture = TiltDeg >= _options.LyingDeg ? Posture.Lying : TiltDeg >= _options.InclinedDeg ? Posture.Inclined : Posture.Upright;
+
+        AccumulateSway(s, sample, g, index, still, sink);
+
+        if (s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features))
+        {
+            CandidateObserver?.Invoke(features, TimeOf(features.PeakIndex, s.Rate));
+            Decide(s, features, index, sink);
+        }
+    }
+
+    private void UpdateUpright(RateState s, Vector3 g, long index, bool still)
+    {
+        // Orientation on the body is unknown: take the first settled gravity as upright (wearers
+        // put the device on standing or sitting), then follow it slowly while the wearer moves
+        // about near-upright, so a device that slipped in its clip is followed within a minute.
+        if (!_hasUpright)
+        {
+            if (index >= s.SettleSamples)
+            {
+                _upright = Vector3.Normalize(g);
+                _hasUpright = true;
+            }
+            else
+            {
+                _upright = g.LengthSquared() > 1e-6f ? Vector3.Normalize(g) : Vector3.UnitY;
+            }
+
+            return;
+        }
+
+        if (!still && TiltDeg < _options.InclinedDeg && g.LengthSquared() > 0.25f)
+        {
+            _upright = Vector3.Normalize(Vector3.Lerp(_upright, Vector3.Normalize(g), s.UprightAlpha));
+        }
+    }
+
+    private void AccumulateSway(RateState s, in AccelSample sample, Vector3 g, long index, bool still, IProcessorSink sink)
+    {
+        var low = s.Sway.Process(sample);
+        var up = g.LengthSquared() > 1e-6f ? Vector3.Normalize(g) : _upright;
+        var apAxis = _options.ApAxis switch { 0 => Vector3.UnitX, 1 => Vector3.UnitY, _ => Vector3.UnitZ };
+        var ap = apAxis - (Vector3.Dot(apAxis, up) * up);
+        ap = ap.LengthSquared() > 1e-6f ? Vector3.Normalize(ap) : Vector3.Normalize(Vector3.Cross(up, Vector3.UnitX));
+        var ml = Vector3.Cross(up, ap);
+        var v = new Vector3(low.X, low.Y, low.Z);
+        var apValue = Vector3.Dot(v, ap) * StandardGravity;
+        var mlValue = Vector3.Dot(v, ml) * StandardGravity;
+
+        if (index == s.Hop && _windowB.StartIndex < 0)
+        {
+            _windowB.Start(index);
+        }
+
+        _windowA.Add(apValue, mlValue, TiltDeg, still);
+        if (_windowB.StartIndex >= 0)
+        {
+            _windowB.Add(apValue, mlValue, TiltDeg, still);
+        }
+
+        CloseIfFull(s, ref _windowA, index, sink);
+        CloseIfFull(s, ref _windowB, index, sink);
+    }
+
+    private void CloseIfFull(RateState s, ref SwayAccumulator window, long index, IProcessorSink sink)
+    {
+        if (window.StartIndex < 0 || window.Count < s.Window)
+        {
+            return;
+        }
+
+        var metrics = window.ToMetrics(TimeOf(window.StartIndex, s.Rate), TimeOf(index + 1, s.Rate), s.Rate, Posture, window.StillFraction >= 0.8 ? Activity.Still : Activity.Moving);
+        sink.OnWindow(metrics);
+        if (_sway.OnWindow(metrics, window.StillFraction, out var swayEvent))
+        {
+            sink.OnEvent(swayEvent);
+        }
+
+        window.Start(index + 1);
+    }
+
+    private void Decide(RateState s, in PerturbationFeatures f, long index, IProcessorSink sink)
+    {
+        var kind = PerturbationClassifier.Classify(f, _options.Classifier);
+        if (kind is null)
+        {
+            return;
+        }
+
+        var peakMicros = TimeOf(f.PeakIndex, s.Rate);
+        var refractory = (long)(_options.Detector.RefractorySeconds * 1_000_000);
+        if (kind == EventKind.Fall)
+        {
+            if (peakMicros - _lastFallMicros < refractory)
+            {
+                return;
+            }
+
+            _lastFallMicros = peakMicros;
+        }
+        else
+        {
+            // A stumble right after a fall is the same incident; the fall alarm already stands.
+            if (peakMicros - _lastNearFallMicros < refractory || peakMicros - _lastFallMicros < refractory)
+            {
+                return;
+            }
+
+            _lastNearFallMicros = peakMicros;
+        }
+
+        var severity = kind == EventKind.Fall ? (byte)3 : f.PeakAccelG >= 3f ? (byte)2 : (byte)1;
+        sink.OnEvent(new StabilityEvent(
+            peakMicros,
+            kind.Value,
+            severity,
+            Math.Clamp((f.PeakAccelG - _options.Detector.TriggerG) / 4f, 0f, 1f),
+            f.PeakAccelG,
+            f.PeakJerkGPerS,
+            f.ActiveMs,
+            f.TiltChangeDeg,
+            TimeOf(index, s.Rate)));
+    }
+
+    /// <summary>Everything that depends on the sample rate, allocated once per rate.</summary>
+    private sealed class RateState
+    {
+        public RateState(ProcessorOptions options, int rate)
+        {
+            Rate = rate;
+            Gravity = new LowPass3(options.GravityCutoffHz, rate, 2);
+            Sway = new LowPass3(options.SwayCutoffHz, rate, options.SwayFilterOrder);
+            Tracker = new PerturbationTracker(options.Detector, rate);
+            Ring = new SampleRing((int)Math.Ceiling(PerturbationTracker.HistorySeconds(options.Detector) * rate) + 1);
+            Window = Math.Max(2, (long)Math.Round(options.SwayWindowSeconds * rate));
+            Hop = Math.Max(1, (long)Math.Round(options.SwayHopSeconds * rate));
+            ActivityAlpha = 1f / Math.Max(1, rate);
+            UprightAlpha = 1f / Math.Max(1, 30 * rate);
+            SettleSamples = Math.Max(1, rate / 2);
+        }
+
+        public int Rate { get; }
+
+        public LowPass3 Gravity { get; }
+
+        public LowPass3 Sway { get; }
+
+        public PerturbationTracker Tracker { get; }
+
+        public SampleRing Ring { get; }
+
+        public long Window { get; }
+
+        public long Hop { get; }
+
+        public float ActivityAlpha { get; }
+
+        public float UprightAlpha { get; }
+
+        public long SettleSamples { get; }
+
+        public void Reset()
+        {
+            Gravity.Reset();
+            Sway.Reset();
+            Tracker.Reset();
+            Ring.Clear();
+        }
     }
 }

@@ -1,0 +1,79 @@
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.Signal.Detection;
+
+/// <summary>
+/// Raises <see cref="EventKind.SwayElevated"/> when quiet-standing sway stays well above the wearer's
+/// own baseline. The baseline learns only from windows that are not elevated, so a slow decline
+/// is still seen against where the wearer started.
+/// </summary>
+internal sealed class SwayBaselineDetector
+{
+    private readonly SwayOptions _options;
+    private int _learned;
+    private double _logBaseline;
+    private int _consecutive;
+    private bool _raised;
+    private long _lastEventMicros = long.MinValue;
+
+    public SwayBaselineDetector(SwayOptions options) => _options = options;
+
+    public bool OnWindow(in SwayMetrics m, double stillFraction, out StabilityEvent stabilityEvent)
+    {
+        stabilityEvent = default;
+        if (m.Posture != Posture.Upright || stillFraction < 0.8)
+        {
+            return false;
+        }
+
+        var rms = Math.Sqrt((m.RmsAp * m.RmsAp) + (m.RmsMl * m.RmsMl));
+        if (rms <= 0)
+        {
+            return false;
+        }
+
+        var log = Math.Log(rms);
+        if (_learned < _options.BaselineWindows)
+        {
+            _logBaseline = _learned == 0 ? log : _logBaseline + ((log - _logBaseline) / (_learned + 1));
+            _learned++;
+            return false;
+        }
+
+        var ratio = Math.Exp(log - _logBaseline);
+        if (ratio >= _options.RaiseRatio)
+        {
+            _consecutive++;
+        }
+        else
+        {
+            _consecutive = 0;
+            if (ratio < _options.ClearRatio)
+            {
+                _raised = false;
+                _logBaseline += _options.BaselineAlpha * (log - _logBaseline);
+            }
+        }
+
+        var refractory = (long)(_options.RefractorySeconds * 1_000_000);
+        if (!_raised && _consecutive >= _options.ConsecutiveWindows && m.EndMicros - _lastEventMicros >= refractory)
+        {
+            _raised = true;
+            _lastEventMicros = m.EndMicros;
+            var severity = ratio >= 2 * _options.RaiseRatio ? (byte)2 : (byte)1;
+            stabilityEvent = new StabilityEvent(
+                m.StartMicros,
+                EventKind.SwayElevated,
+                severity,
+                (float)Math.Min(1, (ratio - 1) / (2 * _options.RaiseRatio)),
+                0f,
+                m.JerkRms / 9.80665f,
+                (float)((m.EndMicros - m.StartMicros) / 1000.0),
+                m.TiltDeg,
+                m.EndMicros);
+            return true;
+        }
+
+        return false;
+    }
+}
