@@ -9,8 +9,8 @@ public sealed class DetectorOptions
     /// <summary>How long after the trigger the largest peak is searched for, s. Default 1.0 s.</summary>
     public float CollectSeconds { get; set; } = 1.0f;
 
-    /// <summary>Delay from the peak to the decision, s: the settling window that shows posture after the peak. Default 1.2 s.</summary>
-    public float DecisionDelaySeconds { get; set; } = 1.2f;
+    /// <summary>Delay from the peak to the decision, s: the settling window that shows posture after the peak. Default 1.0 s.</summary>
+    public float DecisionDelaySeconds { get; set; } = 1.0f;
 
     /// <summary>Samples of history needed after a reset before a candidate may open, s. Default 1.5 s.</summary>
     public float WarmUpSeconds { get; set; } = 1.5f;

@@ -1,24 +1,46 @@
 namespace StabilityMonitor.Signal.Detection;
 
-/// <summary>Decides what a measured perturbation was. Stateless; thresholds in <see cref="ClassifierOptions"/>.</summary>
+/// <summary>
+/// Decides what a measured perturbation was. Stateless; thresholds in <see cref="ClassifierOptions"/>.
+/// </summary>
+/// <remarks>
+/// A fall is an impact after which the trunk stays far from upright. A near-fall is a sharp,
+/// mostly horizontal perturbation that interrupts ordinary walking (not standing still, not
+/// jogging), stands well above the walking before it, and after which the wearer keeps moving
+/// upright: the stumble was recovered. Each clause keeps out one family of everyday movements:
+/// sitting down hard and jumping start from stillness and end still; jogging and fast stairs have
+/// no quiet gait before them or no energy jump; collapsing into a chair ends still.
+/// </remarks>
 public static class PerturbationClassifier
 {
     /// <summary>The event kind the features call for, or null for an ordinary movement.</summary>
     public static EventKind? Classify(in PerturbationFeatures f, ClassifierOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        if (f.PeakAccelG >= o.FallPeakG && f.TiltAfterDeg >= o.FallLyingDeg && f.TiltChangeDeg >= o.FallTiltChangeDeg)
+        if (IsFall(f, o))
         {
             return EventKind.Fall;
         }
 
-        if (f.PeakAccelG >= o.NearFallPeakG
-            && f.PeakAccelG >= o.NearFallPeakOverBaseline * f.PreMaxG
-            && f.TiltAfterDeg < o.FallLyingDeg)
-        {
-            return EventKind.NearFall;
-        }
+        return IsNearFall(f, o) ? EventKind.NearFall : null;
+    }
 
-        return null;
+    public static bool IsFall(in PerturbationFeatures f, ClassifierOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return f.PeakAccelG >= o.FallPeakG && f.TiltAfterDeg >= o.FallLyingDeg && f.TiltChangeDeg >= o.FallTiltChangeDeg;
+    }
+
+    public static bool IsNearFall(in PerturbationFeatures f, ClassifierOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return f.PeakAccelG >= o.NearFallPeakG
+            && f.PreStdG >= o.NearFallGaitMinStdG
+            && f.PreStdG <= o.NearFallGaitMaxStdG
+            && f.EnergyRatio >= o.NearFallEnergyRatio
+            && f.HorizontalPeakG >= o.NearFallMinHorizontalG
+            && f.HorizontalPeakG >= o.NearFallHorizontalOverVertical * f.VerticalPeakG
+            && f.PostStdG >= o.NearFallRecoveredMinStdG
+            && f.TiltAfterDeg < o.NearFallUprightDeg;
     }
 }
