@@ -215,7 +215,7 @@ public sealed class DeviceProcessor
         var refractory = (long)(_options.Detector.RefractorySeconds * 1_000_000);
         if (kind == EventKind.Fall)
         {
-            if (peakMicros - _lastFallMicros < refractory)
+            if (Within(peakMicros, _lastFallMicros, refractory))
             {
                 return;
             }
@@ -225,7 +225,7 @@ public sealed class DeviceProcessor
         else
         {
             // A stumble right after a fall is the same incident; the fall alarm already stands.
-            if (peakMicros - _lastNearFallMicros < refractory || peakMicros - _lastFallMicros < refractory)
+            if (Within(peakMicros, _lastNearFallMicros, refractory) || Within(peakMicros, _lastFallMicros, refractory))
             {
                 return;
             }
@@ -245,6 +245,9 @@ public sealed class DeviceProcessor
             f.TiltChangeDeg,
             TimeOf(index, s.Rate)));
     }
+
+    // long.MinValue marks "never"; subtracting it would overflow.
+    private static bool Within(long now, long last, long span) => last != long.MinValue && now - last < span;
 
     /// <summary>Everything that depends on the sample rate, allocated once per rate.</summary>
     private sealed class RateState
