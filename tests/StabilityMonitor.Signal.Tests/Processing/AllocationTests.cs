@@ -1,0 +1,51 @@
+using StabilityMonitor.Signal.Processing;
+using StabilityMonitor.Signal.Tests.Synthetic;
+
+namespace StabilityMonitor.Signal.Tests.Processing;
+
+/// <summary>
+/// Allocation is a correctness property of the hot path (counted bytes, not timing); the
+/// figures per operation come from the BenchmarkDotNet suite.
+/// </summary>
+public class AllocationTests
+{
+    [Fact]
+    public void SteadyState_ProcessingWalkingStumblesAndFalls_AllocatesNothing()
+    {
+        var stream = new SyntheticStream(100).Stand(5).Walk(10);
+        stream.Stumble().Walk(10).Fall(lyingSeconds: 15);
+        var processor = new DeviceProcessor(new ProcessorOptions());
+        var sink = new CountingSink();
+
+        var samples = stream.Samples.ToArray();
+
+        // The first pass sizes the per-rate state; the second runs on a fresh segment (time jump).
+        Feed(processor, sink, samples, 1_700_000_000_000_000, 0);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Feed(processor, sink, samples, 1_800_000_000_000_000, 1000);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(sink.Events >= 4, $"events {sink.Events}");
+        Assert.Equal(0, allocated);
+    }
+
+    private static void Feed(DeviceProcessor processor, IProcessorSink sink, AccelSample[] samples, long start, uint sequence)
+    {
+        for (var off = 0; off + 50 <= samples.Length; off += 50)
+        {
+            var header = new Codec.FrameHeader(100, 16, 50, sequence++, start + (off * 10_000L));
+            processor.Process(header, samples.AsSpan(off, 50), sink);
+        }
+    }
+
+    private sealed class CountingSink : IProcessorSink
+    {
+        public int Events { get; private set; }
+
+        public void OnEvent(in Signal.Detection.StabilityEvent stabilityEvent) => Events++;
+
+        public void OnWindow(in SwayMetrics metrics)
+        {
+        }
+    }
+}
