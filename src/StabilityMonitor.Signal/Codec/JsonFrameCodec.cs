@@ -18,6 +18,9 @@ public static class JsonFrameCodec
     /// <summary>Range assumed when a frame has no "range" field: the widest, so no valid reading is rejected.</summary>
     public const byte DefaultRangeG = 16;
 
+    // As much as the binary path copies to the stack; a typical JSON frame (25 samples) is about 1 KiB.
+    private const int MaxStackCopyBytes = BinaryFrameCodec.MaxFrameBytes;
+
     /// <summary>Decodes one JSON frame without allocating. Never throws.</summary>
     /// <param name="utf8">The whole payload, UTF-8 JSON text of one object.</param>
     /// <param name="samples">Receives the samples in g; needs room for the frame's sample count.
@@ -39,7 +42,11 @@ public static class JsonFrameCodec
         return Read(new Utf8JsonReader(utf8), samples, out header);
     }
 
-    /// <summary>Decodes one JSON frame from a sequence; <see cref="Utf8JsonReader"/> reads segments in place.</summary>
+    /// <summary>
+    /// Decodes one JSON frame from a sequence. A multi-segment payload is first copied to one contiguous buffer
+    /// (the stack when small, the shared pool otherwise): <see cref="Utf8JsonReader"/> allocates for every value
+    /// that straddles two segments.
+    /// </summary>
     public static FrameError TryDecode(in ReadOnlySequence<byte> utf8, Span<AccelSample> samples, out FrameHeader header)
     {
         if (utf8.IsSingleSegment)
@@ -58,7 +65,25 @@ public static class JsonFrameCodec
             return FrameError.Oversize;
         }
 
-        return Read(new Utf8JsonReader(utf8), samples, out header);
+        int length = (int)utf8.Length;
+        if (length <= MaxStackCopyBytes)
+        {
+            Span<byte> contiguous = stackalloc byte[length];
+            utf8.CopyTo(contiguous);
+            return TryDecode(contiguous, samples, out header);
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            Span<byte> contiguous = rented.AsSpan(0, length);
+            utf8.CopyTo(contiguous);
+            return TryDecode(contiguous, samples, out header);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>
