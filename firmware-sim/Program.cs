@@ -1,1 +1,3 @@
-return 0;
+using StabilityMonitor.FirmwareSim.Commands;
+
+return FirmwareSimCommand.Create().Parse(args).Invoke();

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using StabilityMonitor.FirmwareSim.Datasets;
+
+namespace StabilityMonitor.FirmwareSim.Commands;
+
+/// <summary>
+/// <c>firmware-sim evaluate --format sisfall|umafall --dataset DIR [--annotations DIR] [--json OUT.json]
+/// [--subjects SA01,SA02] [--exclude-subjects SE04]</c>.
+/// </summary>
+internal static class EvaluateCommand
+{
+    public const string SisFallFormat = "sisfall";
+    public const string UmaFallFormat = "umafall";
+
+    public static Command Create()
+    {
+        var format = new Option<string>("--format")
+        {
+            Description = $"Dataset layout: '{SisFallFormat}' (SisFall_dataset/<SUBJECT>/<CODE>_<SUBJECT>_<TRIAL>.txt, ADXL345 at 200 Hz) "
+                + $"or '{UmaFallFormat}' (UMAFall_Dataset/*.csv, waist SensorTag accelerometer at about 20 Hz).",
+            HelpName = $"{SisFallFormat}|{UmaFallFormat}",
+            Required = true,
+        };
+        format.AcceptOnlyFromAmong(SisFallFormat, UmaFallFormat);
+
+        var dataset = new Option<DirectoryInfo>("--dataset")
+        {
+            Description = "Dataset folder: the one holding SisFall_dataset/ or UMAFall_Dataset/ (that inner folder itself is accepted too).",
+            HelpName = "DIR",
+            Required = true,
+        };
+
+        var annotations = new Option<DirectoryInfo?>("--annotations")
+        {
+            Description = "SisFall only: sisfall-enhanced folder with per-sample labels, used for fall latency. "
+                + "Default: a 'sisfall-enhanced' folder next to the dataset folder, when there is one.",
+            HelpName = "DIR",
+        };
+
+        var json = new Option<FileInfo?>("--json")
+        {
+            Description = "Also write the full report (summary, per code, per trial with events) as JSON to this file.",
+            HelpName = "OUT.json",
+        };
+
+        var subjects = new Option<string[]>("--subjects")
+        {
+            Description = "Only these subjects, comma-separated (SisFall: SA01,SE04; UMAFall: Subject_04). Default: all.",
+            HelpName = "LIST",
+        };
+
+        var excludeSubjects = new Option<string[]>("--exclude-subjects")
+        {
+            Description = "Leave out these subjects, comma-separated; applied after --subjects.",
+            HelpName = "LIST",
+        };
+
+        var command = new Command(
+            "evaluate",
+            "Replay every trial of a labelled dataset through the device processor (a fresh one per trial, "
+            + "half-second frames) and score fall / near-fall detection and false alarms per activity code.")
+        {
+            format,
+            dataset,
+            annotations,
+            json,
+            subjects,
+            excludeSubjects,
+        };
+
+        command.SetAction(parseResult =>
+        {
+            var settings = new EvaluateSettings(
+                parseResult.GetValue(format) == UmaFallFormat ? DatasetFormat.UmaFall : DatasetFormat.SisFall,
+                parseResult.GetRequiredValue(dataset).FullName,
+                parseResult.GetValue(annotations)?.FullName,
+                parseResult.GetValue(json)?.FullName,
+                new SubjectFilter(parseResult.GetValue(subjects), parseResult.GetValue(excludeSubjects)));
+            var invocation = parseResult.InvocationConfiguration;
+            return EvaluateAction.Execute(settings, invocation.Output, invocation.Error);
+        });
+        return command;
+    }
+}

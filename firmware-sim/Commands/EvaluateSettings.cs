@@ -1,0 +1,16 @@
+using StabilityMonitor.FirmwareSim.Datasets;
+
+namespace StabilityMonitor.FirmwareSim.Commands;
+
+/// <summary>The parsed options of <c>firmware-sim evaluate</c>.</summary>
+/// <param name="Format">Which reader to use.</param>
+/// <param name="DatasetDirectory">Dataset folder, full path.</param>
+/// <param name="AnnotationsDirectory">SisFall only; null to look for a <c>sisfall-enhanced</c> folder next to the dataset.</param>
+/// <param name="JsonPath">Where to write the JSON report; null for none.</param>
+/// <param name="Subjects">Which subjects to evaluate.</param>
+internal sealed record EvaluateSettings(
+    DatasetFormat Format,
+    string DatasetDirectory,
+    string? AnnotationsDirectory,
+    string? JsonPath,
+    SubjectFilter Subjects);

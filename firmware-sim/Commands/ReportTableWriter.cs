@@ -1,0 +1,52 @@
+using System.Globalization;
+using StabilityMonitor.FirmwareSim.Datasets;
+using StabilityMonitor.FirmwareSim.Evaluation;
+
+namespace StabilityMonitor.FirmwareSim.Commands;
+
+/// <summary>Writes an <see cref="EvaluationReport"/> as a plain-text table per activity code and a summary.</summary>
+internal static class ReportTableWriter
+{
+    private const string NotApplicable = "-";
+
+    public static void Write(EvaluationReport report, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(writer);
+        var codeWidth = Math.Max("code".Length, report.PerCode.Select(static c => c.Code.Length).DefaultIfEmpty(0).Max());
+        writer.WriteLine($"{"code".PadRight(codeWidth)}  {"kind",-9}  {"trials",6}  {"detected",8}  {"as fall",7}  {"false alarms",12}  {"rate",6}");
+        foreach (var code in report.PerCode)
+        {
+            writer.WriteLine(
+                $"{code.Code.PadRight(codeWidth)}  {code.Kind.ToLabel(),-9}  {code.Trials,6}  {Count(code.Detected),8}  {Count(code.AlertedAsFall),7}  "
+                + $"{Count(code.FalseAlarmTrials),12}  {Percent(code.Rate),6}");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("rate: detected / trials for fall and near_fall codes, trials with a false alarm / trials for adl codes.");
+        writer.WriteLine();
+        writer.WriteLine($"recordings          {report.Recordings}");
+        writer.WriteLine(report.Fall.Trials == 0
+            ? "falls               no trials"
+            : $"falls               {report.Fall.Detected}/{report.Fall.Trials} detected, sensitivity {Percent(report.Fall.Sensitivity)}");
+        writer.WriteLine(report.NearFall.Trials == 0
+            ? "near-falls          no trials"
+            : $"near-falls          {report.NearFall.Detected}/{report.NearFall.Trials} detected, sensitivity {Percent(report.NearFall.Sensitivity)}, "
+                + $"{report.NearFall.AlertedAsFall} alerted as fall");
+        writer.WriteLine(report.Adl.Trials == 0
+            ? "adl                 no trials"
+            : $"adl                 {report.Adl.FalseAlarmTrials}/{report.Adl.Trials} trials with false alarms ({report.Adl.FalseAlarms} alarms), "
+                + $"specificity {Percent(report.Adl.Specificity)}");
+        writer.WriteLine($"false alarms / hour {Number(report.FalseAlarmsPerHour, "0.00")} over {report.AdlHours.ToString("0.00", CultureInfo.InvariantCulture)} h of ADL");
+        writer.WriteLine(report.FallLatencyMs.Count == 0
+            ? "fall latency        - (no detected fall with an annotated FALL start)"
+            : $"fall latency        median {Number(report.FallLatencyMs.Median, "0")} ms, p95 {Number(report.FallLatencyMs.P95, "0")} ms, "
+                + $"max {Number(report.FallLatencyMs.Max, "0")} ms (over {report.FallLatencyMs.Count} detected annotated falls)");
+    }
+
+    private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? NotApplicable;
+
+    private static string Percent(double? ratio) => ratio?.ToString("0.0%", CultureInfo.InvariantCulture) ?? NotApplicable;
+
+    private static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? NotApplicable;
+}

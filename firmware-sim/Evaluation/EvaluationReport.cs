@@ -1,0 +1,25 @@
+namespace StabilityMonitor.FirmwareSim.Evaluation;
+
+/// <summary>
+/// Scores of one evaluation run; serialised as the evaluation JSON (snake_case names). Ratios are
+/// null, not 0, when there is nothing to divide by: "no trials" must not read as "all missed".
+/// </summary>
+/// <param name="Recordings">Trials evaluated.</param>
+/// <param name="AdlHours">Total length of the ADL trials (samples / rate), hours.</param>
+/// <param name="Fall">Fall trials and how many were detected.</param>
+/// <param name="NearFall">Near-fall trials and how many were detected.</param>
+/// <param name="Adl">ADL trials and the false alarms in them.</param>
+/// <param name="FalseAlarmsPerHour">ADL false alarms / <paramref name="AdlHours"/>; null without ADL time.</param>
+/// <param name="FallLatencyMs">Over detected fall trials that have an annotated FALL start.</param>
+/// <param name="PerCode">Ordered ADL, near-fall, fall, then by code.</param>
+/// <param name="Trials">In input order.</param>
+internal sealed record EvaluationReport(
+    int Recordings,
+    double AdlHours,
+    FallSummary Fall,
+    NearFallSummary NearFall,
+    AdlSummary Adl,
+    double? FalseAlarmsPerHour,
+    LatencySummary FallLatencyMs,
+    IReadOnlyList<CodeSummary> PerCode,
+    IReadOnlyList<TrialResult> Trials);

@@ -1,0 +1,64 @@
+using StabilityMonitor.FirmwareSim.Datasets;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.FirmwareSim.Evaluation;
+
+/// <summary>
+/// Replays recordings through the real <see cref="DeviceProcessor"/>, one fresh processor per
+/// recording (as if each trial were a new device), and scores the events against the trial labels.
+/// </summary>
+internal static class EvaluationRunner
+{
+    /// <summary>Recordings processed at once; processors are per recording, so they never share state.</summary>
+    public const int DefaultMaxDegreeOfParallelism = 2;
+
+    /// <summary>Feeds one recording, frame by frame, to a new processor built with <paramref name="options"/>.</summary>
+    public static RecordingRun RunRecording(Recording recording, ProcessorOptions options, long startMicros = RecordingFramer.DefaultStartMicros)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var processor = new DeviceProcessor(options);
+        var collector = new EventCollector();
+        foreach (var frame in RecordingFramer.Frames(recording, startMicros))
+        {
+            processor.Process(frame.Header, frame.Samples.Span, collector);
+        }
+
+        return new RecordingRun(recording, startMicros, collector.Events, collector.Windows);
+    }
+
+    /// <summary>Runs every recording; results are in input order whatever the parallelism.</summary>
+    /// <param name="recordings">Recordings from <see cref="SisFallReader"/> or <see cref="UmaFallReader"/>.</param>
+    /// <param name="createOptions">Options for each new processor; tuned defaults when null.</param>
+    /// <param name="progress">Told after each recording, from worker threads.</param>
+    /// <param name="maxDegreeOfParallelism">Recordings processed at once.</param>
+    public static IReadOnlyList<RecordingRun> RunAll(
+        IReadOnlyList<Recording> recordings,
+        Func<ProcessorOptions>? createOptions = null,
+        IProgress<EvaluationProgress>? progress = null,
+        int maxDegreeOfParallelism = DefaultMaxDegreeOfParallelism)
+    {
+        ArgumentNullException.ThrowIfNull(recordings);
+        createOptions ??= static () => new ProcessorOptions();
+        var runs = new RecordingRun[recordings.Count];
+        var completed = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        Parallel.ForEach(recordings, parallel, (recording, _, index) =>
+        {
+            runs[index] = RunRecording(recording, createOptions());
+            progress?.Report(new EvaluationProgress(Interlocked.Increment(ref completed), recordings.Count, recording.Name));
+        });
+        return runs;
+    }
+
+    /// <summary>Runs and scores every recording.</summary>
+    /// <inheritdoc cref="RunAll" path="/param"/>
+    public static EvaluationReport Run(
+        IReadOnlyList<Recording> recordings,
+        Func<ProcessorOptions>? createOptions = null,
+        IProgress<EvaluationProgress>? progress = null,
+        int maxDegreeOfParallelism = DefaultMaxDegreeOfParallelism)
+    {
+        var runs = RunAll(recordings, createOptions, progress, maxDegreeOfParallelism);
+        return ReportBuilder.Build([.. runs.Select(TrialScorer.Score)]);
+    }
+}
