@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StabilityMonitor.FirmwareSim.Datasets;
 using StabilityMonitor.FirmwareSim.Evaluation;
+using StabilityMonitor.FirmwareSim.Tuning;
 
 namespace StabilityMonitor.FirmwareSim.Commands;
 
@@ -60,9 +61,19 @@ internal static class EvaluateAction
             CultureInfo.InvariantCulture,
             $"read {recordings.Count} recordings in {loadSeconds:0.0} s, evaluated in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
 
-        output.WriteLine($"{formatName} evaluation of '{settings.DatasetDirectory}'");
+        output.WriteLine($"{formatName} evaluation of '{settings.DatasetDirectory}' (default thresholds)");
         output.WriteLine();
         ReportTableWriter.Write(report, output);
+
+        if (settings.CrossValidate)
+        {
+            var crossValidation = CrossValidation.Run(recordings, new Progress<string>(subject => error.WriteLine($"cross-validation: holding out {subject}")));
+            report = report with { CrossValidation = crossValidation };
+            output.WriteLine();
+            output.WriteLine($"cross-validated ({crossValidation.Scheme}: thresholds tuned without the subject scored)");
+            output.WriteLine();
+            ReportTableWriter.Write(crossValidation.Pooled, output);
+        }
 
         if (settings.JsonPath is { } jsonPath)
         {

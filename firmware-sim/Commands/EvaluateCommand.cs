@@ -55,6 +55,13 @@ internal static class EvaluateCommand
             HelpName = "LIST",
         };
 
+        var crossValidate = new Option<bool>("--cross-validate")
+        {
+            Description = "Also estimate performance on unseen people: for each subject, tune the detector thresholds on all other "
+                + "subjects (firmware-sim tune) and score the held-out subject with them; prints the pooled held-out scores "
+                + "and adds them, with each fold's thresholds, to the JSON as 'cross_validation'.",
+        };
+
         var command = new Command(
             "evaluate",
             "Replay every trial of a labelled dataset through the device processor (a fresh one per trial, "
@@ -66,6 +73,7 @@ internal static class EvaluateCommand
             json,
             subjects,
             excludeSubjects,
+            crossValidate,
         };
 
         command.SetAction(parseResult =>
@@ -75,7 +83,8 @@ internal static class EvaluateCommand
                 parseResult.GetRequiredValue(dataset).FullName,
                 parseResult.GetValue(annotations)?.FullName,
                 parseResult.GetValue(json)?.FullName,
-                new SubjectFilter(parseResult.GetValue(subjects), parseResult.GetValue(excludeSubjects)));
+                new SubjectFilter(parseResult.GetValue(subjects), parseResult.GetValue(excludeSubjects)),
+                parseResult.GetValue(crossValidate));
             var invocation = parseResult.InvocationConfiguration;
             return EvaluateAction.Execute(settings, invocation.Output, invocation.Error);
         });

@@ -8,9 +8,11 @@ namespace StabilityMonitor.FirmwareSim.Commands;
 /// <param name="AnnotationsDirectory">SisFall only; null to look for a <c>sisfall-enhanced</c> folder next to the dataset.</param>
 /// <param name="JsonPath">Where to write the JSON report; null for none.</param>
 /// <param name="Subjects">Which subjects to evaluate.</param>
+/// <param name="CrossValidate">Also run leave-one-subject-out tuning and scoring.</param>
 internal sealed record EvaluateSettings(
     DatasetFormat Format,
     string DatasetDirectory,
     string? AnnotationsDirectory,
     string? JsonPath,
-    SubjectFilter Subjects);
+    SubjectFilter Subjects,
+    bool CrossValidate = false);

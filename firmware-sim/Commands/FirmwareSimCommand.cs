@@ -9,6 +9,7 @@ internal static class FirmwareSimCommand
     {
         var root = new RootCommand("StabilityMonitor firmware simulator: replays recorded accelerometer data through the device processor.");
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
         return root;
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace StabilityMonitor.FirmwareSim.Evaluation;
 
 /// <summary>
@@ -22,4 +24,9 @@ internal sealed record EvaluationReport(
     double? FalseAlarmsPerHour,
     LatencySummary FallLatencyMs,
     IReadOnlyList<CodeSummary> PerCode,
-    IReadOnlyList<TrialResult> Trials);
+    IReadOnlyList<TrialResult> Trials)
+{
+    /// <summary>Scores on subjects the thresholds were not tuned on; present with <c>--cross-validate</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Tuning.CrossValidationReport? CrossValidation { get; init; }
+}

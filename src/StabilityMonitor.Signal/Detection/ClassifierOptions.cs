@@ -9,14 +9,24 @@ public sealed class ClassifierOptions
     /// <summary>Impact peak a fall needs, g. Default 2.0 g.</summary>
     public float FallPeakG { get; set; } = 2.0f;
 
-    /// <summary>Trunk tilt from upright after the impact that counts as lying, degrees. Default 60°.</summary>
-    public float FallLyingDeg { get; set; } = 60f;
+    /// <summary>
+    /// Impact peak a fall needs in streams sampled below <see cref="LowRateBelowHz"/>, g. Default 1.8 g.
+    /// A 20 Hz stream keeps about two thirds of a 200 Hz impact peak (median over the SisFall falls
+    /// decimated to 20 Hz), so the full-rate threshold would miss soft falls there.
+    /// </summary>
+    public float LowRateFallPeakG { get; set; } = 1.8f;
 
-    /// <summary>Change of trunk orientation across the impact a fall needs, degrees. Default 50°.</summary>
-    public float FallTiltChangeDeg { get; set; } = 50f;
+    /// <summary>Sample rate below which <see cref="LowRateFallPeakG"/> applies, Hz. Default 40 Hz.</summary>
+    public int LowRateBelowHz { get; set; } = 40;
 
-    /// <summary>Peak a near-fall needs, g. Default 2.0 g.</summary>
-    public float NearFallPeakG { get; set; } = 2.0f;
+    /// <summary>Trunk tilt from upright after the impact that counts as lying, degrees. Default 55°.</summary>
+    public float FallLyingDeg { get; set; } = 55f;
+
+    /// <summary>Change of trunk orientation across the impact a fall needs, degrees. Default 45°.</summary>
+    public float FallTiltChangeDeg { get; set; } = 45f;
+
+    /// <summary>Peak a near-fall needs, g. Default 2.2 g.</summary>
+    public float NearFallPeakG { get; set; } = 2.2f;
 
     /// <summary>Least magnitude standard deviation before the peak (the wearer was walking), g. Default 0.10 g.</summary>
     public float NearFallGaitMinStdG { get; set; } = 0.10f;

@@ -28,7 +28,8 @@ public static class PerturbationClassifier
     public static bool IsFall(in PerturbationFeatures f, ClassifierOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return f.PeakAccelG >= o.FallPeakG && f.TiltAfterDeg >= o.FallLyingDeg && f.TiltChangeDeg >= o.FallTiltChangeDeg;
+        var peak = f.SampleRateHz < o.LowRateBelowHz ? o.LowRateFallPeakG : o.FallPeakG;
+        return f.PeakAccelG >= peak && f.TiltAfterDeg >= o.FallLyingDeg && f.TiltChangeDeg >= o.FallTiltChangeDeg;
     }
 
     public static bool IsNearFall(in PerturbationFeatures f, ClassifierOptions o)

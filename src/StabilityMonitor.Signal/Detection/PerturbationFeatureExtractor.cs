@@ -72,7 +72,8 @@ internal static class PerturbationFeatureExtractor
             AngleDeg(before, after),
             excursion,
             postStd,
-            (nearEnergy + 1e-4f) / (preEnergy + 1e-4f));
+            (nearEnergy + 1e-4f) / (preEnergy + 1e-4f),
+            rate);
     }
 
     public static float AngleDeg(Vector3 a, Vector3 b)

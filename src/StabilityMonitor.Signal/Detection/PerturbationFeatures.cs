@@ -19,6 +19,7 @@ namespace StabilityMonitor.Signal.Detection;
 /// <param name="MaxExcursionDeg">Largest transient tilt away from the pre-event direction, degrees.</param>
 /// <param name="PostStdG">Standard deviation of the magnitude in the settling window, g.</param>
 /// <param name="EnergyRatio">Dynamic energy around the peak over the baseline's, dimensionless.</param>
+/// <param name="SampleRateHz">Sample rate the features were measured at, Hz (low rates blunt impact peaks).</param>
 public readonly record struct PerturbationFeatures(
     long PeakIndex,
     float PeakAccelG,
@@ -34,4 +35,5 @@ public readonly record struct PerturbationFeatures(
     float TiltChangeDeg,
     float MaxExcursionDeg,
     float PostStdG,
-    float EnergyRatio);
+    float EnergyRatio,
+    int SampleRateHz);

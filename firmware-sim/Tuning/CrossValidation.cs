@@ -1,0 +1,73 @@
+using StabilityMonitor.FirmwareSim.Datasets;
+using StabilityMonitor.FirmwareSim.Evaluation;
+using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.FirmwareSim.Tuning;
+
+/// <summary>
+/// Leave-one-subject-out: for each subject, tune the classifier on every other subject's trials and
+/// score the held-out subject's trials with it through the real processor. The pooled held-out
+/// scores estimate how the detector does on people it was not tuned on.
+/// </summary>
+internal static class CrossValidation
+{
+    public static CrossValidationReport Run(IReadOnlyList<Recording> recordings, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(recordings);
+        var candidates = CandidateCollector.Collect(recordings);
+        var subjects = recordings.Select(static r => r.Subject).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var folds = new List<CrossValidationFold>();
+        var heldOutTrials = new List<TrialResult>();
+        foreach (var subject in subjects)
+        {
+            progress?.Report(subject);
+            var training = candidates.Where(c => !c.Recording.Subject.Equals(subject, StringComparison.OrdinalIgnoreCase)).ToList();
+            var tuned = RuleTuner.Tune(training);
+            var heldOut = recordings.Where(r => r.Subject.Equals(subject, StringComparison.OrdinalIgnoreCase)).ToList();
+            var runs = EvaluationRunner.RunAll(heldOut, () => new ProcessorOptions { Classifier = tuned.Clone() });
+            var trials = runs.Select(TrialScorer.Score).ToList();
+            heldOutTrials.AddRange(trials);
+            folds.Add(new CrossValidationFold(subject, training.Count, trials.Count, Thresholds.From(tuned), ReportBuilder.Build(trials) with { Trials = [] }));
+        }
+
+        var pooled = ReportBuilder.Build(heldOutTrials) with { Trials = [] };
+        return new CrossValidationReport("leave-one-subject-out", pooled, folds);
+    }
+}
+
+/// <summary>Held-out scores pooled over all folds, and each fold's tuned thresholds and scores.</summary>
+internal sealed record CrossValidationReport(string Scheme, EvaluationReport Pooled, IReadOnlyList<CrossValidationFold> Folds);
+
+/// <summary>One fold: the held-out subject, how many trials trained and tested, the thresholds tuned.</summary>
+internal sealed record CrossValidationFold(string HeldOutSubject, int TrainingTrials, int TestTrials, Thresholds Thresholds, EvaluationReport Scores);
+
+/// <summary>The tuned classifier thresholds, as written to JSON.</summary>
+internal sealed record Thresholds(
+    float FallPeakG,
+    float FallLyingDeg,
+    float FallTiltChangeDeg,
+    float NearFallPeakG,
+    float NearFallGaitMinStdG,
+    float NearFallGaitMaxStdG,
+    float NearFallEnergyRatio,
+    float NearFallMinHorizontalG,
+    float NearFallHorizontalOverVertical,
+    float NearFallRecoveredMinStdG)
+{
+    public static Thresholds From(ClassifierOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new Thresholds(
+            o.FallPeakG,
+            o.FallLyingDeg,
+            o.FallTiltChangeDeg,
+            o.NearFallPeakG,
+            o.NearFallGaitMinStdG,
+            o.NearFallGaitMaxStdG,
+            o.NearFallEnergyRatio,
+            o.NearFallMinHorizontalG,
+            o.NearFallHorizontalOverVertical,
+            o.NearFallRecoveredMinStdG);
+    }
+}
