@@ -23,7 +23,11 @@ internal static class DatasetLocator
             return Directory.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
         }
 
-        var repositoryRoot = FindRepositoryRoot(AppContext.BaseDirectory);
+        // The running assembly's folder, then the working folder, then where this tool was built
+        // from: builds with a separate artifacts folder put the binaries outside the repository.
+        var repositoryRoot = FindRepositoryRoot(AppContext.BaseDirectory)
+            ?? FindRepositoryRoot(Environment.CurrentDirectory)
+            ?? BuildRepositoryRoot();
         if (repositoryRoot is null)
         {
             return null;
@@ -59,6 +63,15 @@ internal static class DatasetLocator
         }
 
         return null;
+    }
+
+    private static string? BuildRepositoryRoot()
+    {
+        var root = typeof(DatasetLocator).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(static a => a.Key == "RepositoryRoot")?.Value;
+        return root is not null && File.Exists(Path.Combine(root, SolutionFileName)) ? root : null;
     }
 
     /// <summary>Why <see cref="Find"/> returned null, for skip messages.</summary>
