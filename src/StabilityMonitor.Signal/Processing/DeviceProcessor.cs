@@ -24,6 +24,7 @@ public sealed class DeviceProcessor
     private bool _hasUpright;
     private float _meanMag = 1f;
     private float _varMag;
+    private GaitDetector _gait;
     private SwayAccumulator _windowA;
     private SwayAccumulator _windowB;
     private long _lastFallMicros = long.MinValue;
@@ -97,6 +98,7 @@ public sealed class DeviceProcessor
         _state!.Reset();
         _meanMag = 1f;
         _varMag = 0f;
+        _gait.Reset();
         _windowA.Start(0);
         _windowB.Start(-1);
     }
@@ -118,9 +120,10 @@ public sealed class DeviceProcessor
         _meanMag += s.ActivityAlpha * delta;
         _varMag = (1 - s.ActivityAlpha) * (_varMag + (s.ActivityAlpha * delta * delta));
         var still = _varMag < _options.StillStdG * _options.StillStdG;
-        Activity = still ? Activity.Still : Activity.Moving;
+        var walking = _gait.Update(magnitude - _meanMag, index, s.Rate) && !still;
+        Activity = still ? Activity.Still : walking ? Activity.Walking : Activity.Moving;
 
-        UpdateUpright(s, g, index, still);
+        UpdateUpright(s, g, index, walking);
         TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);
         Posture = TiltDeg >= _options.LyingDeg ? Posture.Lying : TiltDeg >= _options.InclinedDeg ? Posture.Inclined : Posture.Upright;
 
@@ -133,11 +136,12 @@ public sealed class DeviceProcessor
         }
     }
 
-    private void UpdateUpright(RateState s, Vector3 g, long index, bool still)
+    private void UpdateUpright(RateState s, Vector3 g, long index, bool walking)
     {
         // Orientation on the body is unknown: take the first settled gravity as upright (wearers
-        // put the device on standing or sitting), then follow it slowly while the wearer moves
-        // about near-upright, so a device that slipped in its clip is followed within a minute.
+        // put the device on standing or sitting), then follow it slowly while the wearer walks,
+        // the one activity that is surely upright, so a device that slipped in its clip is
+        // followed within a minute of walking.
         if (!_hasUpright)
         {
             if (index >= s.SettleSamples)
@@ -153,7 +157,7 @@ public sealed class DeviceProcessor
             return;
         }
 
-        if (!still && TiltDeg < _options.InclinedDeg && g.LengthSquared() > 0.25f)
+        if (walking && g.LengthSquared() > 0.25f)
         {
             _upright = Vector3.Normalize(Vector3.Lerp(_upright, Vector3.Normalize(g), s.UprightAlpha));
         }

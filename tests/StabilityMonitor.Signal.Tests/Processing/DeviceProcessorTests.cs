@@ -70,6 +70,22 @@ public class DeviceProcessorTests
         Assert.True(nearFall.PeakAccelG >= 3f);
     }
 
+    [Theory]
+    [InlineData(25)]
+    [InlineData(100)]
+    public void Walking_IsRecognisedAsWalkingAndStandingAsStill(int rate)
+    {
+        var processor = new DeviceProcessor(new ProcessorOptions());
+        var walk = new SyntheticStream(rate).Stand(3).Walk(10);
+        walk.Run(processor);
+        Assert.Equal(Activity.Walking, processor.Activity);
+        Assert.Equal(Posture.Upright, processor.Posture);
+
+        var sink = new RecordingSink();
+        new SyntheticStream(rate, seed: 4).Stand(5).Feed(processor, sink, rate / 2, Start + 13_000_000, 1000);
+        Assert.Equal(Activity.Still, processor.Activity);
+    }
+
     [Fact]
     public void Walking_WithoutStumble_RaisesNothing()
     {
