@@ -1,16 +1,14 @@
 using StabilityMonitor.FirmwareSim.Datasets;
 using StabilityMonitor.FirmwareSim.Tuning;
 using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Tests.Detection;
 using StabilityMonitor.Signal.Tests.Evaluation;
 
 namespace StabilityMonitor.Signal.Tests.Tuning;
 
 public class RuleTunerTests
 {
-    private static readonly PerturbationFeatures Base = new(
-        PeakIndex: 0, PeakAccelG: 3.5f, PeakJerkGPerS: 300, PreMaxG: 1.6f, PreStdG: 0.2f, MinBeforeG: 0.2f,
-        HorizontalPeakG: 3f, VerticalPeakG: 2f, ActiveMs: 600, TiltBeforeDeg: 5, TiltAfterDeg: 8, TiltChangeDeg: 5,
-        MaxExcursionDeg: 40, PostStdG: 0.3f, EnergyRatio: 20, SampleRateHz: 200);
+    private static readonly PerturbationFeatures Base = TestFeatures.Stumble;
 
     [Fact]
     public void Tune_SeparableFallPeaks_PutsTheThresholdInsideTheGapAndScoresPerfectly()
