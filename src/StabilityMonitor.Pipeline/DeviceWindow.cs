@@ -1,0 +1,6 @@
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>A closed sway analysis window of one device (device time).</summary>
+public sealed record DeviceWindow(string DeviceId, SwayMetrics Metrics);

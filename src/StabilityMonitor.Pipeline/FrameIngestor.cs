@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
+
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>
+/// The producer side of ingestion, run inside the transport's receive handler: parses the topic, decodes the
+/// frame with the core codec into a pooled buffer, and writes it to the bounded channel. Bad input is counted
+/// by reason and dead-lettered here, before it can reach any device's stream.
+/// </summary>
+public sealed class FrameIngestor : IFrameIngress
+{
+    private const string WearablesPrefix = "wearables/";
+
+    private readonly Channel<IngestItem> _channel;
+    private readonly MetricsRegistry _metrics;
+    private readonly IDeadLetterStore _deadLetters;
+    private readonly SamplePool _pool;
+    private readonly RejectLogLimiter _rejectLog;
+    private readonly DeviceRejectCounter _deviceRejects;
+    private readonly TimeProvider _time;
+
+    internal FrameIngestor(IOptions<PipelineOptions> options, MetricsRegistry metrics, IDeadLetterStore deadLetters, SamplePool pool, RejectLogLimiter rejectLog, DeviceRejectCounter deviceRejects, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _channel = Channel.CreateBounded<IngestItem>(new BoundedChannelOptions(options.Value.ChannelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _metrics = metrics;
+        _deadLetters = deadLetters;
+        _pool = pool;
+        _rejectLog = rejectLog;
+        _deviceRejects = deviceRejects;
+        _time = time;
+        Capacity = options.Value.ChannelCapacity;
+    }
+
+    /// <summary>Messages the channel holds at most.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Messages waiting in the channel now.</summary>
+    public int Depth => _channel.Reader.Count;
+
+    internal ChannelReader<IngestItem> Reader => _channel.Reader;
+
+    /// <inheritdoc/>
+    public ValueTask AcceptAsync(string topic, in ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var received = _time.GetTimestamp();
+        if (!DeviceId.TryParseTopic(topic, out var idRange, out var kind))
+        {
+            Reject(topic, ClassifyTopic(topic), payload);
+            return default;
+        }
+
+        IngestItem item;
+        if (kind == TopicKind.Status)
+        {
+            if (payload.IsEmpty)
+            {
+                // A retained status being cleared: nothing to do.
+                return default;
+            }
+
+            if (!StatusParser.TryParse(payload, out var status))
+            {
+                _deviceRejects.Add(topic.AsSpan()[idRange]);
+                Reject(topic, RejectReason.MalformedStatus, payload);
+                return default;
+            }
+
+            item = IngestItem.StatusMessage(topic, idRange, status, received);
+        }
+        else
+        {
+            Span<AccelSample> scratch = stackalloc AccelSample[BinaryFrameCodec.MaxSamples];
+            var error = FrameDecoder.TryDecode(payload, scratch, out var header);
+            if (error != FrameError.None)
+            {
+                _deviceRejects.Add(topic.AsSpan()[idRange]);
+                Reject(topic, RejectReasons.FromFrameError(error), payload);
+                return default;
+            }
+
+            var samples = _pool.Rent(header.SampleCount);
+            scratch[..header.SampleCount].CopyTo(samples);
+            item = IngestItem.Frame(topic, idRange, header, samples, received);
+        }
+
+        if (_channel.Writer.TryWrite(item))
+        {
+            return default;
+        }
+
+        return WaitForRoomAsync(item, cancellationToken);
+    }
+
+    /// <summary>No more messages: the consumer drains what is left and stops.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+
+    private async ValueTask WaitForRoomAsync(IngestItem item, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        try
+        {
+            await _channel.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not taken: the transport does not acknowledge it either, so the broker sends it again.
+            _pool.Return(item.Samples);
+            throw;
+        }
+        finally
+        {
+            _metrics.AddBlocked(_time.GetTimestamp() - start);
+        }
+    }
+
+    private void Reject(string topic, RejectReason reason, in ReadOnlySequence<byte> payload)
+    {
+        _metrics.AddRejected(reason);
+        _deadLetters.Add(topic, reason, payload);
+        _rejectLog.Rejected(topic, reason);
+    }
+
+    private static RejectReason ClassifyTopic(string topic)
+    {
+        // wearables/{id}/accel|status with a bad id is an id problem; anything else is not ours.
+        if (topic.StartsWith(WearablesPrefix, StringComparison.Ordinal))
+        {
+            var rest = topic.AsSpan(WearablesPrefix.Length);
+            var slash = rest.LastIndexOf('/');
+            if (slash >= 0 && rest[(slash + 1)..] is "accel" or "status")
+            {
+                return RejectReason.InvalidDeviceId;
+            }
+        }
+
+        return RejectReason.UnknownTopic;
+    }
+}

@@ -1,0 +1,48 @@
+using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
+
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>
+/// One accepted message on its way from the receive handler to the consumer: a decoded frame whose samples
+/// sit in a pooled array (owned by whoever holds the item; returned exactly once), or a status.
+/// </summary>
+internal readonly struct IngestItem
+{
+    private IngestItem(string topic, Range deviceId, TopicKind kind, in FrameHeader header, AccelSample[]? samples, DeviceStatus status, long receivedTimestamp)
+    {
+        Topic = topic;
+        DeviceIdRange = deviceId;
+        Kind = kind;
+        Header = header;
+        Samples = samples;
+        Status = status;
+        ReceivedTimestamp = receivedTimestamp;
+    }
+
+    public string Topic { get; }
+
+    public Range DeviceIdRange { get; }
+
+    public TopicKind Kind { get; }
+
+    public FrameHeader Header { get; }
+
+    /// <summary>Pooled; holds at least <see cref="FrameHeader.SampleCount"/> samples. Null for a status.</summary>
+    public AccelSample[]? Samples { get; }
+
+    public DeviceStatus Status { get; }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the message was received.</summary>
+    public long ReceivedTimestamp { get; }
+
+    public ReadOnlySpan<char> DeviceId => Topic.AsSpan()[DeviceIdRange];
+
+    public ReadOnlySpan<AccelSample> SampleSpan => Samples.AsSpan(0, Header.SampleCount);
+
+    public static IngestItem Frame(string topic, Range deviceId, in FrameHeader header, AccelSample[] samples, long receivedTimestamp) =>
+        new(topic, deviceId, TopicKind.Accel, header, samples, default, receivedTimestamp);
+
+    public static IngestItem StatusMessage(string topic, Range deviceId, DeviceStatus status, long receivedTimestamp) =>
+        new(topic, deviceId, TopicKind.Status, default, null, status, receivedTimestamp);
+}

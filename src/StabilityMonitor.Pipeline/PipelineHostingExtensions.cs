@@ -1,0 +1,45 @@
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>Registers the ingestion pipeline.</summary>
+public static class PipelineHostingExtensions
+{
+    /// <summary>Health-check tag of checks that must pass for <c>/readyz</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Adds the ingest channel (<see cref="IFrameIngress"/>), the consumer, the per-device processing, metrics,
+    /// the dead-letter and event stores and the pipeline's readiness check. Options: sections <c>Pipeline</c>
+    /// and <c>Processor</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddStabilityPipeline(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>());
+        services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
+        services.TryAddSingleton<MetricsRegistry>();
+        services.TryAddSingleton<IDeadLetterStore, DeadLetterStore>();
+        services.TryAddSingleton<IEventStore, InMemoryEventStore>();
+        services.TryAddSingleton<SamplePool>();
+        services.TryAddSingleton<RejectLogLimiter>();
+        services.TryAddSingleton<DeviceRejectCounter>();
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<FrameIngestor>(sp));
+        services.TryAddSingleton<IFrameIngress>(static sp => sp.GetRequiredService<FrameIngestor>());
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<IngestPipeline>(sp));
+        services.TryAddSingleton<PipelineWorker>();
+        services.AddHostedService(static sp => sp.GetRequiredService<PipelineWorker>());
+        services.AddHealthChecks().AddCheck<PipelineHealthCheck>("pipeline", tags: [ReadyTag]);
+        return builder;
+    }
+}

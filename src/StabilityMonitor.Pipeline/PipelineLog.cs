@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using StabilityMonitor.Signal.Detection;
+
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>Log messages of the pipeline (event ids 1000-1099).</summary>
+internal static partial class PipelineLog
+{
+    [LoggerMessage(1001, LogLevel.Warning, "Rejected a message on '{Topic}': {Reason}; {Suppressed} more rejected for this reason since the last report", EventName = "FrameRejected")]
+    public static partial void FrameRejected(ILogger logger, string topic, string reason, long suppressed);
+
+    [LoggerMessage(1002, LogLevel.Information, "Device {DeviceId} online ({Reason})", EventName = "DeviceOnline")]
+    public static partial void DeviceOnline(ILogger logger, string deviceId, ConnectivityReason reason);
+
+    [LoggerMessage(1003, LogLevel.Information, "Device {DeviceId} offline ({Reason}); last frame at {LastSeen:O}", EventName = "DeviceOffline")]
+    public static partial void DeviceOffline(ILogger logger, string deviceId, ConnectivityReason reason, DateTimeOffset? lastSeen);
+
+    [LoggerMessage(1004, LogLevel.Warning, "{Kind} on {DeviceId} at {DeviceTime:O} (device time), peak {PeakG:F2} g", EventName = "EventRaised")]
+    public static partial void EventRaised(ILogger logger, EventKind kind, string deviceId, DateTimeOffset deviceTime, float peakG);
+
+    [LoggerMessage(1005, LogLevel.Debug, "Device {DeviceId}: {Frames} frames lost", EventName = "FramesLost")]
+    public static partial void FramesLost(ILogger logger, string deviceId, long frames);
+
+    [LoggerMessage(1006, LogLevel.Information, "Device {DeviceId} restarted its sequence numbering", EventName = "SequenceRestarted")]
+    public static partial void SequenceRestarted(ILogger logger, string deviceId);
+
+    [LoggerMessage(1008, LogLevel.Error, "Processing a message from '{Topic}' failed; the stream goes on", EventName = "ProcessingFailed")]
+    public static partial void ProcessingFailed(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(1009, LogLevel.Information, "Pipeline consumer started (channel capacity {Capacity})", EventName = "ConsumerStarted")]
+    public static partial void ConsumerStarted(ILogger logger, int capacity);
+
+    [LoggerMessage(1010, LogLevel.Information, "Pipeline consumer stopped after draining the channel", EventName = "ConsumerStopped")]
+    public static partial void ConsumerStopped(ILogger logger);
+}

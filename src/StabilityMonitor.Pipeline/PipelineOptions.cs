@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>Options of the ingestion pipeline (configuration section <c>Pipeline</c>).</summary>
+public sealed class PipelineOptions
+{
+    public const string SectionName = "Pipeline";
+
+    /// <summary>
+    /// Frames the channel between the MQTT receive handler and the consumer holds. When it is full the handler
+    /// waits, so QoS 1 acknowledgements are held back (back-pressure, never loss). Default 1024.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ChannelCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// How far, in device time, a frame that arrived ahead of a missing one may run before the missing one is
+    /// declared lost. Default 1 s (two frames at the recommended framing).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most frames held per device while waiting for a missing one. Default 16.</summary>
+    [Range(1, 1024)]
+    public int MaxHeldFrames { get; set; } = 16;
+
+    /// <summary>
+    /// A sequence number this many frames or more ahead of the expected one is taken as a device restart, not as
+    /// lost frames. Default 100 000 (about 14 h at two frames a second).
+    /// </summary>
+    [Range(2, int.MaxValue)]
+    public int ResyncFrames { get; set; } = 100_000;
+
+    /// <summary>Wall-clock time without frames after which a device counts as offline. Default 15 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SilenceTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the silence timeout is checked. Default 1 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most devices tracked; frames from further device ids are rejected (<c>too_many_devices</c>). Default 10 000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxDevices { get; set; } = 10_000;
+
+    /// <summary>Rejected payloads kept for inspection (oldest dropped first). Default 256.</summary>
+    [Range(0, 100_000)]
+    public int DeadLetterCapacity { get; set; } = 256;
+
+    /// <summary>Bytes of each rejected payload kept, bytes. Default 8192.</summary>
+    [Range(0, 1_048_576)]
+    public int DeadLetterMaxBytes { get; set; } = 8192;
+
+    /// <summary>Events kept in memory for <c>GET /api/events</c> (oldest dropped first). Default 10 000.</summary>
+    [Range(1, 10_000_000)]
+    public int EventCapacity { get; set; } = 10_000;
+
+    /// <summary>Least time between two log lines about rejected frames of one reason; the rest are counted. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RejectLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,39 @@
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>
+/// Why an incoming message was set aside. Values 1..31 mirror <see cref="Signal.Codec.FrameError"/>; the
+/// metric label is the snake_case name (<c>stability_frames_rejected_total{reason="malformed_json"}</c>).
+/// </summary>
+public enum RejectReason : byte
+{
+    Empty = 1,
+    Truncated,
+    Oversize,
+    UnsupportedVersion,
+    UnknownFlags,
+    ReservedNotZero,
+    InvalidSampleRate,
+    InvalidRange,
+    InvalidSampleCount,
+    LengthMismatch,
+    BufferTooSmall,
+    MalformedJson,
+    MissingField,
+    NonFinite,
+    SampleOutOfRange,
+
+    /// <summary>The topic is not <c>wearables/{id}/accel</c> or <c>wearables/{id}/status</c>.</summary>
+    UnknownTopic = 32,
+
+    /// <summary>The topic has the device shape but the id breaks the charset or length rule.</summary>
+    InvalidDeviceId,
+
+    /// <summary>A status message that is not the documented JSON object.</summary>
+    MalformedStatus,
+
+    /// <summary>A new device id beyond <see cref="PipelineOptions.MaxDevices"/>.</summary>
+    TooManyDevices,
+
+    /// <summary>A frame the codec reported with a reason this version does not know.</summary>
+    Other = 63,
+}

@@ -1,0 +1,12 @@
+namespace StabilityMonitor.Pipeline;
+
+/// <summary>What a <see cref="FrameSequencer"/> counts.</summary>
+internal enum SequenceAnomaly : byte
+{
+    Lost,
+    Duplicate,
+    Reordered,
+    Late,
+    ClockJump,
+    Restart,
+}
