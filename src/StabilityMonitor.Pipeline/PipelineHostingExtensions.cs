@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Signal.Processing;
 
@@ -34,9 +35,26 @@ public static class PipelineHostingExtensions
         services.TryAddSingleton<SamplePool>();
         services.TryAddSingleton<RejectLogLimiter>();
         services.TryAddSingleton<DeviceRejectCounter>();
-        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<FrameIngestor>(sp));
+        services.TryAddSingleton(static sp => new FrameIngestor(
+            sp.GetRequiredService<IOptions<PipelineOptions>>(),
+            sp.GetRequiredService<MetricsRegistry>(),
+            sp.GetRequiredService<IDeadLetterStore>(),
+            sp.GetRequiredService<SamplePool>(),
+            sp.GetRequiredService<RejectLogLimiter>(),
+            sp.GetRequiredService<DeviceRejectCounter>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IFrameIngress>(static sp => sp.GetRequiredService<FrameIngestor>());
-        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<IngestPipeline>(sp));
+        services.TryAddSingleton(static sp => new IngestPipeline(
+            sp.GetRequiredService<IOptions<PipelineOptions>>(),
+            sp.GetRequiredService<IOptions<ProcessorOptions>>(),
+            sp.GetRequiredService<MetricsRegistry>(),
+            sp.GetRequiredService<IEventStore>(),
+            sp.GetRequiredService<IDeadLetterStore>(),
+            sp.GetRequiredService<SamplePool>(),
+            sp.GetRequiredService<DeviceRejectCounter>(),
+            sp.GetRequiredService<RejectLogLimiter>(),
+            sp.GetRequiredService<IScheduler>(),
+            sp.GetRequiredService<ILogger<IngestPipeline>>()));
         services.TryAddSingleton<PipelineWorker>();
         services.AddHostedService(static sp => sp.GetRequiredService<PipelineWorker>());
         services.AddHealthChecks().AddCheck<PipelineHealthCheck>("pipeline", tags: [ReadyTag]);

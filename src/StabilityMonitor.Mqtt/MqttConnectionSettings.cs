@@ -1,0 +1,73 @@
+using System.Security.Cryptography.X509Certificates;
+using MQTTnet;
+using MQTTnet.Formatter;
+
+namespace StabilityMonitor.Mqtt;
+
+/// <summary>Where and how to connect to the broker: the resolved form of <see cref="MqttOptions"/>, also used by simulated devices.</summary>
+/// <param name="Host">Broker host name or address.</param>
+/// <param name="Port">Broker port.</param>
+/// <param name="UseTls">Whether to use TLS (mqtts).</param>
+/// <param name="CaCertificatePath">PEM of a CA to trust, when set.</param>
+/// <param name="AllowUntrustedCertificates">Accept any certificate (tests only).</param>
+/// <param name="Username">User name, when set.</param>
+/// <param name="Password">Password, when set.</param>
+public sealed record MqttConnectionSettings(
+    string Host,
+    int Port,
+    bool UseTls = false,
+    string? CaCertificatePath = null,
+    bool AllowUntrustedCertificates = false,
+    string? Username = null,
+    string? Password = null)
+{
+    /// <summary>The settings <paramref name="options"/> describe: its URL, or the embedded broker when the URL is empty.</summary>
+    public static MqttConnectionSettings FromOptions(MqttOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.UsesEmbeddedBroker)
+        {
+            var host = options.EmbeddedBindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.EmbeddedBindAddress;
+            return new MqttConnectionSettings(host, options.EmbeddedPort, Username: options.Username, Password: options.Password);
+        }
+
+        var uri = new Uri(options.Url);
+        var tls = string.Equals(uri.Scheme, "mqtts", StringComparison.OrdinalIgnoreCase);
+        var port = uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 8883 : 1883) : uri.Port;
+        return new MqttConnectionSettings(uri.Host, port, tls, options.CaCertificatePath, options.AllowUntrustedCertificates, options.Username, options.Password);
+    }
+
+    /// <summary>An MQTT 5 client options builder for this broker, with TLS and credentials applied.</summary>
+    public MqttClientOptionsBuilder CreateClientOptions(string clientId)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(Host, Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId);
+        if (!string.IsNullOrEmpty(Username))
+        {
+            builder = builder.WithCredentials(Username, Password ?? string.Empty);
+        }
+
+        if (UseTls)
+        {
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (AllowUntrustedCertificates)
+                {
+                    tls.WithCertificateValidationHandler(static _ => true);
+                }
+                else if (!string.IsNullOrEmpty(CaCertificatePath))
+                {
+                    var ca = X509CertificateLoader.LoadCertificateFromFile(CaCertificatePath);
+                    tls.WithTrustChain([ca]);
+                }
+            });
+        }
+
+        return builder;
+    }
+
+    public override string ToString() => $"{(UseTls ? "mqtts" : "mqtt")}://{Host}:{Port}";
+}

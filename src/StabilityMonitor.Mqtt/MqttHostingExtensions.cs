@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Pipeline;
+
+namespace StabilityMonitor.Mqtt;
+
+/// <summary>Registers MQTT ingestion.</summary>
+public static class MqttHostingExtensions
+{
+    /// <summary>
+    /// Adds the MQTT ingestion worker (options section <c>Mqtt</c>), the embedded broker when <c>Mqtt:Url</c> is
+    /// empty, and the broker readiness check. Call after <c>AddStabilityPipeline</c> so the host stops the
+    /// worker before the pipeline drains.
+    /// </summary>
+    public static IHostApplicationBuilder AddMqttIngestion(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>());
+        services.TryAddSingleton<MqttConnectionState>();
+        services.TryAddSingleton(static sp => MqttConnectionSettings.FromOptions(sp.GetRequiredService<IOptions<MqttOptions>>().Value));
+
+        var options = new MqttOptions();
+        builder.Configuration.GetSection(MqttOptions.SectionName).Bind(options);
+        if (options.UsesEmbeddedBroker)
+        {
+            // Registered before the worker: started first, stopped last.
+            services.AddHostedService<EmbeddedMqttBroker>();
+        }
+
+        services.AddHostedService<MqttIngestService>();
+        services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt", tags: [PipelineHostingExtensions.ReadyTag]);
+        return builder;
+    }
+}

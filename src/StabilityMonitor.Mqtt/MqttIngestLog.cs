@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace StabilityMonitor.Mqtt;
+
+/// <summary>Log messages of the MQTT adapter (event ids 2000-2099).</summary>
+internal static partial class MqttIngestLog
+{
+    [LoggerMessage(2001, LogLevel.Information, "Connected to {Broker} as '{ClientId}' (session present: {SessionPresent})", EventName = "Connected")]
+    public static partial void Connected(ILogger logger, MqttConnectionSettings broker, string clientId, bool sessionPresent);
+
+    [LoggerMessage(2002, LogLevel.Warning, "Connecting to {Broker} failed: {Reason}; retrying in {Delay}", EventName = "ConnectFailed")]
+    public static partial void ConnectFailed(ILogger logger, MqttConnectionSettings broker, string reason, TimeSpan delay);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Disconnected from the broker: {Reason}", EventName = "Disconnected")]
+    public static partial void Disconnected(ILogger logger, string reason);
+
+    [LoggerMessage(2004, LogLevel.Information, "Subscribed to {Filter} (QoS 1): {Result}", EventName = "Subscribed")]
+    public static partial void Subscribed(ILogger logger, string filter, string result);
+
+    [LoggerMessage(2005, LogLevel.Error, "Subscription to {Filter} refused: {Result}", EventName = "SubscribeRefused")]
+    public static partial void SubscribeRefused(ILogger logger, string filter, string result);
+
+    [LoggerMessage(2006, LogLevel.Information, "Embedded MQTT broker listening on {Address}:{Port}", EventName = "EmbeddedStarted")]
+    public static partial void EmbeddedStarted(ILogger logger, string address, int port);
+
+    [LoggerMessage(2007, LogLevel.Information, "Embedded MQTT broker stopped", EventName = "EmbeddedStopped")]
+    public static partial void EmbeddedStopped(ILogger logger);
+
+    [LoggerMessage(2008, LogLevel.Information, "Disconnected cleanly from the broker; the session stays for {SessionExpiry}", EventName = "Stopped")]
+    public static partial void Stopped(ILogger logger, TimeSpan sessionExpiry);
+
+    [LoggerMessage(2009, LogLevel.Warning, "Device publisher {DeviceId}: {Reason}", EventName = "DevicePublishRetry")]
+    public static partial void DevicePublishRetry(ILogger logger, string deviceId, string reason);
+}

@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StabilityMonitor.Mqtt;
+
+/// <summary>
+/// MQTT ingestion options (configuration section <c>Mqtt</c>; environment variables <c>Mqtt__Url</c> and so on).
+/// See docs/ingestion.md.
+/// </summary>
+public sealed class MqttOptions
+{
+    public const string SectionName = "Mqtt";
+
+    /// <summary>
+    /// The broker: <c>mqtt://host:port</c> (default port 1883) or <c>mqtts://host:port</c> (TLS, default port 8883).
+    /// Empty (the default) starts an embedded broker on <see cref="EmbeddedPort"/> and uses it.
+    /// </summary>
+    [RegularExpression(@"^$|^mqtts?://[A-Za-z0-9.\-]+(:\d{1,5})?/?$", ErrorMessage = "Mqtt:Url must be empty, mqtt://host[:port] or mqtts://host[:port].")]
+    public string Url { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Client id of the worker. With a persistent session the broker keeps the session under this id, so each
+    /// worker needs its own. Default <c>stability-worker</c>.
+    /// </summary>
+    [Required]
+    [StringLength(128, MinimumLength = 1)]
+    public string ClientId { get; set; } = "stability-worker";
+
+    /// <summary>User name for the broker, if it requires one. Default none.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Password for the broker. Default none. Supply it through a secret store or environment variable.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>PEM file of the CA that signed the broker's certificate (mqtts), when it is not in the system store. Default none.</summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>Accept any broker certificate. For tests only. Default false.</summary>
+    public bool AllowUntrustedCertificates { get; set; }
+
+    /// <summary>
+    /// How long the broker keeps the worker's session (subscriptions and queued QoS 1 messages) after it disconnects.
+    /// Default 1 h. The session is persistent: clean start is off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "49710.00:00:00")]
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>MQTT keep-alive period; also how often the worker checks its connection. Default 15 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "18:00:00")]
+    public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Time allowed for connecting and for each request. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First delay before reconnecting; doubles after each failure (with jitter). Default 0.5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ReconnectDelayMin { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest delay between reconnection attempts. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReconnectDelayMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// MQTT 5 shared-subscription group: several workers with the same group split the frames between them
+    /// (<c>$share/{group}/wearables/+/accel</c>). Default none (one worker receives everything).
+    /// Note: the broker balances per message, not per device; see docs/ingestion.md.
+    /// </summary>
+    [RegularExpression(@"^[A-Za-z0-9_\-]*$", ErrorMessage = "Mqtt:SharedSubscriptionGroup may hold only [A-Za-z0-9_-].")]
+    public string? SharedSubscriptionGroup { get; set; }
+
+    /// <summary>
+    /// MQTT 5 receive maximum: unacknowledged QoS 1 messages the broker may send at once. With the ingest
+    /// channel full, at most this many wait in the client. Default 100.
+    /// </summary>
+    [Range(1, 65535)]
+    public int ReceiveMaximum { get; set; } = 100;
+
+    /// <summary>Port of the embedded broker (used when <see cref="Url"/> is empty). Default 1883.</summary>
+    [Range(1, 65535)]
+    public int EmbeddedPort { get; set; } = 1883;
+
+    /// <summary>Address the embedded broker listens on. Default 127.0.0.1 (loopback only).</summary>
+    [Required]
+    public string EmbeddedBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Most queued messages per client in the embedded broker before it drops the oldest (and counts them). Default 100 000.</summary>
+    [Range(1, 10_000_000)]
+    public int EmbeddedMaxPendingMessages { get; set; } = 100_000;
+
+    /// <summary>Whether the embedded broker is used.</summary>
+    public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Url);
+}

@@ -1,0 +1,21 @@
+using System.Text;
+using StabilityMonitor.Pipeline;
+
+namespace StabilityMonitor.Server;
+
+/// <summary><c>GET /metrics</c>: Prometheus text exposition format 0.0.4.</summary>
+internal static class MetricsEndpoint
+{
+    public static void MapMetricsEndpoint(this WebApplication app) =>
+        app.MapGet("/metrics", static async (HttpContext context, MetricsRegistry metrics) =>
+        {
+            var text = new StringBuilder(4096);
+            await using (var writer = new StringWriter(text))
+            {
+                metrics.WritePrometheus(writer);
+            }
+
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await context.Response.WriteAsync(text.ToString(), context.RequestAborted).ConfigureAwait(false);
+        });
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Mqtt;
+using StabilityMonitor.Pipeline;
+
+namespace StabilityMonitor.Server;
+
+/// <summary>Builds the server host: pipeline, MQTT ingestion (embedded broker by default), simulated ward, HTTP API.</summary>
+public static class StabilityServer
+{
+    /// <summary>Health-check tag of the liveness check (<c>/healthz</c>).</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>Creates the application from command-line arguments; <paramref name="configure"/> may adjust the builder (tests).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // Content root = the build output, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddStabilityServer();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapStabilityServer();
+        return app;
+    }
+
+    /// <summary>Registers everything the server runs.</summary>
+    public static WebApplicationBuilder AddStabilityServer(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddOptions<WardOptions>().BindConfiguration(WardOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WardOptions>, WardOptionsValidator>();
+
+        var config = builder.Configuration;
+        if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["http_ports"]) && !config.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(config[$"{ServerOptions.SectionName}:{nameof(ServerOptions.DefaultUrl)}"] ?? new ServerOptions().DefaultUrl);
+        }
+
+        // Order matters for shutdown (reverse order): the ward stops publishing, then the MQTT worker, then the
+        // embedded broker, then the pipeline drains what was already acknowledged.
+        builder.AddStabilityPipeline();
+        builder.AddMqttIngestion();
+
+        var mqtt = config.GetSection(MqttOptions.SectionName).Get<MqttOptions>() ?? new MqttOptions();
+        var ward = config.GetSection(WardOptions.SectionName).Get<WardOptions>() ?? new WardOptions();
+        if (WardHosting.IsEnabled(ward, mqtt))
+        {
+            services.AddHostedService<SimulatedWardService>();
+        }
+
+        services.AddHostedService<ConsoleSummaryService>();
+        services.AddHealthChecks().AddCheck("self", static () => HealthCheckResult.Healthy(), tags: [LiveTag]);
+        services.ConfigureHttpJsonOptions(static o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        return builder;
+    }
+
+    /// <summary>Maps <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and the <c>/api</c> endpoints.</summary>
+    public static WebApplication MapStabilityServer(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/healthz", new() { Predicate = static c => c.Tags.Contains(LiveTag) });
+        app.MapHealthChecks("/readyz", new() { Predicate = static c => c.Tags.Contains(PipelineHostingExtensions.ReadyTag) });
+        app.MapMetricsEndpoint();
+        app.MapApiEndpoints();
+        return app;
+    }
+}
