@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace StabilityMonitor.Influx;
+
+/// <summary>Log messages of the InfluxDB storage adapter (event ids 4100-4199).</summary>
+internal static partial class InfluxLog
+{
+    [LoggerMessage(4100, LogLevel.Information, "Journal {Directory} opened: {Backlog} points waiting, {SizeBytes} bytes on disk, {TruncatedBytes} bytes of torn tail cut", EventName = "JournalOpened")]
+    public static partial void JournalOpened(ILogger logger, string directory, long backlog, long sizeBytes, long truncatedBytes);
+
+    [LoggerMessage(4101, LogLevel.Warning, "Journal segment {Path}: cut {Bytes} bytes of torn or corrupt records after byte {ValidLength}", EventName = "JournalTruncated")]
+    public static partial void JournalTruncated(ILogger logger, string path, long bytes, long validLength);
+
+    [LoggerMessage(4102, LogLevel.Warning, "Journal checkpoint {Path} is invalid: replaying from the oldest segment (the server stores replayed points once)", EventName = "JournalCheckpointInvalid")]
+    public static partial void JournalCheckpointInvalid(ILogger logger, string path);
+
+    [LoggerMessage(4103, LogLevel.Warning, "Journal checkpoint {Path} could not be written (points may be replayed after a restart)", EventName = "JournalCheckpointFailed")]
+    public static partial void JournalCheckpointFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(4104, LogLevel.Error, "Journal {Directory}: fsync failed; retrying at the next interval", EventName = "JournalFsyncFailed")]
+    public static partial void JournalFsyncFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(4105, LogLevel.Warning, "Influx:Url is empty: points are kept in the journal at {Directory} (at most {MaxBytes} bytes) and sent once a server is configured", EventName = "NoServer")]
+    public static partial void NoServer(ILogger logger, string directory, long maxBytes);
+
+    [LoggerMessage(4106, LogLevel.Information, "Sending points to {Target} ({Backlog} waiting in the journal)", EventName = "DrainStarted")]
+    public static partial void DrainStarted(ILogger logger, string target, long backlog);
+
+    [LoggerMessage(4107, LogLevel.Warning, "Write to {Target} failed ({ErrorKind}, HTTP {Status}: {Message}); failure {Failures}, retrying in {RetryDelay}; {Backlog} points waiting", EventName = "WriteFailed")]
+    public static partial void WriteFailed(ILogger logger, string target, string? errorKind, int status, string? message, int failures, TimeSpan retryDelay, long backlog);
+
+    [LoggerMessage(4108, LogLevel.Information, "Writes to {Target} succeed again after {Failures} failures; {Backlog} points waiting", EventName = "WriteRecovered")]
+    public static partial void WriteRecovered(ILogger logger, string target, int failures, long backlog);
+
+    [LoggerMessage(4109, LogLevel.Error, "A point was rejected for good (HTTP {Status}: {Message}); kept in the dead-letter file {Path}", EventName = "PointDeadLettered")]
+    public static partial void PointDeadLettered(ILogger logger, int status, string? message, string path);
+
+    [LoggerMessage(4110, LogLevel.Error, "Journal record failed its check while reading; skipped {SkippedBytes} bytes of that segment", EventName = "JournalCorrupt")]
+    public static partial void JournalCorrupt(ILogger logger, long skippedBytes, Exception exception);
+
+    [LoggerMessage(4111, LogLevel.Information, "Created database {Database} on {Target}", EventName = "DatabaseCreated")]
+    public static partial void DatabaseCreated(ILogger logger, string database, string target);
+
+    [LoggerMessage(4112, LogLevel.Warning, "Journal full ({SizeBytes} of {MaxBytes} bytes): appends wait until the server catches up", EventName = "JournalFull")]
+    public static partial void JournalFull(ILogger logger, long sizeBytes, long maxBytes);
+
+    [LoggerMessage(4113, LogLevel.Error, "Drain loop failed unexpectedly; continuing after {Delay}", EventName = "DrainLoopFailed")]
+    public static partial void DrainLoopFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(4114, LogLevel.Warning, "Query to {Target} failed: {Message}", EventName = "QueryFailed")]
+    public static partial void QueryFailed(ILogger logger, string target, string message);
+}

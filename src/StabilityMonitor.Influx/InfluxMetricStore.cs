@@ -1,0 +1,204 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Influx.LineProtocol;
+using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.Influx;
+
+/// <summary>
+/// <see cref="IMetricStore"/> over the write-ahead journal: each point is formatted as line protocol into a stack
+/// buffer and appended, allocation-free, on the caller's thread. Sending is the drain loop's business.
+/// </summary>
+internal sealed class InfluxMetricStore : IMetricStore
+{
+    /// <summary>Longest facility or device id, in characters.</summary>
+    public const int MaxTagLength = 64;
+
+    private const int Header = WriteAheadJournal.RecordHeaderBytes;
+    private const int StackFrameBytes = 1024;
+    private const int LargeFrameBytes = Header + WriteAheadJournal.MaxRecordBytes;
+
+    private readonly WriteAheadJournal _journal;
+    private readonly StoreTelemetry _telemetry;
+    private readonly ILogger _logger;
+    private int _fullLogged;
+
+    public InfluxMetricStore(WriteAheadJournal journal, StoreTelemetry telemetry, ILogger<InfluxMetricStore> logger)
+    {
+        _journal = journal;
+        _telemetry = telemetry;
+        _logger = logger;
+    }
+
+    public long BacklogPoints => _journal.BacklogPoints;
+
+    public ValueTask AppendEventAsync(string facility, string deviceId, in StabilityEvent stabilityEvent, CancellationToken cancellationToken = default)
+    {
+        CheckTags(facility, deviceId);
+        Span<byte> frame = stackalloc byte[StackFrameBytes];
+        int length = PointFormatter.WriteEvent(frame[Header..], facility, deviceId, in stabilityEvent);
+        if (length < 0)
+        {
+            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
+            length = PointFormatter.WriteEvent(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, in stabilityEvent);
+            return AppendRented(large, length, priority: true, cancellationToken);
+        }
+
+        return Append(frame[..(Header + length)], priority: true, cancellationToken);
+    }
+
+    public ValueTask AppendDeviceEventAsync(
+        string facility, string deviceId, string kind, long timeMicros, byte severity, string? note = null, CancellationToken cancellationToken = default)
+    {
+        CheckTags(facility, deviceId);
+        if (!StoreEventKinds.IsValid(kind))
+        {
+            InfluxThrowHelper.ThrowArgument("Kind must be 1..32 characters of [a-z0-9_].", nameof(kind));
+        }
+
+        Span<byte> frame = stackalloc byte[StackFrameBytes];
+        int length = PointFormatter.WriteDeviceEvent(frame[Header..], facility, deviceId, kind, timeMicros, severity, note);
+        if (length < 0)
+        {
+            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
+            length = PointFormatter.WriteDeviceEvent(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, kind, timeMicros, severity, note);
+            return AppendRented(large, length, priority: true, cancellationToken);
+        }
+
+        return Append(frame[..(Header + length)], priority: true, cancellationToken);
+    }
+
+    public ValueTask AppendWindowAsync(string facility, string deviceId, in SwayMetrics metrics, CancellationToken cancellationToken = default)
+    {
+        CheckTags(facility, deviceId);
+        Span<byte> frame = stackalloc byte[StackFrameBytes];
+        int length = PointFormatter.WriteWindow(frame[Header..], facility, deviceId, in metrics);
+        if (length < 0)
+        {
+            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
+            length = PointFormatter.WriteWindow(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, in metrics);
+            return AppendRented(large, length, priority: false, cancellationToken);
+        }
+
+        return Append(frame[..(Header + length)], priority: false, cancellationToken);
+    }
+
+    public ValueTask AppendQualityAsync(string facility, string deviceId, in DeviceQuality quality, CancellationToken cancellationToken = default)
+    {
+        CheckTags(facility, deviceId);
+        Span<byte> frame = stackalloc byte[StackFrameBytes];
+        int length = PointFormatter.WriteQuality(frame[Header..], facility, deviceId, in quality);
+        if (length < 0)
+        {
+            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
+            length = PointFormatter.WriteQuality(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, in quality);
+            return AppendRented(large, length, priority: false, cancellationToken);
+        }
+
+        return Append(frame[..(Header + length)], priority: false, cancellationToken);
+    }
+
+    private static void CheckTags(string facility, string deviceId)
+    {
+        if (string.IsNullOrEmpty(facility) || facility.Length > MaxTagLength)
+        {
+            InfluxThrowHelper.ThrowArgument("Facility must be 1..64 characters.", nameof(facility));
+        }
+
+        if (string.IsNullOrEmpty(deviceId) || deviceId.Length > MaxTagLength)
+        {
+            InfluxThrowHelper.ThrowArgument("Device id must be 1..64 characters.", nameof(deviceId));
+        }
+    }
+
+    private ValueTask Append(Span<byte> frame, bool priority, CancellationToken cancellationToken)
+    {
+        if (TryAppend(frame, priority))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        byte[] copy = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.CopyTo(copy);
+        return WaitAndAppendAsync(copy, frame.Length, priority, cancellationToken);
+    }
+
+    /// <summary>Appends a frame formatted into a rented buffer, returning the buffer whatever happens.</summary>
+    private ValueTask AppendRented(byte[] rented, int payloadLength, bool priority, CancellationToken cancellationToken)
+    {
+        if (payloadLength < 0)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            InfluxThrowHelper.ThrowArgument("The point is larger than a journal record may be.", nameof(payloadLength));
+        }
+
+        bool appended;
+        try
+        {
+            appended = TryAppend(rented.AsSpan(0, Header + payloadLength), priority);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw;
+        }
+
+        if (appended)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitAndAppendAsync(rented, Header + payloadLength, priority, cancellationToken);
+    }
+
+    private bool TryAppend(Span<byte> frame, bool priority)
+    {
+        bool appended;
+        try
+        {
+            appended = _journal.TryAppend(frame, priority);
+        }
+        catch (IOException)
+        {
+            _telemetry.Error("journal_io");
+            throw;
+        }
+
+        if (appended)
+        {
+            _telemetry.Appended();
+            Volatile.Write(ref _fullLogged, 0);
+        }
+
+        return appended;
+    }
+
+    /// <summary>Slow path, journal full: wait for the drain loop to free space (back-pressure), never drop.</summary>
+    private async ValueTask WaitAndAppendAsync(byte[] frame, int length, bool priority, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _telemetry.BackPressure();
+            if (Interlocked.Exchange(ref _fullLogged, 1) == 0)
+            {
+                InfluxLog.JournalFull(_logger, _journal.SizeBytes, _journal.MaxBytes);
+            }
+
+            while (true)
+            {
+                await _journal.WaitForSpaceAsync(length, priority, cancellationToken).ConfigureAwait(false);
+                if (TryAppend(frame.AsSpan(0, length), priority))
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Influx.Journal;
+
+namespace StabilityMonitor.Influx;
+
+/// <summary>
+/// Store state for <c>/readyz</c> (tag <c>ready</c>): Unhealthy when the journal is full (appends wait),
+/// Degraded when no server is configured or writes are failing (points are kept, delayed), else Healthy.
+/// </summary>
+internal sealed class InfluxStoreHealthCheck(WriteAheadJournal journal, StoreTelemetry telemetry, IOptions<InfluxOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>
+        {
+            ["backlog_points"] = journal.BacklogPoints,
+            ["journal_bytes"] = journal.SizeBytes,
+            ["journal_max_bytes"] = journal.MaxBytes,
+            ["points_written"] = telemetry.PointsWritten,
+            ["dead_letter_points"] = telemetry.PointsDeadLettered,
+        };
+
+        HealthCheckResult result;
+        if (journal.IsFull)
+        {
+            result = HealthCheckResult.Unhealthy($"Journal full ({journal.SizeBytes} bytes): appends wait for the server.", data: data);
+        }
+        else if (!options.Value.HasServer)
+        {
+            result = HealthCheckResult.Degraded($"No InfluxDB configured: {journal.BacklogPoints} points kept in the journal.", data: data);
+        }
+        else if (telemetry.ConsecutiveFailures > 0)
+        {
+            result = HealthCheckResult.Degraded(
+                $"Writes failing since {telemetry.FailingSince:O} ({telemetry.LastError}); {journal.BacklogPoints} points kept.", data: data);
+        }
+        else
+        {
+            result = HealthCheckResult.Healthy($"{journal.BacklogPoints} points waiting.", data);
+        }
+
+        return Task.FromResult(result);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using StabilityMonitor.Influx.Journal;
+
+namespace StabilityMonitor.Influx;
+
+/// <summary>
+/// Counters and gauges of the store (Prometheus names as exported), and the state the health check reports.
+/// Instrument names carry their Prometheus suffix already, so exporters that add <c>_total</c> keep them as is.
+/// </summary>
+internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
+{
+    public const string MeterName = "StabilityMonitor.Influx";
+
+    private readonly Meter _meter;
+    private readonly WriteAheadJournal _journal;
+    private readonly ConcurrentDictionary<string, long> _errorsByKind = new(StringComparer.Ordinal);
+    private long _appendedTotal;
+    private readonly Counter<long> _appended;
+    private readonly Counter<long> _written;
+    private readonly Counter<long> _errors;
+    private readonly Counter<long> _deadLettered;
+    private long _writtenTotal;
+    private long _deadLetteredTotal;
+    private long _errorsTotal;
+    private int _consecutiveFailures;
+    private long _backPressureWaits;
+    private string? _lastError;
+    private DateTimeOffset? _failingSince;
+
+    public StoreTelemetry(IMeterFactory meterFactory, WriteAheadJournal journal, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(journal);
+        TimeProvider = timeProvider;
+        _journal = journal;
+        _meter = meterFactory.Create(MeterName);
+        _appended = _meter.CreateCounter<long>("stability_store_points_appended_total", description: "Points accepted into the journal.");
+        _written = _meter.CreateCounter<long>("stability_store_points_written_total", description: "Points the server acknowledged.");
+        _errors = _meter.CreateCounter<long>("stability_store_write_errors_total", description: "Failed write requests and rejected points, by kind.");
+        _deadLettered = _meter.CreateCounter<long>("stability_store_dead_letter_points_total", description: "Points the server rejected for good, kept in the dead-letter file.");
+        _meter.CreateObservableGauge("stability_store_backlog_points", () => journal.BacklogPoints, description: "Points in the journal not yet acknowledged by the server.");
+        _meter.CreateObservableGauge("stability_store_journal_bytes", () => journal.SizeBytes, description: "Bytes of journal segments on disk.");
+    }
+
+    public TimeProvider TimeProvider { get; }
+
+    public long PointsWritten => Interlocked.Read(ref _writtenTotal);
+
+    public long BacklogPoints => _journal.BacklogPoints;
+
+    public long PointsAppended => Interlocked.Read(ref _appendedTotal);
+
+    public long PointsDeadLettered => Interlocked.Read(ref _deadLetteredTotal);
+
+    public long WriteErrors => Interlocked.Read(ref _errorsTotal);
+
+    public long BackPressureWaits => Interlocked.Read(ref _backPressureWaits);
+
+    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
+
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    public DateTimeOffset? LastSuccess { get; private set; }
+
+    public DateTimeOffset? FailingSince => _failingSince;
+
+    public void Appended()
+    {
+        _appended.Add(1);
+        Interlocked.Increment(ref _appendedTotal);
+    }
+
+    public void Written(int points)
+    {
+        _written.Add(points);
+        Interlocked.Add(ref _writtenTotal, points);
+        LastSuccess = TimeProvider.GetUtcNow();
+        _failingSince = null;
+        Volatile.Write(ref _consecutiveFailures, 0);
+    }
+
+    public void WriteFailed(string kind, string? message)
+    {
+        Error(kind);
+        _failingSince ??= TimeProvider.GetUtcNow();
+        Volatile.Write(ref _lastError, $"{kind}: {message}");
+        Interlocked.Increment(ref _consecutiveFailures);
+    }
+
+    public void Error(string kind)
+    {
+        _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        Interlocked.Increment(ref _errorsTotal);
+        _errorsByKind.AddOrUpdate(kind, 1, static (_, n) => n + 1);
+    }
+
+    public void DeadLettered(int points)
+    {
+        _deadLettered.Add(points);
+        Interlocked.Add(ref _deadLetteredTotal, points);
+    }
+
+    public void BackPressure() => Interlocked.Increment(ref _backPressureWaits);
+
+    public long ErrorsOfKind(string kind) => _errorsByKind.TryGetValue(kind, out long n) ? n : 0;
+
+    public void WritePrometheus(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Family(writer, "stability_store_points_appended_total", "Points accepted into the journal.", "counter", PointsAppended);
+        Family(writer, "stability_store_points_written_total", "Points the server acknowledged.", "counter", PointsWritten);
+        Family(writer, "stability_store_backlog_points", "Points in the journal not yet acknowledged by the server.", "gauge", _journal.BacklogPoints);
+        Family(writer, "stability_store_journal_bytes", "Bytes of journal segments on disk.", "gauge", _journal.SizeBytes);
+        Family(writer, "stability_store_dead_letter_points_total", "Points the server rejected for good, kept in the dead-letter file.", "counter", PointsDeadLettered);
+        writer.Write("# HELP stability_store_write_errors_total Failed write requests and rejected points, by kind.\n# TYPE stability_store_write_errors_total counter\n");
+        foreach (KeyValuePair<string, long> pair in _errorsByKind.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            writer.Write(string.Create(CultureInfo.InvariantCulture, $"stability_store_write_errors_total{{kind=\"{pair.Key}\"}} {pair.Value}\n"));
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static void Family(TextWriter writer, string name, string help, string type, long value) =>
+        writer.Write(string.Create(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n"));
+}

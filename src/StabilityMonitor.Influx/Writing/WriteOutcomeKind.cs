@@ -1,0 +1,17 @@
+namespace StabilityMonitor.Influx.Writing;
+
+/// <summary>What the drain loop does after a write attempt.</summary>
+internal enum WriteOutcomeKind
+{
+    /// <summary>The server stored the points: acknowledge them.</summary>
+    Written,
+
+    /// <summary>Transient (network, 5xx, 429, auth or missing database): keep the points, retry after a backoff.</summary>
+    Retry,
+
+    /// <summary>The server will never accept this content (400, 422): split to find the bad points, dead-letter them.</summary>
+    Rejected,
+
+    /// <summary>The request was too large (413): split it.</summary>
+    TooLarge,
+}
