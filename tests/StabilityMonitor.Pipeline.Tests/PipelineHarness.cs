@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Reactive.Concurrency;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StabilityMonitor.Signal.Codec;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.Pipeline.Tests;
+
+/// <summary>
+/// The pipeline's producer and consumer wired by hand, on a virtual clock: <see cref="Scheduler"/> drives the
+/// silence rule and arrival times, <see cref="Time"/> the blocked-time measurement.
+/// </summary>
+internal sealed class PipelineHarness : IDisposable
+{
+    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null)
+    {
+        Options = options ?? new PipelineOptions();
+        var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
+        Scheduler = new HistoricalScheduler(start ?? DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
+        Time = new FakeTimeProvider(Scheduler.Now);
+        Metrics = new MetricsRegistry(Time);
+        DeadLetters = new DeadLetterStore(wrapped, Time);
+        EventStore = new InMemoryEventStore(wrapped);
+        var pool = new SamplePool(wrapped);
+        var rejectLog = new RejectLogLimiter(wrapped, Time, NullLogger<RejectLogLimiter>.Instance);
+        var deviceRejects = new DeviceRejectCounter(wrapped);
+        Ingestor = new FrameIngestor(wrapped, Metrics, DeadLetters, pool, rejectLog, deviceRejects, Time);
+        Pipeline = new IngestPipeline(
+            wrapped,
+            Microsoft.Extensions.Options.Options.Create(new ProcessorOptions()),
+            Metrics,
+            EventStore,
+            DeadLetters,
+            pool,
+            deviceRejects,
+            rejectLog,
+            Scheduler,
+            NullLogger<IngestPipeline>.Instance);
+    }
+
+    public PipelineOptions Options { get; }
+
+    public HistoricalScheduler Scheduler { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public MetricsRegistry Metrics { get; }
+
+    public IDeadLetterStore DeadLetters { get; }
+
+    public IEventStore EventStore { get; }
+
+    public FrameIngestor Ingestor { get; }
+
+    public IngestPipeline Pipeline { get; }
+
+    /// <summary>Accepts a message (must not block) and runs the consumer over everything queued.</summary>
+    public void Deliver(string topic, ReadOnlySpan<byte> payload)
+    {
+        var accepted = Ingestor.AcceptAsync(topic, new ReadOnlySequence<byte>(payload.ToArray()), CancellationToken.None);
+        Assert.True(accepted.IsCompletedSuccessfully, "the channel should have room");
+        Drain();
+    }
+
+    /// <summary>Runs the consumer over everything queued, as the worker does.</summary>
+    public int Drain()
+    {
+        var count = 0;
+        while (Ingestor.Reader.TryRead(out var item))
+        {
+            Pipeline.Process(item);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Schedules the silence check periodically on the virtual clock, as the worker does.</summary>
+    public IDisposable StartSilenceCheck() =>
+        System.Reactive.Linq.Observable.Interval(Options.SilenceCheckInterval, Scheduler).Subscribe(_ => Pipeline.CheckSilence());
+
+    public static byte[] Encode(in FrameHeader header, ReadOnlySpan<Signal.AccelSample> samples)
+    {
+        var bytes = new byte[BinaryFrameCodec.GetEncodedLength(samples.Length)];
+        BinaryFrameCodec.Encode(header, samples, bytes);
+        return bytes;
+    }
+
+    public void Dispose() => Pipeline.Dispose();
+}
