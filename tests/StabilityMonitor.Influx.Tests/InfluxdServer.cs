@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace StabilityMonitor.Influx.Tests;
+
+/// <summary>
+/// Debian's influxd 1.6 (v1 API) as a child process on a free loopback port with its own temp dir
+/// (config per shared/notes/real-servers.md §2). <see cref="Stop"/> kills it (SIGKILL: it recovers acknowledged
+/// writes from its own WAL), <see cref="Start"/> starts it again on the same port and data.
+/// </summary>
+internal sealed class InfluxdServer : IDisposable
+{
+    public const string Binary = "/usr/bin/influxd";
+
+    private readonly TempDirectory _dir = new();
+    private readonly HttpClient _http;
+    private Process? _process;
+
+    public InfluxdServer(int? port = null, bool start = true)
+    {
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException(
+                $"{Binary} not found: these tests need Debian's influxdb package (scripts/test.sh installs it: apt-get install influxdb).");
+        }
+
+        Port = port ?? FreePort.Next();
+        Url = $"http://127.0.0.1:{Port}";
+        _http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(30) };
+        File.WriteAllText(_dir.Sub("influxdb.conf"), $"""
+            reporting-disabled = true
+            bind-address = "127.0.0.1:0"
+            [meta]
+              dir = "{_dir.Sub("meta")}"
+            [data]
+              dir = "{_dir.Sub("data")}"
+              wal-dir = "{_dir.Sub("wal")}"
+              query-log-enabled = false
+            [monitor]
+              store-enabled = false
+            [http]
+              enabled = true
+              bind-address = "127.0.0.1:{Port}"
+              auth-enabled = false
+              log-enabled = false
+              pprof-enabled = false
+            [logging]
+              level = "warn"
+            """);
+        if (start)
+        {
+            Start();
+        }
+    }
+
+    public int Port { get; }
+
+    public string Url { get; }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public void Start()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var info = new ProcessStartInfo(Binary, ["run", "-config", _dir.Sub("influxdb.conf")])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(info) ?? throw new InvalidOperationException("influxd did not start.");
+        _process.OutputDataReceived += static (_, _) => { };
+        _process.ErrorDataReceived += static (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"influxd exited with code {_process.ExitCode} on port {Port}.");
+            }
+
+            try
+            {
+                using HttpResponseMessage response = _http.GetAsync("/ping").GetAwaiter().GetResult();
+                if (response.StatusCode == HttpStatusCode.NoContent)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Thread.Sleep(20);
+        }
+
+        throw new TimeoutException($"influxd did not answer /ping on port {Port} within 30 s.");
+    }
+
+    public void Stop()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async Task<JsonElement> QueryAsync(string database, string q)
+    {
+        string uri = $"/query?db={Uri.EscapeDataString(database)}&epoch=u&q={Uri.EscapeDataString(q)}";
+        string body = await _http.GetStringAsync(uri);
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("results")[0].Clone();
+    }
+
+    /// <summary>The single value of an aggregate query (0 when there is no series).</summary>
+    public async Task<long> ScalarAsync(string database, string q)
+    {
+        JsonElement result = await QueryAsync(database, q);
+        if (!result.TryGetProperty("series", out JsonElement series))
+        {
+            return 0;
+        }
+
+        return series[0].GetProperty("values")[0][1].GetInt64();
+    }
+
+    public async Task CreateDatabaseAsync(string database)
+    {
+        using var content = new FormUrlEncodedContent([new("q", "CREATE DATABASE \"" + database + "\"")]);
+        using HttpResponseMessage response = await _http.PostAsync("/query", content);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _http.Dispose();
+        _dir.Dispose();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"influxd on {Port}");
+}
