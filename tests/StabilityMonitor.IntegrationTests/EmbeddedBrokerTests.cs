@@ -1,0 +1,41 @@
+using System.Reactive.Linq;
+using System.Reactive.Threading.Tasks;
+using StabilityMonitor.Mqtt;
+using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Simulation;
+
+namespace StabilityMonitor.IntegrationTests;
+
+/// <summary>With <c>Mqtt:Url</c> empty the server runs its own broker; devices publish to it the same way.</summary>
+public sealed class EmbeddedBrokerTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task EmbeddedBroker_UrlEmpty_ProcessesScriptedNearFallAndServesMetrics()
+    {
+        var port = ServerHost.FreePort();
+        await using var server = await ServerHost.StartAsync(("Mqtt:Url", string.Empty), ("Mqtt:EmbeddedPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(server.Services.GetRequiredServiceOf<MqttConnectionState>().EmbeddedBrokerRunning);
+        var nearFall = server.Pipeline.Events.FirstAsync(static e => e.Event.Kind == EventKind.NearFall).ToTask();
+
+        var script = new MotionScript().Stand(4).Walk(8).Stumble().Walk(6);
+        await using var device = new Device("embedded-1", new MqttConnectionSettings("127.0.0.1", port), script, seed: 6);
+        using var cts = new CancellationTokenSource(s_timeout);
+        await device.PublishScriptAsync(script, TimeSpan.Zero, cts.Token);
+
+        var raised = await nearFall.WaitAsync(s_timeout);
+        Assert.Equal("embedded-1", raised.DeviceId);
+        Assert.InRange(Math.Abs(raised.Event.TimeMicros - Assert.Single(device.Markers).DeviceTimeMicros), 0, 200_000);
+
+        var metrics = await server.Http.GetStringAsync("/metrics", cts.Token);
+        foreach (var name in new[] { "stability_frames_total", "stability_samples_total", "stability_frames_rejected_total{reason=", "stability_frames_lost_total", "stability_frames_duplicate_total", "stability_events_total{kind=\"near_fall\"} 1", "stability_devices_online 1", "stability_ingest_blocked_seconds_total", "stability_process_allocated_bytes_total", "stability_mqtt_connected 1" })
+        {
+            Assert.Contains(name, metrics, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("Healthy", await server.Http.GetStringAsync("/healthz", cts.Token));
+        Assert.Contains("embedded-1", await server.Http.GetStringAsync("/api/devices", cts.Token), StringComparison.Ordinal);
+        Assert.Empty(server.Logs.Errors);
+    }
+}
