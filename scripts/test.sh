@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in mosquitto:/usr/sbin/mosquitto influxdb:/usr/bin/influxd; do
+for pkg in mosquitto:/usr/sbin/mosquitto influxdb:/usr/bin/influxd victoria-metrics:/usr/bin/victoria-metrics; do
     [ -x "${pkg#*:}" ] || need+=("${pkg%%:*}")
 done
 if [ ${#need[@]} -gt 0 ]; then

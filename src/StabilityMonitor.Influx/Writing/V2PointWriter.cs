@@ -24,11 +24,15 @@ internal sealed class V2PointWriter : IPointWriter
         _bucket = options.Bucket;
         var clientOptions = new InfluxDBClientOptions(options.Url)
         {
-            Token = options.Token,
             Org = options.Org,
             Bucket = options.Bucket,
             Timeout = options.RequestTimeout,
         };
+        if (!string.IsNullOrEmpty(options.Token))
+        {
+            // The client refuses an empty token; servers without authentication (VictoriaMetrics, a dev 3.x) need none.
+            clientOptions.Token = options.Token;
+        }
         _client = new InfluxDBClient(clientOptions);
         if (options.Gzip)
         {
