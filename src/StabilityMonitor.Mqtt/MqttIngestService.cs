@@ -164,7 +164,7 @@ internal sealed class MqttIngestService : BackgroundService
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
-        if (_state.IsConnected || e.ClientWasConnected)
+        if ((_state.IsConnected || e.ClientWasConnected) && !_stopping.IsCancellationRequested)
         {
             MqttIngestLog.Disconnected(_logger, e.ReasonString ?? e.Reason.ToString());
         }
