@@ -99,6 +99,27 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Assert.Empty(server.Logs.Errors);
     }
 
+    [Fact]
+    public async Task DeviceConnectionLost_BrokerSendsWill_DeviceGoesOfflineWithoutWaitingForSilence()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var server = await ServerHost.StartAsync(("Mqtt:Url", broker.Url), ("Mqtt:ClientId", "worker-will"), ("Pipeline:SilenceTimeout", "00:05:00"));
+        var offline = server.Pipeline.Connectivity.FirstAsync(static c => c.DeviceId == "wanderer-1" && !c.Online).ToTask();
+
+        var device = new Device("wanderer-1", new MqttConnectionSettings("127.0.0.1", broker.Port), new MotionScript().Walk(30), seed: 9);
+        using var cts = new CancellationTokenSource(s_timeout);
+        await device.PublishAsync(6, TimeSpan.Zero, cts.Token);
+        await Poll.UntilAsync(() => server.Pipeline.GetDevice("wanderer-1") is { Online: true, Quality.Frames: 6 }, s_timeout, () => "device not online with 6 frames");
+
+        // Out of range: the connection drops without a DISCONNECT, so the broker publishes the will message.
+        await device.DisposeAsync();
+
+        var change = await offline.WaitAsync(s_timeout);
+        Assert.Equal(ConnectivityReason.Status, change.Reason);
+        Assert.False(server.Pipeline.GetDevice("wanderer-1")!.Online);
+        Assert.Empty(server.Logs.Errors);
+    }
+
     /// <summary>Publishes malformed frames as fast as QoS 1 allows (100 in flight) until cancelled; returns how many were acknowledged.</summary>
     private static async Task<int> FloodAsync(MqttConnectionSettings settings, CancellationToken stop)
     {
