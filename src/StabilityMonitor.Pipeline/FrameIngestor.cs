@@ -40,6 +40,9 @@ public sealed class FrameIngestor : IFrameIngress
         _deviceRejects = deviceRejects;
         _time = time;
         Capacity = options.Value.ChannelCapacity;
+        var reader = _channel.Reader;
+        metrics.AddGauge("stability_ingest_channel_depth", "Frames waiting in the ingest channel.", () => reader.Count);
+        metrics.AddGauge("stability_ingest_channel_capacity", "Frames the ingest channel holds at most.", () => Capacity);
     }
 
     /// <summary>Messages the channel holds at most.</summary>

@@ -41,6 +41,14 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             Assert.Equal(raised.Event.TimeMicros, item.GetProperty("timeMicros").GetInt64());
             Assert.Equal("NearFall", item.GetProperty("kind").GetString());
 
+            // Time range filters are on device time (ISO 8601).
+            var at = DateTimeOffset.UnixEpoch.AddTicks(raised.Event.TimeMicros * 10);
+            var iso = static (DateTimeOffset t) => Uri.EscapeDataString(t.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            using var inRange = await server.Http.GetFromJsonAsync<JsonDocument>($"/api/events?from={iso(at.AddSeconds(-1))}&to={iso(at.AddSeconds(1))}");
+            using var after = await server.Http.GetFromJsonAsync<JsonDocument>($"/api/events?from={iso(at.AddSeconds(1))}");
+            Assert.Equal(1, inRange!.RootElement.GetProperty("total").GetInt32());
+            Assert.Equal(0, after!.RootElement.GetProperty("total").GetInt32());
+
             await device.Publisher.DisconnectAsync(cts.Token);
         }
 
