@@ -12,7 +12,7 @@ internal static partial class PipelineLog
     [LoggerMessage(1002, LogLevel.Information, "Device {DeviceId} online ({Reason})", EventName = "DeviceOnline")]
     public static partial void DeviceOnline(ILogger logger, string deviceId, ConnectivityReason reason);
 
-    [LoggerMessage(1003, LogLevel.Information, "Device {DeviceId} offline ({Reason}); last frame at {LastSeen:O}", EventName = "DeviceOffline")]
+    [LoggerMessage(1003, LogLevel.Warning, "Device {DeviceId} offline ({Reason}); last frame at {LastSeen:O}", EventName = "DeviceOffline")]
     public static partial void DeviceOffline(ILogger logger, string deviceId, ConnectivityReason reason, DateTimeOffset? lastSeen);
 
     [LoggerMessage(1004, LogLevel.Warning, "{Kind} on {DeviceId} at {DeviceTime:O} (device time), peak {PeakG:F2} g", EventName = "EventRaised")]
