@@ -7,9 +7,13 @@ internal static class FirmwareSimCommand
 {
     public static RootCommand Create()
     {
-        var root = new RootCommand("StabilityMonitor firmware simulator: replays recorded accelerometer data through the device processor.");
+        var root = new RootCommand(
+            "StabilityMonitor firmware simulator: emulates wearables over MQTT (run), replays recordings over MQTT (replay), "
+            + "scores what the server raised against ground truth (score), checks the motion models against real recordings "
+            + "(check-models), and replays recorded data through the device processor offline (evaluate, tune).");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }
