@@ -58,7 +58,8 @@ internal static class RunAction
         var inPlace = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         var progress = settings.Quiet ? null : new ProgressLine(error, inPlace, duration);
         var streams = sessions.Select(s => (IDeviceStream)new SessionStream(s, duration)).ToList();
-        var summary = await StreamRunner.RunAsync(streams, settings.Broker, progress is null ? null : progress.Report, cancellationToken).ConfigureAwait(false);
+        using var stop = new StopSignal(cancellationToken);
+        var summary = await StreamRunner.RunAsync(streams, settings.Broker, progress is null ? null : progress.Report, stop.Token).ConfigureAwait(false);
         progress?.Finish();
 
         var truth = sessions.SelectMany(s => s.GroundTruth(summary.Cancelled ? summary.RunSeconds : null, scenario.Name)).ToList();
