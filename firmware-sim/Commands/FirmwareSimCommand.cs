@@ -14,6 +14,7 @@ internal static class FirmwareSimCommand
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
         return root;
     }
