@@ -16,6 +16,7 @@ internal static class FirmwareSimCommand
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
+        root.Subcommands.Add(CheckModelsCommand.Create());
         return root;
     }
 }

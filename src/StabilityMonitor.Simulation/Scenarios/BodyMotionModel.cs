@@ -92,13 +92,13 @@ public sealed class BodyMotionModel
             if (TimelineSchedule.IsNearFall(step.Activity))
             {
                 var onset = step.StartSeconds + 0.3;
-                var width = 0.12 + (0.06 * jitter);
+                var width = 0.08 + (0.05 * jitter);
                 _events[i] = new TruthEvent(step.Activity, onset, onset + (width / 2), onset + 1.7, traits.NearFallHorizontalG * (0.9 + (0.2 * jitter)), default);
             }
             else if (step.Activity == ScenarioActivity.Fall)
             {
                 var descent = FallDescent(step, i);
-                var impact = step.StartSeconds + 0.3 + descent + 0.05;
+                var impact = step.StartSeconds + 0.3 + descent + 0.035;
                 _events[i] = new TruthEvent(step.Activity, step.StartSeconds, impact, step.StartSeconds + TimelineSchedule.FallLeadSeconds, FallPeak(i, jitter), step.Step.Direction);
             }
         }
@@ -242,7 +242,7 @@ public sealed class BodyMotionModel
         var p = _gaitPhase - stepNumber;
         var side = (stepNumber & 1) == 0 ? 1 : -1;
         var g = gain * _stepGain * intensity * Math.Sqrt(pace);
-        var heel = Bump(p, 0.04, 0.025) - 0.044;
+        var heel = Bump(p, 0.04, 0.035) - 0.062;
         var vertical = g * ((_traits.StepVerticalG * Math.Cos(2 * Math.PI * (p - 0.1))) + (_traits.HeelStrikeG * heel));
         var ap = g * ((_traits.StepApG * Math.Sin(2 * Math.PI * (p - 0.15))) - (0.5 * _traits.HeelStrikeG * (Bump(p, 0.05, 0.03) - 0.053)));
         var ml = g * side * _traits.StepMlG * Math.Sin(Math.PI * p);
@@ -313,7 +313,7 @@ public sealed class BodyMotionModel
             FallDirection.Left => (10 * Deg, 85 * Deg),
             _ => (10 * Deg, -85 * Deg),
         };
-        var impactStart = truth.PeakSeconds - 0.05 - step.StartSeconds;
+        var impactStart = truth.PeakSeconds - 0.035 - step.StartSeconds;
         var descentStart = 0.3;
         var descent = impactStart - descentStart;
         var previous = PreviousActivity();
@@ -345,8 +345,8 @@ public sealed class BodyMotionModel
             _pitch = pitchTarget;
             _roll = rollTarget;
             var k = tau - impactStart;
-            var spike = k < 0.1 ? Math.Sin(Math.PI * k / 0.1) : 0;
-            var rebound = k >= 0.1 ? 0.25 * Math.Exp(-(k - 0.1) / 0.08) * Math.Sin(2 * Math.PI * 8 * (k - 0.1)) : 0;
+            var spike = k < 0.07 ? Math.Sin(Math.PI * k / 0.07) : 0;
+            var rebound = k >= 0.07 ? 0.25 * Math.Exp(-(k - 0.07) / 0.08) * Math.Sin(2 * Math.PI * 8 * (k - 0.07)) : 0;
             var peak = truth.PeakG;
             force = (0.3 * peak * spike * Sign(direction), 0.15 * peak * spike, 1 + ((peak - 1) * spike) + (peak * rebound));
         }
@@ -402,7 +402,7 @@ public sealed class BodyMotionModel
         _rollBase = _roll;
 
         // Lowering (less than 1 g), braking, and landing on the seat.
-        var vertical = (-0.5 * _traits.TransferG * Bump(s, 0.35, 0.1)) + (_traits.TransferG * 1.6 * Bump(s, 0.62, 0.035));
+        var vertical = (-0.5 * _traits.TransferG * Bump(s, 0.35, 0.1)) + (_traits.TransferG * 2.2 * Bump(s, 0.62, 0.012));
         var forward = -0.5 * _traits.TransferG * Math.Sin(2 * Math.PI * Math.Min(s / 0.7, 1));
         return (forward, 0.01 * Gaussian(), 1 + vertical);
     }
