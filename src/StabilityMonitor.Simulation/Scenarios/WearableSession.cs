@@ -41,6 +41,8 @@ public sealed class WearableSession
     private List<OutboundMessage>? _outbox;
     private int _malformedIndex;
     private byte[] _lastFrame = [];
+    // The server starts a device's numbering at the first frame it sees: the first frame is never held back either.
+    private bool _gapBefore = true;
 
     /// <param name="spec">The wearer.</param>
     /// <param name="durationSeconds">Run length, s: frames are made up to this time, then the device shuts down.</param>
@@ -368,7 +370,8 @@ public sealed class WearableSession
             if (fault.Kind == FaultKind.Loss && Chance(i, fault.Probability ?? 1))
             {
                 _faultFrames[i]++;
-                ReleaseHeldAfter(due);
+                ReleaseHeldAfter(due, afterLaterFrame: false);
+                _gapBefore = true;
                 return;
             }
         }
@@ -387,12 +390,20 @@ public sealed class WearableSession
                 _outbox ??= [];
                 _outbox.Add(frame);
             }
+            else
+            {
+                _gapBefore = true;
+            }
 
             return;
         }
 
+        // A frame is not held back right after a gap: the server would then see two frames missing, wait less and
+        // give the held one up as lost, and the expected counts would no longer be what was injected.
         var reorder = ActiveFault(FaultKind.Reorder, start);
-        if (_held is null && reorder >= 0 && Chance(reorder, _spec.Faults[reorder].Probability ?? 0.5))
+        var afterGap = _gapBefore;
+        _gapBefore = false;
+        if (_held is null && !afterGap && reorder >= 0 && Chance(reorder, _spec.Faults[reorder].Probability ?? 0.5))
         {
             _held = frame;
             _heldFault = reorder;
@@ -401,7 +412,7 @@ public sealed class WearableSession
 
         Emit(frame);
         Duplicate(frame, start);
-        ReleaseHeldAfter(due);
+        ReleaseHeldAfter(due, afterLaterFrame: true);
 
         var malformed = ActiveFault(FaultKind.Malformed, start);
         if (malformed >= 0 && _spec.Faults[malformed].Count is null && Chance(malformed, _spec.Faults[malformed].Probability ?? 1))
@@ -420,12 +431,17 @@ public sealed class WearableSession
         }
     }
 
-    private void ReleaseHeldAfter(double due)
+    private void ReleaseHeldAfter(double due, bool afterLaterFrame)
     {
         if (_held is { } held)
         {
+            // Only a frame sent after a later one arrives out of order; after a lost frame it is simply next.
             _held = null;
-            _faultFrames[_heldFault]++;
+            if (afterLaterFrame)
+            {
+                _faultFrames[_heldFault]++;
+            }
+
             Emit(held with { DueSeconds = due });
             Duplicate(held, (held.DueSeconds - _device.FrameSeconds) + 1e-9);
         }
