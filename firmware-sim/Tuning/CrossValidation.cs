@@ -53,7 +53,8 @@ internal sealed record Thresholds(
     float NearFallEnergyRatio,
     float NearFallMinHorizontalG,
     float NearFallHorizontalOverVertical,
-    float NearFallRecoveredMinStdG)
+    float NearFallRecoveredMinStdG,
+    float NearFallRecoveredMaxStdG)
 {
     public static Thresholds From(ClassifierOptions o)
     {
@@ -68,6 +69,7 @@ internal sealed record Thresholds(
             o.NearFallEnergyRatio,
             o.NearFallMinHorizontalG,
             o.NearFallHorizontalOverVertical,
-            o.NearFallRecoveredMinStdG);
+            o.NearFallRecoveredMinStdG,
+            o.NearFallRecoveredMaxStdG);
     }
 }

@@ -22,6 +22,7 @@ internal static class RuleTuner
     private static readonly float[] MinHorizontal = [1.0f, 1.25f, 1.5f, 1.75f];
     private static readonly float[] HorizontalOverVertical = [0.7f, 0.8f, 0.9f, 1.0f];
     private static readonly float[] Recovered = [0.05f, 0.08f, 0.10f, 0.15f];
+    private static readonly float[] RecoveredMax = [0.35f, 0.4f, 0.45f, 0.5f, 0.6f, 0.8f, 100f];
 
     public static ClassifierOptions Tune(IReadOnlyList<TrialCandidates> trials, ClassifierOptions? start = null)
     {
@@ -41,7 +42,7 @@ internal static class RuleTuner
         options.FallLyingDeg = FallLying[fallBest[1]];
         options.FallTiltChangeDeg = FallChange[fallBest[2]];
 
-        var nearAxes = new[] { NearPeaks, GaitMin, GaitMax, Energy, MinHorizontal, HorizontalOverVertical, Recovered };
+        var nearAxes = new[] { NearPeaks, GaitMin, GaitMax, Energy, MinHorizontal, HorizontalOverVertical, Recovered, RecoveredMax };
         var nearBest = Search(nearAxes, values =>
         {
             Apply(options, values);
@@ -101,6 +102,7 @@ internal static class RuleTuner
         options.NearFallMinHorizontalG = values[4];
         options.NearFallHorizontalOverVertical = values[5];
         options.NearFallRecoveredMinStdG = values[6];
+        options.NearFallRecoveredMaxStdG = values[7];
     }
 
     /// <summary>Exhaustive search; returns the indices of the best setting nearest the plateau's centre.</summary>

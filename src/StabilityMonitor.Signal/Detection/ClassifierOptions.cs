@@ -31,8 +31,8 @@ public sealed class ClassifierOptions
     /// <summary>Least magnitude standard deviation before the peak (the wearer was walking), g. Default 0.10 g.</summary>
     public float NearFallGaitMinStdG { get; set; } = 0.10f;
 
-    /// <summary>Largest magnitude standard deviation before the peak (not jogging or running stairs), g. Default 0.45 g.</summary>
-    public float NearFallGaitMaxStdG { get; set; } = 0.45f;
+    /// <summary>Largest magnitude standard deviation before the peak (not jogging or running stairs), g. Default 0.6 g.</summary>
+    public float NearFallGaitMaxStdG { get; set; } = 0.6f;
 
     /// <summary>Dynamic energy around the peak over the gait's before it, ratio. Default 4.</summary>
     public float NearFallEnergyRatio { get; set; } = 4f;
@@ -40,11 +40,17 @@ public sealed class ClassifierOptions
     /// <summary>Least horizontal peak acceleration, g. Default 1.5 g.</summary>
     public float NearFallMinHorizontalG { get; set; } = 1.5f;
 
-    /// <summary>Horizontal peak over vertical peak (stumbles throw the trunk, jumps and hard steps load it), ratio. Default 0.9.</summary>
-    public float NearFallHorizontalOverVertical { get; set; } = 0.9f;
+    /// <summary>Horizontal peak over vertical peak (stumbles throw the trunk, jumps and hard steps load it), ratio. Default 0.8.</summary>
+    public float NearFallHorizontalOverVertical { get; set; } = 0.8f;
 
     /// <summary>Least magnitude standard deviation after the peak (the wearer walks on), g. Default 0.10 g.</summary>
     public float NearFallRecoveredMinStdG { get; set; } = 0.10f;
+
+    /// <summary>
+    /// Largest magnitude standard deviation from 0.5 s to the near-fall decision after the peak, g. Default 0.45 g.
+    /// After a stumble people walk on at ordinary effort; hard, repeated steps (running down stairs) go on vigorously.
+    /// </summary>
+    public float NearFallRecoveredMaxStdG { get; set; } = 0.45f;
 
     /// <summary>Trunk tilt after the peak below which the wearer counts as recovered upright, degrees. Default 40°.</summary>
     public float NearFallUprightDeg { get; set; } = 40f;

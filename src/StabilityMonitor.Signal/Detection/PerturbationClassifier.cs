@@ -42,6 +42,7 @@ public static class PerturbationClassifier
             && f.HorizontalPeakG >= o.NearFallMinHorizontalG
             && f.HorizontalPeakG >= o.NearFallHorizontalOverVertical * f.VerticalPeakG
             && f.PostStdG >= o.NearFallRecoveredMinStdG
+            && f.PostLongStdG <= o.NearFallRecoveredMaxStdG
             && f.TiltAfterDeg < o.NearFallUprightDeg;
     }
 }

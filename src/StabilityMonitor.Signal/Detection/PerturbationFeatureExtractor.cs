@@ -76,6 +76,13 @@ internal static class PerturbationFeatureExtractor
             rate);
     }
 
+    /// <summary>Standard deviation of the magnitude over [start, end), g.</summary>
+    public static float MagnitudeStd(SampleRing ring, long start, long end)
+    {
+        MagnitudeStats(ring, start, end, out _, out var std, out _, out _);
+        return std;
+    }
+
     public static float AngleDeg(Vector3 a, Vector3 b)
     {
         var la = a.Length();

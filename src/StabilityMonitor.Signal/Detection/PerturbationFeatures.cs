@@ -20,6 +20,8 @@ namespace StabilityMonitor.Signal.Detection;
 /// <param name="PostStdG">Standard deviation of the magnitude in the settling window, g.</param>
 /// <param name="EnergyRatio">Dynamic energy around the peak over the baseline's, dimensionless.</param>
 /// <param name="SampleRateHz">Sample rate the features were measured at, Hz (low rates blunt impact peaks).</param>
+/// <param name="PostLongStdG">Standard deviation of the magnitude from 0.5 s to the near-fall decision after the
+/// peak, g (how vigorously the wearer moves on); 0 until that decision point.</param>
 public readonly record struct PerturbationFeatures(
     long PeakIndex,
     float PeakAccelG,
@@ -36,4 +38,5 @@ public readonly record struct PerturbationFeatures(
     float MaxExcursionDeg,
     float PostStdG,
     float EnergyRatio,
-    int SampleRateHz);
+    int SampleRateHz,
+    float PostLongStdG = 0f);

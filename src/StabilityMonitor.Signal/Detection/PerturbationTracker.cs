@@ -4,19 +4,22 @@ using StabilityMonitor.Signal.Processing;
 namespace StabilityMonitor.Signal.Detection;
 
 /// <summary>
-/// Finds candidate perturbations (an acceleration peak over the trigger) and, once the settling
-/// window after the peak has been seen, measures their features. Per sample it only compares.
-/// A new peak that arrives while an earlier candidate waits for its decision opens a candidate of
-/// its own, so a stumble right after an ordinary step is not hidden behind it.
+/// Finds candidate perturbations (an acceleration peak over the trigger) and measures their
+/// features at two points after the peak: early, for the fall decision (latency matters), and
+/// later, for the near-fall decision (how the wearer moved on matters). Per sample it only compares.
+/// A new peak that arrives while earlier candidates wait opens a candidate of its own, so a
+/// stumble right after an ordinary step is not hidden behind it.
 /// </summary>
 internal sealed class PerturbationTracker
 {
-    private const int Slots = 4;
+    // Candidates open at most once per collect window (1 s) and live for the near-fall delay after it.
+    private const int Slots = 8;
 
     private readonly DetectorOptions _options;
     private readonly int _rate;
     private readonly long _collect;
     private readonly long _delay;
+    private readonly long _nearFallDelay;
     private readonly long _warmUp;
     private readonly Candidate[] _candidates = new Candidate[Slots];
 
@@ -26,23 +29,25 @@ internal sealed class PerturbationTracker
         _rate = sampleRateHz;
         _collect = (long)Math.Round(options.CollectSeconds * sampleRateHz);
         _delay = Math.Max(1, (long)Math.Round(options.DecisionDelaySeconds * sampleRateHz));
+        _nearFallDelay = Math.Max(_delay, (long)Math.Round(options.NearFallDecisionDelaySeconds * sampleRateHz));
         _warmUp = (long)Math.Round(options.WarmUpSeconds * sampleRateHz);
     }
 
     /// <summary>Seconds of history the extractor needs: baseline before the peak, collect and settle after.</summary>
-    public static float HistorySeconds(DetectorOptions options) => 3.5f + options.CollectSeconds + options.DecisionDelaySeconds;
+    public static float HistorySeconds(DetectorOptions options) =>
+        3.5f + options.CollectSeconds + Math.Max(options.DecisionDelaySeconds, options.NearFallDecisionDelaySeconds);
 
     public void Reset() => Array.Clear(_candidates);
 
-    /// <summary>Feeds the sample just pushed into <paramref name="ring"/>; true when a candidate is complete.</summary>
-    public bool OnSample(SampleRing ring, long index, float magnitude, Vector3 upright, out PerturbationFeatures features)
+    /// <summary>Feeds the sample just pushed into <paramref name="ring"/>; says which decision point, if any, a candidate reached.</summary>
+    public CandidateStage OnSample(SampleRing ring, long index, float magnitude, Vector3 upright, out PerturbationFeatures features)
     {
         var collecting = false;
-        var completed = -1;
+        var due = -1;
         for (var i = 0; i < _candidates.Length; i++)
         {
             ref var c = ref _candidates[i];
-            if (!c.Active)
+            if (c.Stage == CandidateStage.None)
             {
                 continue;
             }
@@ -56,9 +61,9 @@ internal sealed class PerturbationTracker
                     c.PeakIndex = index;
                 }
             }
-            else if (index >= c.PeakIndex + _delay && completed < 0)
+            else if (due < 0 && index >= c.PeakIndex + (c.Stage == CandidateStage.Early ? _delay : _nearFallDelay))
             {
-                completed = i;
+                due = i;
             }
         }
 
@@ -67,37 +72,50 @@ internal sealed class PerturbationTracker
             Open(index, magnitude);
         }
 
-        if (completed >= 0)
+        if (due >= 0)
         {
-            ref var done = ref _candidates[completed];
-            done.Active = false;
-            features = PerturbationFeatureExtractor.Extract(ring, done.PeakIndex, index, _rate, upright);
-            return true;
+            ref var c = ref _candidates[due];
+            var stage = c.Stage;
+            if (stage == CandidateStage.Early)
+            {
+                c.Features = PerturbationFeatureExtractor.Extract(ring, c.PeakIndex, index, _rate, upright);
+                c.Stage = CandidateStage.Final;
+                features = c.Features;
+            }
+            else
+            {
+                var postLong = PerturbationFeatureExtractor.MagnitudeStd(ring, c.PeakIndex + (long)Math.Round(0.5 * _rate), index + 1);
+                features = c.Features with { PostLongStdG = postLong };
+                c.Stage = CandidateStage.None;
+            }
+
+            return stage;
         }
 
         features = default;
-        return false;
+        return CandidateStage.None;
     }
 
     private void Open(long index, float magnitude)
     {
         for (var i = 0; i < _candidates.Length; i++)
         {
-            if (!_candidates[i].Active)
+            if (_candidates[i].Stage == CandidateStage.None)
             {
-                _candidates[i] = new Candidate { Active = true, Peak = magnitude, PeakIndex = index, CollectUntil = index + _collect };
+                _candidates[i] = new Candidate { Stage = CandidateStage.Early, Peak = magnitude, PeakIndex = index, CollectUntil = index + _collect };
                 return;
             }
         }
 
-        // All slots wait for decisions: this peak lies within the windows of those already open.
+        // Every slot waits for a decision: this peak lies within windows already open.
     }
 
     private struct Candidate
     {
-        public bool Active;
+        public CandidateStage Stage;
         public long CollectUntil;
         public long PeakIndex;
         public float Peak;
+        public PerturbationFeatures Features;
     }
 }

@@ -129,10 +129,22 @@ public sealed class DeviceProcessor
 
         AccumulateSway(s, sample, g, index, still, sink);
 
-        if (s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features))
+        var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features);
+        if (stage == CandidateStage.Early)
+        {
+            // Falls are called as soon as the settling window shows lying; latency matters most here.
+            if (PerturbationClassifier.IsFall(features, _options.Classifier))
+            {
+                Raise(s, features, EventKind.Fall, index, sink);
+            }
+        }
+        else if (stage == CandidateStage.Final)
         {
             CandidateObserver?.Invoke(features, TimeOf(features.PeakIndex, s.Rate));
-            Decide(s, features, index, sink);
+            if (!PerturbationClassifier.IsFall(features, _options.Classifier) && PerturbationClassifier.IsNearFall(features, _options.Classifier))
+            {
+                Raise(s, features, EventKind.NearFall, index, sink);
+            }
         }
     }
 
@@ -207,14 +219,8 @@ public sealed class DeviceProcessor
         window.Start(index + 1);
     }
 
-    private void Decide(RateState s, in PerturbationFeatures f, long index, IProcessorSink sink)
+    private void Raise(RateState s, in PerturbationFeatures f, EventKind kind, long index, IProcessorSink sink)
     {
-        var kind = PerturbationClassifier.Classify(f, _options.Classifier);
-        if (kind is null)
-        {
-            return;
-        }
-
         var peakMicros = TimeOf(f.PeakIndex, s.Rate);
         var refractory = (long)(_options.Detector.RefractorySeconds * 1_000_000);
         if (kind == EventKind.Fall)
@@ -240,7 +246,7 @@ public sealed class DeviceProcessor
         var severity = kind == EventKind.Fall ? (byte)3 : f.PeakAccelG >= 3f ? (byte)2 : (byte)1;
         sink.OnEvent(new StabilityEvent(
             peakMicros,
-            kind.Value,
+            kind,
             severity,
             Math.Clamp((f.PeakAccelG - _options.Detector.TriggerG) / 4f, 0f, 1f),
             f.PeakAccelG,
