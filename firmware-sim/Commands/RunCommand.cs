@@ -57,6 +57,13 @@ internal static class RunCommand
             Description = "Seed of the run (overrides the scenario's). The same seed gives the same frames, byte for byte, and the same ground truth.",
             HelpName = "N",
         };
+        var idPrefix = new Option<string>("--id-prefix")
+        {
+            Description = "Prefix added to every device id (e.g. run2-), so that a repeated run is scored apart from earlier ones: "
+                + "the server keeps events and data-quality counters per device id. Seeds are not changed. Default: none.",
+            HelpName = "PREFIX",
+            DefaultValueFactory = static _ => string.Empty,
+        };
         var rate = new Option<int?>("--rate")
         {
             Description = "Sample rate of every wearable, Hz (1..1000), overriding the scenario. Frames then hold rate/2 samples unless --frame-samples is given.",
@@ -131,7 +138,7 @@ internal static class RunCommand
             + "message over MQTT, driven by motion models (standing sway, walking, transfers, lying, near-falls, falls) and a "
             + "scenario's faults; write the ground truth of what happened.")
         {
-            scenario, devices, duration, profile, seed, rate, frameSamples, range, start, truth, dryRun, offline, validate, quiet,
+            scenario, devices, duration, profile, seed, idPrefix, rate, frameSamples, range, start, truth, dryRun, offline, validate, quiet,
         };
         var broker = new BrokerOptionSet();
         broker.AddTo(command);
@@ -147,6 +154,7 @@ internal static class RunCommand
                 DurationSeconds = seconds,
                 Profile = parseResult.GetValue(profile) ?? "mixed",
                 Seed = parseResult.GetValue(seed),
+                IdPrefix = parseResult.GetValue(idPrefix) ?? string.Empty,
                 RateHz = parseResult.GetValue(rate),
                 SamplesPerFrame = parseResult.GetValue(frameSamples),
                 RangeG = parseResult.GetValue(range),

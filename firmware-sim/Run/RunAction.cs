@@ -116,6 +116,16 @@ internal static class RunAction
             scenario = new Scenario("random-routine", seed, duration, wearers);
         }
 
+        if (settings.IdPrefix.Length > 0)
+        {
+            // Ids only: seeds stay as they were, so a prefixed run repeats the unprefixed one.
+            scenario = scenario with { Wearers = [.. scenario.Wearers.Select(w => w with { Id = settings.IdPrefix + w.Id })] };
+            if (scenario.Wearers.FirstOrDefault(static w => !StabilityMonitor.Signal.Codec.DeviceId.IsValid(w.Id)) is { } bad)
+            {
+                throw new ScenarioValidationException("--id-prefix", [new ScenarioError(0, 0, "--id-prefix", $"'{bad.Id}' is not a valid device id (1..64 characters of [A-Za-z0-9_-])")]);
+            }
+        }
+
         if (settings.RateHz is not null || settings.SamplesPerFrame is not null || settings.RangeG is not null)
         {
             scenario = scenario with

@@ -15,6 +15,8 @@ internal sealed record RunSettings
 
     public int? Seed { get; init; }
 
+    public string IdPrefix { get; init; } = string.Empty;
+
     public int? RateHz { get; init; }
 
     public int? SamplesPerFrame { get; init; }
