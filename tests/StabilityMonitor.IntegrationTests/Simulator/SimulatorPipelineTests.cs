@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using StabilityMonitor.FirmwareSim.Scoring;
+using StabilityMonitor.FirmwareSim.Streaming;
+using StabilityMonitor.Simulation.Scenarios;
+using Xunit.Abstractions;
+
+namespace StabilityMonitor.IntegrationTests.Simulator;
+
+/// <summary>
+/// Simulator → real mosquitto → the live server: a stumble and a fall per wearer, scored with the simulator's
+/// scorer from the server's API; then the same with loss, duplicates, reordering and malformed payloads.
+/// </summary>
+public sealed class SimulatorPipelineTests(ITestOutputHelper output)
+{
+    private const long Start = 1_750_000_000_000_000;
+
+    private const string Wearers = """
+          "wearers": [
+            { "id": "W", "count": 3, "timeline": ["stand 8s", "walk 10s", "stumble", "walk 8s", "stand 4s", "walk 6s", "fall forward lie 6s"] },
+            { "id": "W-u", "profile": "unsteady", "device": { "rateHz": 100, "samplesPerFrame": 50, "rangeG": 16 },
+              "timeline": ["sit 5s", "stand-up", "walk 10s", "trip", "walk 8s", "stand 3s", "walk 6s", "fall backward lie 6s"] }
+          ]
+        """;
+
+    private const string Faults = """
+          "faults": [
+            { "kind": "loss", "at": "3s", "duration": "2s" },
+            { "kind": "duplicate", "from": "0s", "to": "end", "probability": 0.1 },
+            { "kind": "reorder", "from": "0s", "to": "end", "probability": 0.1 },
+            { "kind": "malformed", "at": "1s", "duration": "40s", "count": 5 }
+          ],
+        """;
+
+    [Fact]
+    public async Task Scenario_StumbleAndFallPerWearer_ThroughMosquitto_ScoresEveryEventAndMatchesTheOfflineProcessor()
+    {
+        var scenario = ScenarioParser.Parse("{ \"seed\": 3, " + Wearers.Replace("\"W", "\"clean", StringComparison.Ordinal) + "}");
+        var report = await RunAndScoreAsync(scenario, "worker-sim-clean");
+
+        Assert.Equal(8, report.Truth);
+        Assert.True(report.Perfect, Describe(report));
+    }
+
+    [Fact]
+    public async Task FaultLadenScenario_ScoresTheSame_AndTheServerCountsExactlyWhatWasInjected()
+    {
+        var scenario = ScenarioParser.Parse("{ \"seed\": 3, " + Faults + Wearers.Replace("\"W", "\"faulty", StringComparison.Ordinal) + "}");
+        var report = await RunAndScoreAsync(scenario, "worker-sim-faults");
+
+        Assert.Equal(8, report.Truth);
+        Assert.True(report.Perfect, Describe(report));
+        var quality = Assert.IsAssignableFrom<IReadOnlyList<QualityRow>>(report.Quality);
+        Assert.Equal(4, quality.Count);
+        Assert.All(quality, static q =>
+        {
+            Assert.True(q.ExpectedLost >= 4, $"{q.Device}: {q.ExpectedLost} lost");
+            Assert.True(q.ExpectedDuplicates > 0 && q.ExpectedReordered > 0, $"{q.Device}: no duplicates or reorders injected");
+            Assert.Equal(5, q.ExpectedRejected);
+        });
+    }
+
+    [Fact]
+    public async Task RunStoppedMidway_PublishesOfflineStatusAndKeepsTheTruthUpToTheStop()
+    {
+        await using var harness = await SimulatorHarness.StartAsync("worker-sim-stop");
+        var scenario = ScenarioParser.Parse("""{"wearers":[{"id":"stop","count":2,"timeline":["stand 5s","walk 10s","stumble","walk 30s"]}]}""");
+        var sessions = scenario.Wearers.Select(static w => new WearableSession(w, 60, Start)).ToList();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+
+        var clock = Stopwatch.StartNew();
+        var summary = await StreamRunner.RunAsync([.. sessions.Select(static s => new SessionStream(s, 60))], new BrokerSettings(harness.Mqtt, "it-", Speed: 4), null, stop.Token);
+
+        Assert.True(summary.Cancelled);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 10);
+        Assert.InRange(summary.RunSeconds, 5, 10);
+        await harness.WaitOfflineAsync(sessions.Select(static s => s.Id));
+        var truth = sessions.SelectMany(s => s.GroundTruth(summary.RunSeconds)).ToList();
+        Assert.DoesNotContain(truth, static r => r.IsDetectable);
+        Assert.All(sessions, s => Assert.Equal(summary.Devices.Single(d => d.Id == s.Id).Frames, harness.Server.Pipeline.GetDevice(s.Id)!.Quality.Frames));
+        Assert.Empty(harness.Server.Logs.Errors);
+    }
+
+    private async Task<ScoreReport> RunAndScoreAsync(Scenario scenario, string clientId)
+    {
+        await using var harness = await SimulatorHarness.StartAsync(clientId);
+        var duration = StabilityMonitor.FirmwareSim.Run.RunAction.DefaultDuration(scenario);
+        var sessions = scenario.Wearers.Select(w => new WearableSession(w, duration, Start)).ToList();
+        var offline = scenario.Wearers.SelectMany(w => OfflineDetector.Detect(new WearableSession(w, duration, Start))).ToList();
+
+        var clock = Stopwatch.StartNew();
+        var summary = await harness.PublishAsync([.. sessions.Select(s => new SessionStream(s, duration))], speed: 0);
+        var truth = sessions.SelectMany(static s => s.GroundTruth()).ToList();
+        var report = await harness.ScoreAsync(truth, withQuality: true);
+        output.WriteLine($"{summary.Frames} frames, {summary.Malformed} malformed from {sessions.Count} wearers ({duration:0} s of run time) in {clock.Elapsed.TotalSeconds:0.0} s");
+        using (var writer = new StringWriter())
+        {
+            ScoreTableWriter.Write(report, writer);
+            output.WriteLine(writer.ToString());
+        }
+
+        // The live path raised exactly what the processor raises on the same frames offline.
+        var live = await harness.Events.GetEventsAsync(truth, TimeSpan.FromSeconds(1.5), CancellationToken.None);
+        Assert.Equal(
+            offline.Select(static e => (e.Device, e.Kind, e.TimeMicros, e.DecisionMicros)).Order(),
+            live.Where(static e => e.Kind != "sway_elevated").Select(static e => (e.Device, e.Kind, e.TimeMicros, e.DecisionMicros)).Order());
+        Assert.Equal(0, summary.Errors);
+        Assert.Empty(harness.Server.Logs.Errors);
+        return report;
+    }
+
+    private static string Describe(ScoreReport report)
+    {
+        using var writer = new StringWriter();
+        ScoreTableWriter.Write(report, writer);
+        return writer.ToString();
+    }
+}
