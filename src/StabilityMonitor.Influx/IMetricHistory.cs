@@ -13,6 +13,10 @@ public interface IMetricHistory
     Task<IReadOnlyList<StoredEvent>> GetRecentEventsAsync(
         string facility, DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Events of a facility with time in [<paramref name="from"/>, <paramref name="to"/>], newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<StoredEvent>> GetEventsAsync(
+        string facility, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>A device's sway windows with end time in [<paramref name="from"/>, <paramref name="to"/>], oldest first (at most 10000).</summary>
     Task<IReadOnlyList<StoredWindow>> GetWindowHistoryAsync(
         string facility, string deviceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);

@@ -1,18 +1,21 @@
 using System.Text;
+using StabilityMonitor.Influx;
 using StabilityMonitor.Pipeline;
 
 namespace StabilityMonitor.Server;
 
-/// <summary><c>GET /metrics</c>: Prometheus text exposition format 0.0.4.</summary>
+/// <summary><c>GET /metrics</c>: Prometheus text exposition format 0.0.4 (pipeline, then store).</summary>
 internal static class MetricsEndpoint
 {
     public static void MapMetricsEndpoint(this WebApplication app) =>
-        app.MapGet("/metrics", static async (HttpContext context, MetricsRegistry metrics) =>
+        app.MapGet("/metrics", static async (HttpContext context, MetricsRegistry metrics, IStoreMetrics store, MetricStoreBridge bridge) =>
         {
-            var text = new StringBuilder(4096);
+            var text = new StringBuilder(8192);
             await using (var writer = new StringWriter(text))
             {
                 metrics.WritePrometheus(writer);
+                store.WritePrometheus(writer);
+                bridge.WritePrometheus(writer);
             }
 
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";

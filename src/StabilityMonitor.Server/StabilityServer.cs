@@ -1,12 +1,13 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using StabilityMonitor.Influx;
 using StabilityMonitor.Mqtt;
 using StabilityMonitor.Pipeline;
 
 namespace StabilityMonitor.Server;
 
-/// <summary>Builds the server host: pipeline, MQTT ingestion (embedded broker by default), simulated ward, HTTP API.</summary>
+/// <summary>Builds the server host: pipeline, MQTT ingestion (embedded broker by default), storage (journal, InfluxDB), simulated ward, HTTP API.</summary>
 public static class StabilityServer
 {
     /// <summary>Health-check tag of the liveness check (<c>/healthz</c>).</summary>
@@ -33,6 +34,11 @@ public static class StabilityServer
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         services.AddOptions<WardOptions>().BindConfiguration(WardOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WardOptions>, WardOptionsValidator>();
+        services.AddOptions<FacilityOptions>().BindConfiguration(FacilityOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FacilityOptions>, FacilityOptionsValidator>();
+        services.AddOptions<StoreBridgeOptions>().BindConfiguration(StoreBridgeOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StoreBridgeOptions>, StoreBridgeOptionsValidator>();
+        services.AddSingleton<FacilityMap>();
 
         var config = builder.Configuration;
         if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["http_ports"]) && !config.GetSection("Kestrel:Endpoints").Exists())
@@ -41,7 +47,11 @@ public static class StabilityServer
         }
 
         // Order matters for shutdown (reverse order): the ward stops publishing, then the MQTT worker, then the
-        // embedded broker, then the pipeline drains what was already acknowledged.
+        // embedded broker, then the pipeline drains what was already acknowledged, then the store bridge moves what
+        // the pipeline produced into the journal, then the journal's drain loop stops (the rest is sent next start).
+        builder.AddInfluxStorage();
+        services.AddSingleton<MetricStoreBridge>();
+        services.AddHostedService(static sp => sp.GetRequiredService<MetricStoreBridge>());
         builder.AddStabilityPipeline();
         builder.AddMqttIngestion();
 
@@ -62,14 +72,19 @@ public static class StabilityServer
         return builder;
     }
 
-    /// <summary>Maps <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and the <c>/api</c> endpoints.</summary>
+    /// <summary>Maps <c>/healthz</c>, <c>/readyz</c> (JSON per check), <c>/metrics</c> and the <c>/api</c> endpoints (including <c>/api/history</c>).</summary>
     public static WebApplication MapStabilityServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks("/healthz", new() { Predicate = static c => c.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/readyz", new() { Predicate = static c => c.Tags.Contains(PipelineHostingExtensions.ReadyTag) });
+        app.MapHealthChecks("/readyz", new()
+        {
+            Predicate = static c => c.Tags.Contains(PipelineHostingExtensions.ReadyTag),
+            ResponseWriter = ReadinessResponseWriter.WriteAsync,
+        });
         app.MapMetricsEndpoint();
         app.MapApiEndpoints();
+        app.MapHistoryEndpoints();
         return app;
     }
 }

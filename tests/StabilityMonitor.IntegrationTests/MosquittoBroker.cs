@@ -72,7 +72,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
 
         var dir = System.IO.Directory.CreateTempSubdirectory("sm-mosquitto-").FullName;
         System.IO.Directory.CreateDirectory(Path.Combine(dir, "data"));
-        var port = FreePort();
+        var port = FreePort.Next();
         prepare?.Invoke(dir);
         var broker = new MosquittoBroker(dir, port, config(dir, port));
         await File.WriteAllTextAsync(Path.Combine(dir, "mosquitto.conf"), broker._config);
@@ -169,14 +169,5 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         }
 
         throw new TimeoutException($"mosquitto did not accept connections on {Port} within {s_readyTimeout}:\n{Log}");
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace StabilityMonitor.Influx.Tests;
+namespace StabilityMonitor.TestServers;
 
-internal static class FreePort
+/// <summary>A loopback port nobody listens on right now.</summary>
+public static class FreePort
 {
     public static int Next()
     {

@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 
-namespace StabilityMonitor.Influx.Tests;
+namespace StabilityMonitor.TestServers;
 
 /// <summary>
 /// Debian's influxd 1.6 (v1 API) as a child process on a free loopback port with its own temp dir
 /// (config per shared/notes/real-servers.md §2). <see cref="Stop"/> kills it (SIGKILL: it recovers acknowledged
 /// writes from its own WAL), <see cref="Start"/> starts it again on the same port and data.
 /// </summary>
-internal sealed class InfluxdServer : IDisposable
+public sealed class InfluxdServer : IDisposable
 {
     public const string Binary = "/usr/bin/influxd";
 

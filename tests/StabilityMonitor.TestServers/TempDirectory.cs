@@ -1,10 +1,11 @@
-namespace StabilityMonitor.Influx.Tests;
+namespace StabilityMonitor.TestServers;
 
-internal sealed class TempDirectory : IDisposable
+/// <summary>A new directory under the system temp dir, deleted with everything in it on dispose.</summary>
+public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "sm-influx-")
     {
-        Path = Directory.CreateTempSubdirectory("sm-influx-").FullName;
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }

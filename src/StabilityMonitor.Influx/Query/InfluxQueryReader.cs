@@ -57,8 +57,16 @@ internal sealed class InfluxQueryReader : IMetricHistory, IDisposable
 
     public bool IsAvailable => _http is not null;
 
-    public async Task<IReadOnlyList<StoredEvent>> GetRecentEventsAsync(
-        string facility, DateTimeOffset since, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoredEvent>> GetRecentEventsAsync(
+        string facility, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
+        QueryEventsAsync(facility, since, to: null, limit, cancellationToken);
+
+    public Task<IReadOnlyList<StoredEvent>> GetEventsAsync(
+        string facility, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default) =>
+        QueryEventsAsync(facility, from, to, limit, cancellationToken);
+
+    private async Task<IReadOnlyList<StoredEvent>> QueryEventsAsync(
+        string facility, DateTimeOffset from, DateTimeOffset? to, int limit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(facility);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
@@ -67,8 +75,9 @@ internal sealed class InfluxQueryReader : IMetricHistory, IDisposable
             return [];
         }
 
+        string upper = to is { } end ? $" AND time <= {InfluxQl.Time(ToMicros(end))}" : "";
         string q = $"SELECT * FROM {PointFormatter.EventsMeasurement} WHERE {PointFormatter.FacilityTag} = {InfluxQl.Literal(facility)}"
-            + $" AND time >= {InfluxQl.Time(ToMicros(since))} ORDER BY time DESC LIMIT {limit}";
+            + $" AND time >= {InfluxQl.Time(ToMicros(from))}{upper} ORDER BY time DESC LIMIT {limit}";
         var events = new List<StoredEvent>();
         foreach (Row row in await QueryAsync(q, cancellationToken).ConfigureAwait(false))
         {
