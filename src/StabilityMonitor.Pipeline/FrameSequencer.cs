@@ -158,8 +158,10 @@ internal sealed class FrameSequencer
 
     private void EnforceWindow(ISequencedFrameTarget target)
     {
+        // The window is how far past the hole a held frame may start: judged on its end, a single
+        // swap of half-second frames from a slightly fast clock would already count as a loss.
         while (_heldCount > 0
-            && (_heldCount >= _held.Length || _held[_heldCount - 1].Header.EndTimeMicros - _expectedTimeMicros > _windowMicros))
+            && (_heldCount >= _held.Length || _held[_heldCount - 1].Header.DeviceTimeMicros - _expectedTimeMicros > _windowMicros))
         {
             SkipTo(_held[0].Header.Sequence, target);
             Release(_held[0], target);

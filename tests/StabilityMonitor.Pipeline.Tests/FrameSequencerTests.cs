@@ -44,6 +44,23 @@ public class FrameSequencerTests
     }
 
     [Fact]
+    public void Accept_SwapFromADeviceWhoseClockRunsFast_IsReorderedNotLost()
+    {
+        // Two frames a second with a clock 1 % fast: the frame held for a swap starts 0.505 s after
+        // the hole and ends 1.005 s after it, so the window must be judged on where it starts.
+        var (sequencer, target) = Create();
+
+        foreach (var seq in new uint[] { 0, 2, 1, 3 })
+        {
+            sequencer.Accept(Item(seq, Start + (seq * 505_000L)), target);
+        }
+
+        Assert.Equal([0u, 1, 2, 3], target.Released);
+        Assert.Equal(1, target.Count(SequenceAnomaly.Reordered));
+        Assert.Equal(0, target.Count(SequenceAnomaly.Lost));
+    }
+
+    [Fact]
     public void Accept_DuplicateOfHeldFrame_IsDropped()
     {
         var (sequencer, target) = Create();
