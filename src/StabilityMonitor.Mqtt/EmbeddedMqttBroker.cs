@@ -37,7 +37,20 @@ internal sealed class EmbeddedMqttBroker : IHostedService, IDisposable
             .WithMaxPendingMessagesPerClient(_options.EmbeddedMaxPendingMessages)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        await _server.StartAsync().ConfigureAwait(false);
+        try
+        {
+            await _server.StartAsync().ConfigureAwait(false);
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            // Typically a system mosquitto on 1883: say what to do instead of a bare socket error.
+            throw new InvalidOperationException(
+                $"The embedded MQTT broker cannot listen on {_options.EmbeddedBindAddress}:{_options.EmbeddedPort}: the port is in use "
+                + "(another MQTT broker?). Set Mqtt:EmbeddedPort (env Mqtt__EmbeddedPort) to a free port, "
+                + "or Mqtt:Url (env Mqtt__Url) to use the broker that is already running.",
+                ex);
+        }
+
         _state.SetEmbeddedRunning(true);
         MqttIngestLog.EmbeddedStarted(_logger, _options.EmbeddedBindAddress, _options.EmbeddedPort);
     }
