@@ -52,6 +52,12 @@ internal static class EvaluateAction
         }
 
         WarnAboutUnknownSubjects(settings.Subjects, recordings, error);
+        if (settings.ResampleHz is { } rateHz)
+        {
+            recordings = [.. recordings.Select(r => RecordingResampler.Resample(r, rateHz))];
+            error.WriteLine($"resampled every recording to {rateHz} Hz");
+        }
+
         var loadSeconds = stopwatch.Elapsed.TotalSeconds;
         stopwatch.Restart();
 
@@ -61,16 +67,20 @@ internal static class EvaluateAction
             CultureInfo.InvariantCulture,
             $"read {recordings.Count} recordings in {loadSeconds:0.0} s, evaluated in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
 
-        output.WriteLine($"{formatName} evaluation of '{settings.DatasetDirectory}' (default thresholds)");
+        var rate = settings.ResampleHz is { } hz ? $", resampled to {hz} Hz" : string.Empty;
+        output.WriteLine($"{formatName} evaluation of '{settings.DatasetDirectory}' (default thresholds{rate})");
         output.WriteLine();
         ReportTableWriter.Write(report, output);
 
         if (settings.CrossValidate)
         {
-            var crossValidation = CrossValidation.Run(recordings, new Progress<string>(subject => error.WriteLine($"cross-validation: holding out {subject}")));
+            var crossValidation = CrossValidation.Run(
+                recordings,
+                new Progress<string>(subject => error.WriteLine($"cross-validation: holding out {subject}")),
+                settings.TuneRates);
             report = report with { CrossValidation = crossValidation };
             output.WriteLine();
-            output.WriteLine($"cross-validated ({crossValidation.Scheme}: thresholds tuned without the subject scored)");
+            output.WriteLine($"cross-validated ({crossValidation.Scheme}; thresholds tuned without the subject scored)");
             output.WriteLine();
             ReportTableWriter.Write(crossValidation.Pooled, output);
         }

@@ -62,6 +62,29 @@ internal static class EvaluateCommand
                 + "and adds them, with each fold's thresholds, to the JSON as 'cross_validation'.",
         };
 
+        var resample = new Option<int?>("--resample")
+        {
+            Description = "Resample every recording to this rate (Hz, 1..1000; band-limited) before replaying it, to score the "
+                + "detectors at a wearable's real rate, e.g. 50. Default: the recorded rate.",
+            HelpName = "HZ",
+        };
+        resample.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } hz && (hz < 1 || hz > 1000))
+            {
+                result.AddError("--resample must be between 1 and 1000 Hz.");
+            }
+        });
+
+        var tuneRates = new Option<int[]>("--tune-rates")
+        {
+            Description = "With --cross-validate: each fold tunes on its training trials resampled to all of these rates together "
+                + "(Hz, comma-separated), as the shipped defaults are (firmware-sim tune --rates 200,100,50). Default: the evaluated rate.",
+            HelpName = "LIST",
+            AllowMultipleArgumentsPerToken = true,
+            CustomParser = static result => [.. result.Tokens.SelectMany(static t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(static v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))],
+        };
+
         var command = new Command(
             "evaluate",
             "Replay every trial of a labelled dataset through the device processor (a fresh one per trial, "
@@ -74,6 +97,8 @@ internal static class EvaluateCommand
             subjects,
             excludeSubjects,
             crossValidate,
+            resample,
+            tuneRates,
         };
 
         command.SetAction(parseResult =>
@@ -84,7 +109,9 @@ internal static class EvaluateCommand
                 parseResult.GetValue(annotations)?.FullName,
                 parseResult.GetValue(json)?.FullName,
                 new SubjectFilter(parseResult.GetValue(subjects), parseResult.GetValue(excludeSubjects)),
-                parseResult.GetValue(crossValidate));
+                parseResult.GetValue(crossValidate),
+                parseResult.GetValue(resample),
+                parseResult.GetValue(tuneRates));
             var invocation = parseResult.InvocationConfiguration;
             return EvaluateAction.Execute(settings, invocation.Output, invocation.Error);
         });

@@ -9,10 +9,14 @@ namespace StabilityMonitor.FirmwareSim.Commands;
 /// <param name="JsonPath">Where to write the JSON report; null for none.</param>
 /// <param name="Subjects">Which subjects to evaluate.</param>
 /// <param name="CrossValidate">Also run leave-one-subject-out tuning and scoring.</param>
+/// <param name="TuneRates">With <paramref name="CrossValidate"/>: the rates each fold tunes at together; null for the evaluated rate.</param>
+/// <param name="ResampleHz">Resample every recording to this rate first, as a wearable at that rate would send it; null keeps the recorded rate.</param>
 internal sealed record EvaluateSettings(
     DatasetFormat Format,
     string DatasetDirectory,
     string? AnnotationsDirectory,
     string? JsonPath,
     SubjectFilter Subjects,
-    bool CrossValidate = false);
+    bool CrossValidate = false,
+    int? ResampleHz = null,
+    IReadOnlyList<int>? TuneRates = null);

@@ -12,10 +12,17 @@ namespace StabilityMonitor.FirmwareSim.Tuning;
 /// </summary>
 internal static class CrossValidation
 {
-    public static CrossValidationReport Run(IReadOnlyList<Recording> recordings, IProgress<string>? progress = null)
+    /// <param name="recordings">The trials, at the rate they are scored at.</param>
+    /// <param name="progress">Told the subject held out in each fold.</param>
+    /// <param name="tuneRates">When set, each fold tunes on its training trials resampled to every one of these rates
+    /// together (what the shipped defaults are tuned on); else on the trials as given.</param>
+    public static CrossValidationReport Run(IReadOnlyList<Recording> recordings, IProgress<string>? progress = null, IReadOnlyList<int>? tuneRates = null)
     {
         ArgumentNullException.ThrowIfNull(recordings);
-        var candidates = CandidateCollector.Collect(recordings);
+        var tuningSet = tuneRates is { Count: > 0 }
+            ? [.. tuneRates.SelectMany(hz => recordings.Select(r => RecordingResampler.Resample(r, hz)))]
+            : recordings;
+        var candidates = CandidateCollector.Collect(tuningSet);
         var subjects = recordings.Select(static r => r.Subject).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var folds = new List<CrossValidationFold>();
         var heldOutTrials = new List<TrialResult>();
@@ -32,7 +39,8 @@ internal static class CrossValidation
         }
 
         var pooled = ReportBuilder.Build(heldOutTrials) with { Trials = [] };
-        return new CrossValidationReport("leave-one-subject-out", pooled, folds);
+        var scheme = tuneRates is { Count: > 0 } ? $"leave-one-subject-out, tuned at {string.Join('+', tuneRates)} Hz" : "leave-one-subject-out";
+        return new CrossValidationReport(scheme, pooled, folds);
     }
 }
 
