@@ -11,7 +11,6 @@ namespace StabilityMonitor.FirmwareSim.Streaming;
 /// </summary>
 internal sealed class MqttWearableClient : IAsyncDisposable
 {
-    private static readonly byte[] s_offline = "{\"online\":false}"u8.ToArray();
 
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly MqttConnectionSettings _broker;
@@ -31,13 +30,7 @@ internal sealed class MqttWearableClient : IAsyncDisposable
     public async Task ConnectAsync(ReadOnlyMemory<byte> onlineStatus, CancellationToken cancellationToken)
     {
         var options = _broker.CreateClientOptions(_clientId)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(_statusTopic)
-            .WithWillPayload(s_offline)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithWillRetain(true)
+            .WithWearableSession(_statusTopic, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10))
             .Build();
         var result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -87,7 +80,7 @@ internal sealed class MqttWearableClient : IAsyncDisposable
             return;
         }
 
-        await PublishAsync(_statusTopic, s_offline, atMostOnce: false, retain: true, cancellationToken).ConfigureAwait(false);
+        await PublishAsync(_statusTopic, WearableSession.OfflineStatus, atMostOnce: false, retain: true, cancellationToken).ConfigureAwait(false);
         await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken).ConfigureAwait(false);
     }
 

@@ -15,7 +15,6 @@ namespace StabilityMonitor.Mqtt;
 /// </summary>
 public sealed class MqttDevicePublisher : IAsyncDisposable
 {
-    private static readonly byte[] s_offline = "{\"online\":false}"u8.ToArray();
 
     private readonly MqttConnectionSettings _settings;
     private readonly IMqttClient _client;
@@ -58,13 +57,7 @@ public sealed class MqttDevicePublisher : IAsyncDisposable
     public async Task<MqttClientConnectResultCode> ConnectAsync(CancellationToken cancellationToken)
     {
         var options = _settings.CreateClientOptions(DeviceIdValue)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
-            .WithTimeout(TimeSpan.FromSeconds(5))
-            .WithWillTopic(_statusTopic)
-            .WithWillPayload(s_offline)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithWillRetain(true)
+            .WithWearableSession(_statusTopic, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5))
             .Build();
         var result = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         if (result.ResultCode == MqttClientConnectResultCode.Success)
@@ -94,7 +87,7 @@ public sealed class MqttDevicePublisher : IAsyncDisposable
 
         try
         {
-            await PublishOnceAsync(_statusTopic, s_offline, retain: true, cancellationToken).ConfigureAwait(false);
+            await PublishOnceAsync(_statusTopic, WearableSession.OfflineStatus, retain: true, cancellationToken).ConfigureAwait(false);
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
