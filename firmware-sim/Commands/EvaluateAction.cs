@@ -126,7 +126,9 @@ internal static class EvaluateAction
                 error.WriteLine("warning: --annotations applies to sisfall only; ignored.");
             }
 
-            recordings = UmaFallReader.ReadRecordings(settings.DatasetDirectory, settings.Subjects);
+            var skippedUma = new List<string>();
+            recordings = UmaFallReader.ReadRecordings(settings.DatasetDirectory, settings.Subjects, skippedUma);
+            ReportSkipped(skippedUma, error);
             return true;
         }
 
@@ -138,7 +140,9 @@ internal static class EvaluateAction
         }
 
         annotations ??= SisFallAnnotationReader.DiscoverSibling(settings.DatasetDirectory);
-        recordings = SisFallReader.ReadRecordings(settings.DatasetDirectory, annotations, settings.Subjects);
+        var skipped = new List<string>();
+        recordings = SisFallReader.ReadRecordings(settings.DatasetDirectory, annotations, settings.Subjects, skipped);
+        ReportSkipped(skipped, error);
         if (recordings.Count == 0)
         {
             return true;
@@ -163,6 +167,19 @@ internal static class EvaluateAction
         }
 
         return true;
+    }
+
+    private static void ReportSkipped(List<string> skipped, TextWriter error)
+    {
+        foreach (var reason in skipped)
+        {
+            error.WriteLine($"warning: skipped {reason}");
+        }
+
+        if (skipped.Count > 0)
+        {
+            error.WriteLine($"warning: {skipped.Count} trial file(s) could not be read and are not scored.");
+        }
     }
 
     private static void WarnAboutUnknownSubjects(SubjectFilter subjects, IReadOnlyList<Recording> recordings, TextWriter error)

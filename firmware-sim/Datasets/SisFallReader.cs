@@ -69,14 +69,11 @@ internal static class SisFallReader
     /// <param name="datasetDirectory">The <c>sisfall</c> folder (or its <c>SisFall_dataset</c> folder).</param>
     /// <param name="annotationsDirectory">The <c>sisfall-enhanced</c> folder, or null for no annotations.</param>
     /// <param name="subjects">Which subjects to read; all when null.</param>
-    public static IReadOnlyList<Recording> ReadRecordings(string datasetDirectory, string? annotationsDirectory = null, SubjectFilter? subjects = null)
+    /// <param name="skipped">Receives "file: reason" for each trial that could not be read; null to ignore.</param>
+    public static IReadOnlyList<Recording> ReadRecordings(string datasetDirectory, string? annotationsDirectory = null, SubjectFilter? subjects = null, ICollection<string>? skipped = null)
     {
         var annotationRoot = annotationsDirectory is null ? null : SisFallAnnotationReader.ResolveRoot(annotationsDirectory);
-        var trials = EnumerateTrials(datasetDirectory, subjects);
-        var recordings = new Recording[trials.Count];
-        Parallel.For(0, trials.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
-            recordings[i] = ReadRecording(trials[i], annotationRoot));
-        return recordings;
+        return RecordingLoader.ReadAll(EnumerateTrials(datasetDirectory, subjects), t => ReadRecording(t, annotationRoot), static t => t.RelativePath, skipped);
     }
 
     /// <param name="trial">A file from <see cref="EnumerateTrials"/>.</param>

@@ -51,14 +51,9 @@ internal static class UmaFallReader
     /// <summary>Reads the waist accelerometer of every trial, in <see cref="EnumerateTrials"/> order.</summary>
     /// <param name="datasetDirectory">The <c>umafall</c> folder (or its <c>UMAFall_Dataset</c> folder).</param>
     /// <param name="subjects">Which subjects to read (<c>Subject_04</c>); all when null.</param>
-    public static IReadOnlyList<Recording> ReadRecordings(string datasetDirectory, SubjectFilter? subjects = null)
-    {
-        var trials = EnumerateTrials(datasetDirectory, subjects);
-        var recordings = new Recording[trials.Count];
-        Parallel.For(0, trials.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
-            recordings[i] = ReadRecording(trials[i]));
-        return recordings;
-    }
+    /// <param name="skipped">Receives "file: reason" for each trial that could not be read (for example no waist stream); null to ignore.</param>
+    public static IReadOnlyList<Recording> ReadRecordings(string datasetDirectory, SubjectFilter? subjects = null, ICollection<string>? skipped = null) =>
+        RecordingLoader.ReadAll(EnumerateTrials(datasetDirectory, subjects), ReadRecording, static t => t.RelativePath, skipped);
 
     public static Recording ReadRecording(UmaFallTrialFile trial)
     {

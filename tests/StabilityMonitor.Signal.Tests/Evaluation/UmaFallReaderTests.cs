@@ -101,6 +101,24 @@ public sealed class UmaFallReaderTests
         Assert.Equal("Subject_14", Assert.Single(onlySubject14).Subject);
     }
 
+    [Fact]
+    public void ReadRecordings_TrialWithoutWaistStream_IsSkippedWithItsReasonAndTheRestIsRead()
+    {
+        using var temp = new TempDirectory();
+        const string good = "UMAFall_Subject_04_Fall_backwardFall_1_2016-06-13_13-00-00.csv";
+        const string noWaist = "UMAFall_Subject_15_ADL_Walking_1_2016-06-03_19-00-00.csv";
+        temp.Write("umafall/UMAFall_Dataset/" + good, Interleaved(new UmaFallText(s_sensorTable)).ToString());
+        temp.Write("umafall/UMAFall_Dataset/" + noWaist, new UmaFallText([(0, "RIGHTPOCKET"), (1, "CHEST")]).Row(100, 1, 0, 1, 0, 0, 0).ToString());
+        var skipped = new List<string>();
+
+        var recordings = UmaFallReader.ReadRecordings(Path.Combine(temp.Path, "umafall"), skipped: skipped);
+
+        Assert.Equal("UMAFall_Dataset/" + good, Assert.Single(recordings).File);
+        var reason = Assert.Single(skipped);
+        Assert.StartsWith("UMAFall_Dataset/" + noWaist, reason, StringComparison.Ordinal);
+        Assert.Contains("WAIST", reason, StringComparison.Ordinal);
+    }
+
     // Exactly representable values, so parsing can be checked for equality.
     private static AccelSample WaistSample(int i) => new(i * 0.125f, -1f + (i * 0.0625f), 0.5f);
 
