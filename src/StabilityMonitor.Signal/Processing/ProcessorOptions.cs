@@ -48,4 +48,59 @@ public sealed class ProcessorOptions
     public ClassifierOptions Classifier { get; set; } = new();
 
     public SwayOptions Sway { get; set; } = new();
+
+    /// <summary>
+    /// What is wrong with these options, one sentence per problem; empty when they are usable. The core
+    /// has no options framework, so hosts call this from their validators and tools before running.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+
+        Require(GravityCutoffHz is > 0 and < 5, "GravityCutoffHz must be above 0 and below 5 Hz.");
+        Require(SwayCutoffHz is > 0 and <= 50, "SwayCutoffHz must be above 0 and at most 50 Hz.");
+        Require(SwayFilterOrder is >= 1 and <= 8, "SwayFilterOrder must be 1..8.");
+        Require(SwayWindowSeconds is >= 1 and <= 600, "SwayWindowSeconds must be 1..600 s.");
+        Require(SwayHopSeconds > 0 && SwayHopSeconds <= SwayWindowSeconds, "SwayHopSeconds must be above 0 and at most SwayWindowSeconds.");
+        Require(ApAxis is >= 0 and <= 2, "ApAxis must be 0 (X), 1 (Y) or 2 (Z).");
+        Require(StillStdG > 0, "StillStdG must be above 0 g.");
+        Require(InclinedDeg is > 0 and < 90 && LyingDeg > InclinedDeg && LyingDeg <= 90, "InclinedDeg and LyingDeg must satisfy 0 < InclinedDeg < LyingDeg <= 90.");
+        Require(MaxTimeSlipMicros > 0, "MaxTimeSlipMicros must be above 0.");
+        Require(Detector is not null && Classifier is not null && Sway is not null, "Detector, Classifier and Sway must be set.");
+        if (Detector is { } d)
+        {
+            Require(d.TriggerG > 1, "Detector.TriggerG must be above 1 g (gravity alone).");
+            Require(d.CollectSeconds is > 0 and <= 5, "Detector.CollectSeconds must be above 0 and at most 5 s.");
+            Require(d.DecisionDelaySeconds is > 0 and <= 10, "Detector.DecisionDelaySeconds must be above 0 and at most 10 s.");
+            Require(d.NearFallDecisionDelaySeconds >= d.DecisionDelaySeconds && d.NearFallDecisionDelaySeconds <= 10, "Detector.NearFallDecisionDelaySeconds must be at least DecisionDelaySeconds and at most 10 s.");
+            Require(d.WarmUpSeconds >= 0, "Detector.WarmUpSeconds must not be negative.");
+            Require(d.RefractorySeconds >= 0, "Detector.RefractorySeconds must not be negative.");
+        }
+
+        if (Classifier is { } c)
+        {
+            Require(c.FallPeakG > 1 && c.LowRateFallPeakG > 1 && c.NearFallPeakG > 1, "Classifier peak thresholds must be above 1 g.");
+            Require(c.FallLyingDeg is > 0 and <= 180 && c.FallTiltChangeDeg is > 0 and <= 180, "Classifier fall angles must be 0..180 degrees.");
+            Require(c.NearFallGaitMinStdG >= 0 && c.NearFallGaitMaxStdG > c.NearFallGaitMinStdG, "Classifier.NearFallGaitMaxStdG must be above NearFallGaitMinStdG.");
+            Require(c.NearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG, "Classifier.NearFallRecoveredMaxStdG must be above NearFallRecoveredMinStdG.");
+            Require(c.NearFallEnergyRatio > 0 && c.NearFallMinHorizontalG >= 0 && c.NearFallHorizontalOverVertical >= 0, "Classifier near-fall ratios must not be negative.");
+        }
+
+        if (Sway is { } w)
+        {
+            Require(w.BaselineWindows >= 1, "Sway.BaselineWindows must be at least 1.");
+            Require(w.BaselineAlpha is > 0 and <= 1, "Sway.BaselineAlpha must be above 0 and at most 1.");
+            Require(w.RaiseRatio > w.ClearRatio && w.ClearRatio >= 1, "Sway.RaiseRatio must be above ClearRatio, which must be at least 1.");
+            Require(w.ConsecutiveWindows >= 1, "Sway.ConsecutiveWindows must be at least 1.");
+        }
+
+        return errors;
+    }
 }
