@@ -76,14 +76,10 @@ internal static class EvaluateCommand
             }
         });
 
-        var tuneRates = new Option<int[]>("--tune-rates")
-        {
-            Description = "With --cross-validate: each fold tunes on its training trials resampled to all of these rates together "
-                + "(Hz, comma-separated), as the shipped defaults are (firmware-sim tune --rates 200,100,50). Default: the evaluated rate.",
-            HelpName = "LIST",
-            AllowMultipleArgumentsPerToken = true,
-            CustomParser = static result => [.. result.Tokens.SelectMany(static t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(static v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture))],
-        };
+        var tuneRates = RateListOption.Create(
+            "--tune-rates",
+            "With --cross-validate: each fold tunes on its training trials resampled to all of these rates together "
+                + "(Hz, comma-separated), like firmware-sim tune --rates. Default: the evaluated rate, as the shipped defaults are tuned.");
 
         var command = new Command(
             "evaluate",

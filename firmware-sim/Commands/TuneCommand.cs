@@ -24,14 +24,10 @@ internal static class TuneCommand
         var subjects = new Option<string[]>("--subjects") { Description = "Tune on these subjects only, comma-separated. Default: all.", HelpName = "LIST" };
         var exclude = new Option<string[]>("--exclude-subjects") { Description = "Leave these subjects out of tuning, comma-separated.", HelpName = "LIST" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the tuned thresholds and in-sample scores as JSON.", HelpName = "OUT.json" };
-        var rates = new Option<int[]>("--rates")
-        {
-            Description = "Tune on the recordings resampled to each of these rates together (Hz, comma-separated), so one set of "
-                + "thresholds serves wearables at any of them. Default: the recorded rate only.",
-            HelpName = "LIST",
-            AllowMultipleArgumentsPerToken = true,
-            CustomParser = static result => [.. result.Tokens.SelectMany(static t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(static v => int.Parse(v, CultureInfo.InvariantCulture))],
-        };
+        var rates = RateListOption.Create(
+            "--rates",
+            "Tune on the recordings resampled to each of these rates together (Hz, comma-separated), so one set of "
+                + "thresholds serves wearables at any of them. Default: the recorded rate only.");
 
         var command = new Command("tune", "Choose the fall and near-fall thresholds by grid search on labelled trials (falls first, then near-falls; the centre of the best plateau).")
         {

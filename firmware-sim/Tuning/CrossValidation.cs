@@ -15,7 +15,7 @@ internal static class CrossValidation
     /// <param name="recordings">The trials, at the rate they are scored at.</param>
     /// <param name="progress">Told the subject held out in each fold.</param>
     /// <param name="tuneRates">When set, each fold tunes on its training trials resampled to every one of these rates
-    /// together (what the shipped defaults are tuned on); else on the trials as given.</param>
+    /// together; else on the trials as given (as the shipped defaults are tuned).</param>
     public static CrossValidationReport Run(IReadOnlyList<Recording> recordings, IProgress<string>? progress = null, IReadOnlyList<int>? tuneRates = null)
     {
         ArgumentNullException.ThrowIfNull(recordings);
