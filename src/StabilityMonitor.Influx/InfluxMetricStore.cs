@@ -37,16 +37,7 @@ internal sealed class InfluxMetricStore : IMetricStore
     public ValueTask AppendEventAsync(string facility, string deviceId, in StabilityEvent stabilityEvent, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        Span<byte> frame = stackalloc byte[StackFrameBytes];
-        int length = PointFormatter.WriteEvent(frame[Header..], facility, deviceId, in stabilityEvent);
-        if (length < 0)
-        {
-            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
-            length = PointFormatter.WriteEvent(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, in stabilityEvent);
-            return AppendRented(large, length, priority: true, cancellationToken);
-        }
-
-        return Append(frame[..(Header + length)], priority: true, cancellationToken);
+        return Format(new EventPointWriter(facility, deviceId, stabilityEvent), priority: true, cancellationToken);
     }
 
     public ValueTask AppendDeviceEventAsync(
@@ -58,46 +49,19 @@ internal sealed class InfluxMetricStore : IMetricStore
             InfluxThrowHelper.ThrowArgument("Kind must be 1..32 characters of [a-z0-9_].", nameof(kind));
         }
 
-        Span<byte> frame = stackalloc byte[StackFrameBytes];
-        int length = PointFormatter.WriteDeviceEvent(frame[Header..], facility, deviceId, kind, timeMicros, severity, note);
-        if (length < 0)
-        {
-            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
-            length = PointFormatter.WriteDeviceEvent(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, kind, timeMicros, severity, note);
-            return AppendRented(large, length, priority: true, cancellationToken);
-        }
-
-        return Append(frame[..(Header + length)], priority: true, cancellationToken);
+        return Format(new DeviceEventPointWriter(facility, deviceId, kind, timeMicros, severity, note), priority: true, cancellationToken);
     }
 
     public ValueTask AppendWindowAsync(string facility, string deviceId, in SwayMetrics metrics, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        Span<byte> frame = stackalloc byte[StackFrameBytes];
-        int length = PointFormatter.WriteWindow(frame[Header..], facility, deviceId, in metrics);
-        if (length < 0)
-        {
-            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
-            length = PointFormatter.WriteWindow(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, in metrics);
-            return AppendRented(large, length, priority: false, cancellationToken);
-        }
-
-        return Append(frame[..(Header + length)], priority: false, cancellationToken);
+        return Format(new WindowPointWriter(facility, deviceId, metrics), priority: false, cancellationToken);
     }
 
     public ValueTask AppendQualityAsync(string facility, string deviceId, in DeviceQuality quality, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        Span<byte> frame = stackalloc byte[StackFrameBytes];
-        int length = PointFormatter.WriteQuality(frame[Header..], facility, deviceId, in quality);
-        if (length < 0)
-        {
-            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
-            length = PointFormatter.WriteQuality(large.AsSpan(Header, LargeFrameBytes - Header), facility, deviceId, in quality);
-            return AppendRented(large, length, priority: false, cancellationToken);
-        }
-
-        return Append(frame[..(Header + length)], priority: false, cancellationToken);
+        return Format(new QualityPointWriter(facility, deviceId, quality), priority: false, cancellationToken);
     }
 
     private static void CheckTags(string facility, string deviceId)
@@ -111,6 +75,22 @@ internal sealed class InfluxMetricStore : IMetricStore
         {
             InfluxThrowHelper.ThrowArgument("Device id must be 1..64 characters.", nameof(deviceId));
         }
+    }
+
+    /// <summary>Formats into a stack buffer, or a pooled one for a point too large for it, and appends.</summary>
+    private ValueTask Format<TWriter>(in TWriter writer, bool priority, CancellationToken cancellationToken)
+        where TWriter : struct, IPointWriter
+    {
+        Span<byte> frame = stackalloc byte[StackFrameBytes];
+        int length = writer.Write(frame[Header..]);
+        if (length < 0)
+        {
+            byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
+            length = writer.Write(large.AsSpan(Header, LargeFrameBytes - Header));
+            return AppendRented(large, length, priority, cancellationToken);
+        }
+
+        return Append(frame[..(Header + length)], priority, cancellationToken);
     }
 
     private ValueTask Append(Span<byte> frame, bool priority, CancellationToken cancellationToken)
