@@ -37,7 +37,7 @@ internal sealed class InfluxMetricStore : IMetricStore
     public ValueTask AppendEventAsync(string facility, string deviceId, in StabilityEvent stabilityEvent, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        return Format(new EventPointWriter(facility, deviceId, stabilityEvent), priority: true, cancellationToken);
+        return Format(new PendingEvent(facility, deviceId, stabilityEvent), priority: true, cancellationToken);
     }
 
     public ValueTask AppendDeviceEventAsync(
@@ -49,19 +49,19 @@ internal sealed class InfluxMetricStore : IMetricStore
             InfluxThrowHelper.ThrowArgument("Kind must be 1..32 characters of [a-z0-9_].", nameof(kind));
         }
 
-        return Format(new DeviceEventPointWriter(facility, deviceId, kind, timeMicros, severity, note), priority: true, cancellationToken);
+        return Format(new PendingDeviceEvent(facility, deviceId, kind, timeMicros, severity, note), priority: true, cancellationToken);
     }
 
     public ValueTask AppendWindowAsync(string facility, string deviceId, in SwayMetrics metrics, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        return Format(new WindowPointWriter(facility, deviceId, metrics), priority: false, cancellationToken);
+        return Format(new PendingWindow(facility, deviceId, metrics), priority: false, cancellationToken);
     }
 
     public ValueTask AppendQualityAsync(string facility, string deviceId, in DeviceQuality quality, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        return Format(new QualityPointWriter(facility, deviceId, quality), priority: false, cancellationToken);
+        return Format(new PendingQuality(facility, deviceId, quality), priority: false, cancellationToken);
     }
 
     private static void CheckTags(string facility, string deviceId)
@@ -78,15 +78,15 @@ internal sealed class InfluxMetricStore : IMetricStore
     }
 
     /// <summary>Formats into a stack buffer, or a pooled one for a point too large for it, and appends.</summary>
-    private ValueTask Format<TWriter>(in TWriter writer, bool priority, CancellationToken cancellationToken)
-        where TWriter : struct, IPointWriter
+    private ValueTask Format<TPoint>(in TPoint point, bool priority, CancellationToken cancellationToken)
+        where TPoint : struct, IPendingPoint
     {
         Span<byte> frame = stackalloc byte[StackFrameBytes];
-        int length = writer.Write(frame[Header..]);
+        int length = point.Write(frame[Header..]);
         if (length < 0)
         {
             byte[] large = ArrayPool<byte>.Shared.Rent(LargeFrameBytes);
-            length = writer.Write(large.AsSpan(Header, LargeFrameBytes - Header));
+            length = point.Write(large.AsSpan(Header, LargeFrameBytes - Header));
             return AppendRented(large, length, priority, cancellationToken);
         }
 

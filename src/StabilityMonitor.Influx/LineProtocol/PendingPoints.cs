@@ -7,28 +7,28 @@ namespace StabilityMonitor.Influx.LineProtocol;
 /// One point waiting to be formatted: the store formats it into a stack buffer and, if it does not fit,
 /// again into a pooled one. Structs with a generic constraint, so neither a delegate nor a closure is allocated.
 /// </summary>
-internal interface IPointWriter
+internal interface IPendingPoint
 {
     /// <summary>Writes the point's line; the length, or -1 when <paramref name="destination"/> is too small.</summary>
     int Write(Span<byte> destination);
 }
 
-internal readonly struct EventPointWriter(string facility, string deviceId, StabilityEvent stabilityEvent) : IPointWriter
+internal readonly struct PendingEvent(string facility, string deviceId, StabilityEvent stabilityEvent) : IPendingPoint
 {
     public int Write(Span<byte> destination) => PointFormatter.WriteEvent(destination, facility, deviceId, in stabilityEvent);
 }
 
-internal readonly struct DeviceEventPointWriter(string facility, string deviceId, string kind, long timeMicros, byte severity, string? note) : IPointWriter
+internal readonly struct PendingDeviceEvent(string facility, string deviceId, string kind, long timeMicros, byte severity, string? note) : IPendingPoint
 {
     public int Write(Span<byte> destination) => PointFormatter.WriteDeviceEvent(destination, facility, deviceId, kind, timeMicros, severity, note);
 }
 
-internal readonly struct WindowPointWriter(string facility, string deviceId, SwayMetrics metrics) : IPointWriter
+internal readonly struct PendingWindow(string facility, string deviceId, SwayMetrics metrics) : IPendingPoint
 {
     public int Write(Span<byte> destination) => PointFormatter.WriteWindow(destination, facility, deviceId, in metrics);
 }
 
-internal readonly struct QualityPointWriter(string facility, string deviceId, DeviceQuality quality) : IPointWriter
+internal readonly struct PendingQuality(string facility, string deviceId, DeviceQuality quality) : IPendingPoint
 {
     public int Write(Span<byte> destination) => PointFormatter.WriteQuality(destination, facility, deviceId, in quality);
 }
