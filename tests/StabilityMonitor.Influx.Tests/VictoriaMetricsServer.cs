@@ -31,26 +31,15 @@ internal sealed class VictoriaMetricsServer : IDisposable
         _process.ErrorDataReceived += static (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        try
         {
-            try
-            {
-                using HttpResponseMessage response = Http.GetAsync("/health").GetAwaiter().GetResult();
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Thread.Sleep(20);
+            HttpReadiness.WaitFor(Http, "/health", HttpStatusCode.OK, _process, $"victoria-metrics on port {Port}", TimeSpan.FromSeconds(30));
         }
-
-        Dispose();
-        throw new TimeoutException("victoria-metrics did not answer /health within 30 s.");
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public int Port { get; }

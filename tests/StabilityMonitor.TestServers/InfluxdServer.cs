@@ -80,30 +80,7 @@ public sealed class InfluxdServer : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"influxd exited with code {_process.ExitCode} on port {Port}.");
-            }
-
-            try
-            {
-                using HttpResponseMessage response = _http.GetAsync("/ping").GetAwaiter().GetResult();
-                if (response.StatusCode == HttpStatusCode.NoContent)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Thread.Sleep(20);
-        }
-
-        throw new TimeoutException($"influxd did not answer /ping on port {Port} within 30 s.");
+        HttpReadiness.WaitFor(_http, "/ping", HttpStatusCode.NoContent, _process, $"influxd on port {Port}", TimeSpan.FromSeconds(30));
     }
 
     public void Stop()
