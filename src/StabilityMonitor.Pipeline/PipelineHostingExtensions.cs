@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StabilityMonitor.Pipeline.Ports;
 using StabilityMonitor.Signal.Processing;
 
 namespace StabilityMonitor.Pipeline;
@@ -33,6 +34,7 @@ public static class PipelineHostingExtensions
         services.TryAddSingleton<MetricsRegistry>();
         services.TryAddSingleton<IDeadLetterStore, DeadLetterStore>();
         services.TryAddSingleton<IEventStore, InMemoryEventStore>();
+        services.TryAddSingleton<IDeviceRegistry, OpenDeviceRegistry>();
         services.TryAddSingleton<SamplePool>();
         services.TryAddSingleton<RejectLogLimiter>();
         services.TryAddSingleton<DeviceRejectCounter>();
