@@ -5,13 +5,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in mosquitto:/usr/sbin/mosquitto influxdb:/usr/bin/influxd victoria-metrics:/usr/bin/victoria-metrics; do
-    [ -x "${pkg#*:}" ] || need+=("${pkg%%:*}")
+for pkg in mosquitto:/usr/sbin/mosquitto influxdb:/usr/bin/influxd victoria-metrics:/usr/bin/victoria-metrics \
+           postgresql:/usr/lib/postgresql/*/bin/initdb redis-server:/usr/bin/redis-server chromium:/usr/bin/chromium; do
+    # shellcheck disable=SC2086 # the path may hold a glob (postgresql's versioned folder)
+    compgen -G "${pkg#*:}" >/dev/null || need+=("${pkg%%:*}")
 done
 if [ ${#need[@]} -gt 0 ]; then
     echo "test.sh: installing ${need[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Real-data tests skip without the recorded datasets; in CI they are always beside the clone, so a missing
+# folder there is a broken setup, not a reason to pass with skips (STABILITY_REQUIRE_DATASETS=1 asks the same).
+datasets=${STABILITY_DATASETS:-../shared/datasets}
+if [ "${CI:-}" = "true" ] || [ "${STABILITY_REQUIRE_DATASETS:-}" = "1" ]; then
+    for d in sisfall sisfall-enhanced umafall; do
+        if [ ! -d "$datasets/$d" ]; then
+            echo "test.sh: dataset folder '$datasets/$d' is missing; the real-data tests need it (set STABILITY_DATASETS)." >&2
+            exit 3
+        fi
+    done
 fi
 
 results=$(mktemp -d)
