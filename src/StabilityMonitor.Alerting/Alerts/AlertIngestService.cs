@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Alerting.Data;
+using StabilityMonitor.Pipeline;
+using StabilityMonitor.Signal.Detection;
+
+namespace StabilityMonitor.Alerting.Alerts;
+
+/// <summary>
+/// Turns what the pipeline publishes into alerts: near-falls and falls at once, wearables offline for too long and
+/// low batteries from the device table. Pipeline observers run on the ingest thread, so they only enqueue; the
+/// database work happens here, retried until it succeeds (a database outage delays alerts, it does not drop them).
+/// </summary>
+internal sealed class AlertIngestService : BackgroundService
+{
+    private readonly IngestPipeline _pipeline;
+    private readonly AlertService _alerts;
+    private readonly TimeProvider _time;
+    private readonly AlertingOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<AlertRaise> _work = Channel.CreateUnbounded<AlertRaise>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _batteryLow = new(StringComparer.Ordinal);
+    private IDisposable? _events;
+    private IDisposable? _connectivity;
+
+    public AlertIngestService(IngestPipeline pipeline, AlertService alerts, TimeProvider time, IOptions<AlertingOptions> options, ILogger<AlertIngestService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _pipeline = pipeline;
+        _alerts = alerts;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Alerts waiting to be written.</summary>
+    public int Backlog => _work.Reader.Count;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _events = _pipeline.Events.Subscribe(OnEvent);
+        _connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _events?.Dispose();
+        _connectivity?.Dispose();
+        _work.Writer.TryComplete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Raises device-health alerts that are due now; returns how many were queued. Also run by the timer.</summary>
+    public int CheckDeviceHealth()
+    {
+        var now = _time.GetUtcNow();
+        var queued = 0;
+        lock (_lock)
+        {
+            foreach (var (deviceId, since) in _offlineSince.ToList())
+            {
+                if (now - since >= _options.DeviceOfflineAfter)
+                {
+                    _offlineSince.Remove(deviceId);
+                    queued += _work.Writer.TryWrite(new AlertRaise(deviceId, AlertKinds.DeviceOffline, ToMicros(since), AlertSeverities.Medium, Features(new { offlineSince = since }))) ? 1 : 0;
+                }
+            }
+        }
+
+        foreach (var device in _pipeline.GetDevices())
+        {
+            if (device.Battery is not { } battery)
+            {
+                continue;
+            }
+
+            lock (_lock)
+            {
+                if (battery < _options.BatteryLowThreshold && _batteryLow.Add(device.DeviceId))
+                {
+                    queued += _work.Writer.TryWrite(new AlertRaise(device.DeviceId, AlertKinds.BatteryLow, ToMicros(now), AlertSeverities.Low, Features(new { battery }))) ? 1 : 0;
+                }
+                else if (battery >= _options.BatteryLowThreshold + 0.05)
+                {
+                    _batteryLow.Remove(device.DeviceId);
+                }
+            }
+        }
+
+        return queued;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var health = RunHealthChecksAsync(stoppingToken);
+        try
+        {
+            await foreach (var raise in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await WriteWithRetryAsync(raise, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await health.ConfigureAwait(false);
+    }
+
+    private static long ToMicros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+    private static string Features<T>(T value) => JsonSerializer.Serialize(value, Webhooks.WebhookOutbox.JsonOptions);
+
+    private void OnEvent(DeviceEvent deviceEvent)
+    {
+        var e = deviceEvent.Event;
+        var (kind, severity) = e.Kind switch
+        {
+            EventKind.Fall => (AlertKinds.Fall, AlertSeverities.High),
+            EventKind.NearFall => (AlertKinds.NearFall, AlertSeverities.Medium),
+            _ => (null, null),
+        };
+        if (kind is null)
+        {
+            return;
+        }
+
+        var features = Features(new
+        {
+            detectorSeverity = e.Severity,
+            score = e.Score,
+            peakAccelG = e.PeakAccelG,
+            peakJerkGPerS = e.PeakJerkGPerS,
+            durationMs = e.DurationMs,
+            tiltChangeDeg = e.TiltChangeDeg,
+            decisionDelayMs = (e.DecisionTimeMicros - e.TimeMicros) / 1000.0,
+        });
+        _work.Writer.TryWrite(new AlertRaise(deviceEvent.DeviceId, kind, e.TimeMicros, severity!, features));
+    }
+
+    private void OnConnectivity(DeviceConnectivity change)
+    {
+        lock (_lock)
+        {
+            if (change.Online)
+            {
+                _offlineSince.Remove(change.DeviceId);
+            }
+            else
+            {
+                _offlineSince.TryAdd(change.DeviceId, change.At);
+            }
+        }
+    }
+
+    private async Task RunHealthChecksAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.DeviceHealthCheckInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                CheckDeviceHealth();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WriteWithRetryAsync(AlertRaise raise, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _alerts.RaiseAsync(raise, stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+            {
+                AlertLog.StoreFailed(_logger, attempt, delay, ex);
+                await Task.Delay(delay, _time, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"alert ingest ({Backlog} waiting)");
+}

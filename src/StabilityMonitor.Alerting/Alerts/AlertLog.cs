@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace StabilityMonitor.Alerting.Alerts;
+
+/// <summary>Alert lifecycle logging (event ids 2000-2099).</summary>
+internal static partial class AlertLog
+{
+    [LoggerMessage(2000, LogLevel.Warning, "Alert {AlertId} raised: {Kind} on {DeviceId} ({Facility})", EventName = "AlertRaised")]
+    public static partial void Raised(ILogger logger, string alertId, string kind, string deviceId, string facility);
+
+    [LoggerMessage(2001, LogLevel.Warning, "Alert {AlertId} escalated: {Kind} on {DeviceId} not acknowledged in time, severity now {Severity}", EventName = "AlertEscalated")]
+    public static partial void Escalated(ILogger logger, string alertId, string kind, string deviceId, string severity);
+
+    [LoggerMessage(2002, LogLevel.Information, "Alert {AlertId} {Action} by {Actor}", EventName = "AlertTransition")]
+    public static partial void Transition(ILogger logger, string alertId, string action, string actor);
+
+    [LoggerMessage(2003, LogLevel.Error, "Storing alert work failed (attempt {Attempt}); retrying in {Delay}", EventName = "AlertStoreFailed")]
+    public static partial void StoreFailed(ILogger logger, int attempt, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(2004, LogLevel.Error, "Escalation check failed", EventName = "EscalationFailed")]
+    public static partial void EscalationFailed(ILogger logger, Exception exception);
+}

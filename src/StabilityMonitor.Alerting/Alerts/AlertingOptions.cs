@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StabilityMonitor.Alerting.Alerts;
+
+/// <summary>Alert rules (configuration section <c>Alerts</c>). Per-facility escalation times live with the facility.</summary>
+public sealed class AlertingOptions
+{
+    public const string SectionName = "Alerts";
+
+    /// <summary>Escalation time of fall alerts of wearables with no facility (admitted unregistered). Default 2 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan FallEscalationAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Escalation time of other alerts of wearables with no facility. Default 15 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan NearFallEscalationAfter { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often open alerts are checked for escalation. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan EscalationCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A wearable offline (will message, status, silence) for this long raises <c>device_offline</c>. Default 5 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan DeviceOfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Battery level (0..1) below which <c>battery_low</c> is raised, once until it recovers by 0.05. Default 0.15.</summary>
+    [Range(0.0, 1.0)]
+    public double BatteryLowThreshold { get; set; } = 0.15;
+
+    /// <summary>How often device health (offline time, battery) is checked. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan DeviceHealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
