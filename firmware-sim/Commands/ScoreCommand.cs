@@ -56,12 +56,31 @@ internal static class ScoreCommand
             Description = "Exit with 1 unless every truth item was hit with the right kind, there was no false alarm and every data-quality count matched.",
         };
 
+        var user = new Option<string?>("--user")
+        {
+            Description = "Sign in to the server as this user (a global admin sees every wearable; others their facility's). Default $STABILITY_USER.",
+            HelpName = "NAME",
+            DefaultValueFactory = static _ => Environment.GetEnvironmentVariable("STABILITY_USER"),
+        };
+        var password = new Option<string?>("--password")
+        {
+            Description = "Password for --user. Default $STABILITY_PASSWORD (prefer the variable: a command line is visible to others).",
+            HelpName = "PASSWORD",
+            DefaultValueFactory = static _ => Environment.GetEnvironmentVariable("STABILITY_PASSWORD"),
+        };
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = "Authenticate with this facility API key (X-Api-Key) instead of a user. Default $STABILITY_API_KEY.",
+            HelpName = "KEY",
+            DefaultValueFactory = static _ => Environment.GetEnvironmentVariable("STABILITY_API_KEY"),
+        };
+
         var command = new Command(
             "score",
             "Compare a ground-truth file with the events the system raised (from the server's API, or a saved file): hits, misses, "
             + "wrong kinds, false alarms and latency per kind, and the data-quality counts the injected faults should have caused.")
         {
-            truth, server, events, tolerance, json, strict,
+            truth, server, events, tolerance, json, strict, user, password, apiKey,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -74,6 +93,7 @@ internal static class ScoreCommand
                 TimeSpan.FromSeconds(seconds),
                 parseResult.GetValue(json)?.FullName,
                 parseResult.GetValue(strict),
+                new ServerCredentials(parseResult.GetValue(user), parseResult.GetValue(password), parseResult.GetValue(apiKey)),
                 invocation.Output,
                 invocation.Error,
                 cancellationToken).ConfigureAwait(false);

@@ -17,10 +17,12 @@ internal static class ScoreAction
         TimeSpan tolerance,
         string? jsonPath,
         bool failOnMiss,
+        ServerCredentials credentials,
         TextWriter output,
         TextWriter error,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(credentials);
         IReadOnlyList<GroundTruthRecord> truth;
         try
         {
@@ -54,10 +56,12 @@ internal static class ScoreAction
         }
         else
         {
-            using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+            using var handler = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), UseCookies = true };
+            using var http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
             var client = new ServerEventsClient(http);
             try
             {
+                await credentials.ApplyAsync(http, cancellationToken).ConfigureAwait(false);
                 events = await client.GetEventsAsync(truth, tolerance, cancellationToken).ConfigureAwait(false);
                 quality = await client.GetQualityAsync(cancellationToken).ConfigureAwait(false);
             }

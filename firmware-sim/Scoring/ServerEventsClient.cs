@@ -83,7 +83,7 @@ internal sealed class ServerEventsClient(HttpClient http)
     /// <summary><c>NearFall</c> → <c>near_fall</c>, as in ground truth and evaluation reports.</summary>
     public static string KindLabel(string? kind) => kind switch
     {
-        "NearFall" => GroundTruthRecord.NearFall,
+        "NearFall" or "near_fall" or "near-fall" => GroundTruthRecord.NearFall,
         "Fall" => GroundTruthRecord.Fall,
         "SwayElevated" => "sway_elevated",
         _ => kind?.ToLowerInvariant() ?? "unknown",

@@ -1,5 +1,4 @@
 using StabilityMonitor.Pipeline;
-using StabilityMonitor.Signal.Detection;
 
 namespace StabilityMonitor.Server;
 
@@ -7,7 +6,7 @@ namespace StabilityMonitor.Server;
 internal sealed record EventDto(
     long Id,
     string DeviceId,
-    EventKind Kind,
+    string Kind,
     DateTimeOffset Time,
     long TimeMicros,
     byte Severity,
@@ -22,7 +21,7 @@ internal sealed record EventDto(
     public static EventDto From(DeviceEvent e) => new(
         e.Id,
         e.DeviceId,
-        e.Event.Kind,
+        ApiEndpoints.KindName(e.Event.Kind),
         DateTimeOffset.UnixEpoch.AddTicks(e.Event.TimeMicros * 10),
         e.Event.TimeMicros,
         e.Event.Severity,

@@ -1,5 +1,7 @@
+using StabilityMonitor.Alerting.Devices;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Pipeline;
+using StabilityMonitor.Server.Auth;
 using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Server;
@@ -17,14 +19,16 @@ internal static class HistoryEndpoints
     private static readonly TimeSpan s_defaultEventRange = TimeSpan.FromDays(1);
     private static readonly TimeSpan s_defaultWindowRange = TimeSpan.FromHours(1);
 
-    public static void MapHistoryEndpoints(this WebApplication app)
+    public static void MapHistoryEndpoints(this RouteGroupBuilder api)
     {
-        var history = app.MapGroup("/api/history");
+        var history = api.MapGroup("/history").WithTags("History");
         history.MapGet("/events", GetEventsAsync);
         history.MapGet("/windows", GetWindowsAsync);
     }
 
     private static async Task<IResult> GetEventsAsync(
+        HttpContext context,
+        StoreDeviceRegistry registry,
         IMetricHistory history,
         IEventStore memory,
         FacilityMap facilities,
@@ -35,7 +39,19 @@ internal static class HistoryEndpoints
         int? limit,
         CancellationToken cancellationToken)
     {
+        var actor = context.User.ToActor();
         var name = string.IsNullOrEmpty(facility) ? facilities.Default : facility;
+        if (!actor.IsGlobalAdmin)
+        {
+            // Everyone else reads their own facility only; naming another is answered as if it did not exist.
+            var own = actor.FacilityId is { } f ? registry.FacilityName(f) : null;
+            if (own is null || (!string.IsNullOrEmpty(facility) && !string.Equals(facility, own, StringComparison.Ordinal)))
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound);
+            }
+
+            name = own;
+        }
         if (name.Length > FacilityOptions.MaxNameLength)
         {
             return Results.Problem($"A facility has at most {FacilityOptions.MaxNameLength} characters.", statusCode: StatusCodes.Status400BadRequest);
@@ -81,6 +97,8 @@ internal static class HistoryEndpoints
     }
 
     private static async Task<IResult> GetWindowsAsync(
+        HttpContext context,
+        StoreDeviceRegistry registry,
         IMetricHistory history,
         FacilityMap facilities,
         TimeProvider time,
@@ -92,6 +110,11 @@ internal static class HistoryEndpoints
         if (string.IsNullOrEmpty(device) || !DeviceId.IsValid(device))
         {
             return Results.Problem("Give the device id: device=ward-01 (1..64 characters of [A-Za-z0-9_-]).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!ApiEndpoints.CanSee(context.User.ToActor(), registry, device))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound);
         }
 
         if (!TryRange(from, to, s_defaultWindowRange, time, out var start, out var end, out var problem))

@@ -13,4 +13,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(3003, LogLevel.Warning, "Simulated wearable {DeviceId} stopped: {Reason}", EventName = "WardDeviceFailed")]
     public static partial void WardDeviceFailed(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(3900, LogLevel.Information, "Store: {Provider} ({Where})", EventName = "StoreReady")]
+    public static partial void StoreReady(ILogger logger, string provider, string where);
+
+    [LoggerMessage(3901, LogLevel.Information, "Demo facility '{Facility}' seeded with {Devices} residents wearing simulated wearables", EventName = "DemoSeeded")]
+    public static partial void DemoSeeded(ILogger logger, string facility, int devices);
 }

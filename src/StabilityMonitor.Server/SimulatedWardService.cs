@@ -12,11 +12,13 @@ internal sealed class SimulatedWardService : BackgroundService
 {
     private readonly WardOptions _options;
     private readonly MqttConnectionSettings _broker;
+    private readonly Demo.WardCredentials _credentials;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public SimulatedWardService(IOptions<WardOptions> options, MqttConnectionSettings broker, TimeProvider time, ILogger<SimulatedWardService> logger)
+    public SimulatedWardService(IOptions<WardOptions> options, MqttConnectionSettings broker, Demo.WardCredentials credentials, TimeProvider time, ILogger<SimulatedWardService> logger)
     {
+        _credentials = credentials;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _broker = broker;
@@ -48,7 +50,9 @@ internal sealed class SimulatedWardService : BackgroundService
         });
         emulator.MarkerReached = m => ServerLog.WardMarker(_logger, m.Kind, id, DateTimeOffset.FromUnixTimeMilliseconds(m.DeviceTimeMicros / 1000));
         var status = WearableEmulator.StatusPayload(online: true, _options.RateHz, 0.5 + (0.5 * (index % 5) / 5.0));
-        await using var publisher = new MqttDevicePublisher(id, _broker, status, _logger);
+        // Each wearable signs in with its own account (issued at demo seeding); without one, the configured broker credentials.
+        var broker = _credentials.For(id) is { } password ? _broker with { Username = id, Password = password } : _broker;
+        await using var publisher = new MqttDevicePublisher(id, broker, status, _logger);
         var frame = new byte[emulator.FrameBytes];
         try
         {

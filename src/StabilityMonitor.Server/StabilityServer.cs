@@ -1,9 +1,14 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using StabilityMonitor.Alerting;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Mqtt;
 using StabilityMonitor.Pipeline;
+using StabilityMonitor.Server.Api;
+using StabilityMonitor.Server.Auth;
+using StabilityMonitor.Server.Demo;
 
 namespace StabilityMonitor.Server;
 
@@ -39,12 +44,38 @@ public static class StabilityServer
         services.AddOptions<StoreBridgeOptions>().BindConfiguration(StoreBridgeOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoreBridgeOptions>, StoreBridgeOptionsValidator>();
         services.AddSingleton<FacilityMap>();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+        services.AddSingleton<WardCredentials>();
 
         var config = builder.Configuration;
+        var dataDirectory = ServerOptions.ResolveDataDirectory(config);
+        if (DemoOptions.IsOn(config) && string.IsNullOrEmpty(config["Devices:AdmitUnregistered"]))
+        {
+            config.AddInMemoryCollection([new("Devices:AdmitUnregistered", "true")]);
+        }
+
+        // The journal lives in the data folder unless configured: one place for the server's data, never under bin/.
+        if (string.IsNullOrEmpty(config[$"{InfluxOptions.SectionName}:{nameof(InfluxOptions.JournalDirectory)}"]))
+        {
+            config.AddInMemoryCollection([new($"{InfluxOptions.SectionName}:{nameof(InfluxOptions.JournalDirectory)}", Path.Combine(dataDirectory, "influx-journal"))]);
+        }
+
         if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["http_ports"]) && !config.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(config[$"{ServerOptions.SectionName}:{nameof(ServerOptions.DefaultUrl)}"] ?? new ServerOptions().DefaultUrl);
         }
+
+        // The store first: migrated, admin and demo seeded, device registry loaded before any wearable connects.
+        services.AddHostedService<StoreBootstrapService>();
+        builder.AddAlerting(dataDirectory);
+        services.AddStabilityAuth(config);
+
+        // Sign-in cookies survive a restart: the keys that protect them live in the data folder.
+        services.AddDataProtection()
+            .SetApplicationName("StabilityMonitor")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        services.AddProblemDetails();
+        services.AddOpenApi();
 
         // Order matters for shutdown (reverse order): the ward stops publishing, then the MQTT worker, then the
         // embedded broker, then the pipeline drains what was already acknowledged, then the store bridge moves what
@@ -76,6 +107,11 @@ public static class StabilityServer
     public static WebApplication MapStabilityServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
         app.MapHealthChecks("/healthz", new() { Predicate = static c => c.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/readyz", new()
         {
@@ -83,8 +119,12 @@ public static class StabilityServer
             ResponseWriter = ReadinessResponseWriter.WriteAsync,
         });
         app.MapMetricsEndpoint();
-        app.MapApiEndpoints();
-        app.MapHistoryEndpoints();
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapAuthEndpoints();
+        api.MapAdminEndpoints();
+        api.MapAlertEndpoints();
+        api.MapApiEndpoints();
+        api.MapHistoryEndpoints();
         return app;
     }
 }

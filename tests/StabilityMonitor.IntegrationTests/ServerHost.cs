@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,17 +19,40 @@ internal sealed class ServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TempDirectory? _journal;
+    private readonly TempDirectory? _data;
     private bool _stopped;
 
-    private ServerHost(WebApplication app, LogCollector logs, TempDirectory? journal)
+    private ServerHost(WebApplication app, LogCollector logs, TempDirectory? journal, TempDirectory? data)
     {
         _app = app;
         _journal = journal;
+        _data = data;
         Logs = logs;
-        Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(10) };
+        BaseAddress = new Uri(app.Urls.First());
+        Http = Client();
     }
 
+    /// <summary>The global admin's password every test server is started with (unless the settings name another).</summary>
+    public const string AdminPassword = "test-admin-password";
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client signed in as the global admin (see <see cref="SignInAsync"/>) once the server is ready.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A new client with its own cookie jar, signed in as nobody.</summary>
+    public HttpClient Client() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Signs <paramref name="client"/> in; throws unless the server answers 200.</summary>
+    public static async Task SignInAsync(HttpClient client, string user, string password)
+    {
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { user, password });
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Sign-in of {user} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
 
     public LogCollector Logs { get; }
 
@@ -55,6 +79,17 @@ internal sealed class ServerHost : IAsyncDisposable
             args.Add($"--Influx:JournalDirectory={journal.Path}");
         }
 
+        var data = settings.Any(static s => s.Key == "Server:DataDirectory") ? null : new TempDirectory("sm-data-");
+        if (data is not null)
+        {
+            args.Add($"--Server:DataDirectory={data.Path}");
+        }
+
+        if (!settings.Any(static s => s.Key == "Auth:AdminPassword"))
+        {
+            args.Add($"--Auth:AdminPassword={AdminPassword}");
+        }
+
         var logs = new LogCollector();
         var app = StabilityServer.Build([.. args], builder =>
         {
@@ -63,8 +98,10 @@ internal sealed class ServerHost : IAsyncDisposable
             builder.Logging.AddProvider(logs);
         });
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        var host = new ServerHost(app, logs, journal);
+        var host = new ServerHost(app, logs, journal, data);
         await host.WaitReadyAsync(TimeSpan.FromSeconds(30));
+        var admin = settings.FirstOrDefault(static s => s.Key == "Auth:AdminPassword").Value ?? AdminPassword;
+        await SignInAsync(host.Http, "admin", admin);
         return host;
     }
 
@@ -113,6 +150,7 @@ internal sealed class ServerHost : IAsyncDisposable
         await StopAsync();
         await _app.DisposeAsync();
         _journal?.Dispose();
+        _data?.Dispose();
     }
 
     public static int FreePort() => TestServers.FreePort.Next();

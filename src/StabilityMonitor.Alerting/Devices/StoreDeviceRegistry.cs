@@ -36,6 +36,12 @@ public sealed class StoreDeviceRegistry : IDeviceRegistry
     /// <summary>The facility of a registered, assigned wearable; null otherwise.</summary>
     public Guid? FacilityOf(string deviceId) => _snapshot.Devices.TryGetValue(deviceId, out var entry) ? entry.FacilityId : null;
 
+    /// <summary>The facility name of a registered, assigned wearable (the <c>facility</c> tag in InfluxDB); null otherwise.</summary>
+    public string? FacilityNameOf(string deviceId) => _snapshot.Devices.TryGetValue(deviceId, out var entry) ? entry.FacilityName : null;
+
+    /// <summary>The name of a facility known to the registry, or null.</summary>
+    public string? FacilityName(Guid facilityId) => _snapshot.FacilityNames.TryGetValue(facilityId, out var name) ? name : null;
+
     /// <summary>Reloads the snapshot from the store.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
@@ -43,20 +49,29 @@ public sealed class StoreDeviceRegistry : IDeviceRegistry
         var rows = await db.Wearables.AsNoTracking()
             .Select(static w => new { w.DeviceId, w.FacilityId, w.CredentialHash })
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        _snapshot = new Snapshot(rows.ToFrozenDictionary(static r => r.DeviceId, static r => new Entry(r.FacilityId, r.CredentialHash), StringComparer.Ordinal));
+        var names = await db.Facilities.AsNoTracking().ToDictionaryAsync(static f => f.Id, static f => f.Name, cancellationToken).ConfigureAwait(false);
+        _snapshot = new Snapshot(
+            rows.ToFrozenDictionary(
+                static r => r.DeviceId,
+                r => new Entry(r.FacilityId, r.FacilityId is { } f && names.TryGetValue(f, out var n) ? n : null, r.CredentialHash),
+                StringComparer.Ordinal),
+            names.ToFrozenDictionary());
     }
 
-    private readonly record struct Entry(Guid? FacilityId, string? CredentialHash);
+    private readonly record struct Entry(Guid? FacilityId, string? FacilityName, string? CredentialHash);
 
     private sealed class Snapshot
     {
-        public static readonly Snapshot Empty = new(FrozenDictionary<string, Entry>.Empty);
+        public static readonly Snapshot Empty = new(FrozenDictionary<string, Entry>.Empty, FrozenDictionary<Guid, string>.Empty);
 
-        public Snapshot(FrozenDictionary<string, Entry> devices)
+        public Snapshot(FrozenDictionary<string, Entry> devices, FrozenDictionary<Guid, string> facilityNames)
         {
             Devices = devices;
+            FacilityNames = facilityNames;
             Lookup = devices.GetAlternateLookup<ReadOnlySpan<char>>();
         }
+
+        public FrozenDictionary<Guid, string> FacilityNames { get; }
 
         public FrozenDictionary<string, Entry> Devices { get; }
 
