@@ -39,7 +39,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             using var page = await server.Http.GetFromJsonAsync<JsonDocument>("/api/events?deviceId=patient-7&kind=near-fall");
             var item = Assert.Single(page!.RootElement.GetProperty("items").EnumerateArray());
             Assert.Equal(raised.Event.TimeMicros, item.GetProperty("timeMicros").GetInt64());
-            Assert.Equal("NearFall", item.GetProperty("kind").GetString());
+            Assert.Equal("near_fall", item.GetProperty("kind").GetString());
 
             // Time range filters are on device time (ISO 8601).
             var at = DateTimeOffset.UnixEpoch.AddTicks(raised.Event.TimeMicros * 10);
