@@ -37,14 +37,14 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     public ListLoggerProvider Logs { get; } = new();
 
     /// <summary>
-    /// A migrated store of the provider with one facility. Test defaults: 1 s per attempt, 2 quick retries 20 ms apart
+    /// A migrated store of the provider with one facility. Test defaults: 5 s per attempt, 2 quick retries 20 ms apart
     /// (the rest as shipped); <paramref name="settings"/> overrides <c>Webhooks:*</c> keys.
     /// </summary>
     public static async Task<DispatcherHarness> CreateAsync(IStoreFactorySource stores, params (string Key, string Value)[] settings)
     {
         var config = new Dictionary<string, string?>
         {
-            ["Webhooks:Timeout"] = "00:00:01",
+            ["Webhooks:Timeout"] = "00:00:05",
             ["Webhooks:RetryCount"] = "2",
             ["Webhooks:RetryDelay"] = "00:00:00.020",
         };

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using StabilityMonitor.Alerting.Data;
 using StabilityMonitor.Alerting.Webhooks;
 using Xunit.Abstractions;
@@ -171,7 +172,7 @@ public abstract class WebhookDispatcherTests<TStores>(TStores stores, ITestOutpu
         using (var stop = new CancellationTokenSource())
         {
             var pass = first.DispatchDueAsync(stop.Token);
-            await WaitUntilAsync(() => receiver.Requests.Count == 1);
+            await WaitUntilAsync(() => Task.FromResult(receiver.Requests.Count == 1));
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pass.WaitAsync(TestTimeout));
         }
@@ -375,6 +376,32 @@ public abstract class WebhookDispatcherTests<TStores>(TStores stores, ITestOutpu
     }
 
     [Fact]
+    public async Task HostedDispatcher_WokenAfterCommit_DeliversWithoutWaitingForThePoll()
+    {
+        await using var harness = await DispatcherHarness.CreateAsync(stores, ("PollInterval", "00:10:00"));
+        await using var receiver = await WebhookReceiver.StartNewAsync();
+        await harness.AddWebhookAsync(receiver.Url);
+        var server = harness.NewServer();
+        using var dispatcher = harness.NewDispatcher(server);
+        await dispatcher.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => Task.FromResult(harness.Logs.Entries.Any(static e => e.Id.Name == "DispatcherStarted")));
+
+        // As the alert writer does: commit, then signal. The 10 min poll would be far too late.
+        await harness.RaiseAsync();
+        server.GetRequiredService<DeliveryWakeup>().Notify();
+        await WaitUntilAsync(async () => (await harness.SingleDeliveryAsync()).State == DeliveryStates.Delivered);
+
+        await dispatcher.StopAsync(CancellationToken.None).WaitAsync(TestTimeout);
+        foreach (var entry in harness.Logs.Entries)
+        {
+            output.WriteLine($"{entry.Level} {entry.Category} {entry.Id.Name}: {entry.Message}");
+        }
+
+        Assert.Single(receiver.Requests);
+        Assert.DoesNotContain(harness.Logs.Entries, static e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task TwoServers_OneDatabase_FiftyDeliveriesEachSentOnce()
     {
         await using var harness = await DispatcherHarness.CreateAsync(stores);
@@ -419,10 +446,10 @@ public abstract class WebhookDispatcherTests<TStores>(TStores stores, ITestOutpu
         return total;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         using var timeout = new CancellationTokenSource(TestTimeout);
-        while (!condition())
+        while (!await condition())
         {
             await Task.Delay(10, timeout.Token);
         }

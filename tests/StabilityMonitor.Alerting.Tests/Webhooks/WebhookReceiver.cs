@@ -58,8 +58,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.Services.Configure<HostOptions>(static o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
         app.MapPost("/hook", HandleAsync);
+        app.MapGet("/ready", static () => "ok");
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _app = app;
+
+        // One request through Kestrel and routing first (not recorded): a cold first request on a busy machine
+        // can take longer than the short timeouts the tests give the dispatcher.
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var ready = await client.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/ready")));
+        ready.EnsureSuccessStatusCode();
     }
 
     public async Task StopAsync()
