@@ -69,6 +69,10 @@ public static class WebhookDeliveryExtensions
         // Added after the resilience handler, so inside it: it sees every try.
         http.AddHttpMessageHandler<AttemptCountingHandler>();
 
+        // The factory's request logs print the URL, which may carry a receiver's token; WebhookLog reports each
+        // outcome by webhook id instead.
+        http.RemoveAllLoggers();
+
         services.TryAddSingleton<WebhookDispatcher>();
         services.AddHostedService(static sp => sp.GetRequiredService<WebhookDispatcher>());
         return services;

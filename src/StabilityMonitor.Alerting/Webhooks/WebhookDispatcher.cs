@@ -22,6 +22,8 @@ internal sealed class WebhookDispatcher : BackgroundService
 {
     private const int MaxErrorLength = 1000;
 
+    private static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(30);
+
     private readonly CareDbFactory _store;
     private readonly DeliveryWakeup _wakeup;
     private readonly IHttpClientFactory _httpClients;
@@ -182,7 +184,10 @@ internal sealed class WebhookDispatcher : BackgroundService
             }
         }
 
-        return await RecordAsync(delivery, leaseUntil, outcome, cancellationToken).ConfigureAwait(false);
+        // Recorded even when the host is stopping: the request went out, and an outcome left unrecorded means the
+        // receiver gets it again once the claim expires.
+        using var recordTimeout = new CancellationTokenSource(RecordTimeout);
+        return await RecordAsync(delivery, leaseUntil, outcome, recordTimeout.Token).ConfigureAwait(false);
     }
 
     private async Task<SendOutcome> SendAsync(DueDelivery delivery, Uri uri, CancellationToken cancellationToken)
@@ -228,6 +233,12 @@ internal sealed class WebhookDispatcher : BackgroundService
         {
             // HttpClient.Timeout, the backstop behind the pipeline's own timeouts.
             return new SendOutcome(SendOutcomeKind.Unreachable, null, "timeout: no answer", counter.Count, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Anything else still ends this claim as a counted failure: left unrecorded, the delivery would be
+            // retried at every lease expiry and never reach its give-up time.
+            return new SendOutcome(SendOutcomeKind.Unreachable, null, $"{ex.GetType().Name}: {ex.Message}", counter.Count, null);
         }
     }
 
