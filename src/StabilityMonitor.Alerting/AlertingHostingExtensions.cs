@@ -48,6 +48,7 @@ public static class AlertingHostingExtensions
         services.AddSingleton<AlertIngestService>();
         services.AddHostedService(static sp => sp.GetRequiredService<AlertIngestService>());
         services.AddHostedService<EscalationService>();
+        services.AddWebhookDelivery();
         return builder;
     }
 }

@@ -18,4 +18,19 @@ internal static class Poll
             await Task.Delay(25);
         }
     }
+
+    /// <summary>As above, for a condition that needs I/O (an HTTP call); polled every 100 ms.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Condition not met within {timeout}: {describe()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using StabilityMonitor.Alerting.Alerts;
 using StabilityMonitor.Alerting.Data;
+using StabilityMonitor.Alerting.Webhooks;
 using StabilityMonitor.Server.Auth;
 
 namespace StabilityMonitor.Server.Api;
@@ -40,6 +41,19 @@ internal static class AlertEndpoints
         });
         alerts.MapGet("/{id}/audit", static async (string id, HttpContext c, AlertService s, CancellationToken ct) =>
             await s.AuditAsync(id, c.User.ToActor(), ct).ConfigureAwait(false) is { } audit ? Results.Ok(audit) : Results.Problem(statusCode: StatusCodes.Status404NotFound));
+        alerts.MapGet("/{id}/deliveries", static async (string id, HttpContext c, AlertService s, CareDbFactory db, CancellationToken ct) =>
+        {
+            if (await s.GetAsync(id, c.User.ToActor(), ct).ConfigureAwait(false) is null)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound);
+            }
+
+            await using var context = db.Create();
+            var deliveries = await WebhookDeliveryQueries.ForAlertAsync(context, id, ct).ConfigureAwait(false);
+
+            // A webhook URL may carry a token in its query: show where it goes, not how it authenticates.
+            return Results.Ok(deliveries.Select(static d => d with { WebhookUrl = RedactQuery(d.WebhookUrl) }));
+        });
         alerts.MapGet("/{id}/evidence", static async (string id, HttpContext c, AlertService s, CancellationToken ct) =>
         {
             var (found, json) = await s.GetEvidenceAsync(id, c.User.ToActor(), ct).ConfigureAwait(false);
@@ -74,6 +88,8 @@ internal static class AlertEndpoints
         var query = new AlertQuery(state, kind, residentId, string.IsNullOrEmpty(deviceId) ? null : deviceId, page ?? 1, pageSize ?? 50);
         return Results.Ok(await service.ListAsync(query, context.User.ToActor(), ct).ConfigureAwait(false));
     }
+
+    private static string RedactQuery(string url) => url.IndexOf('?', StringComparison.Ordinal) is var q and >= 0 ? url[..q] + "?…" : url;
 
     private static IResult ToResult(AlertActionResult result) => result.Status switch
     {
