@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using StabilityMonitor.Mqtt;
+using StabilityMonitor.Simulation;
+
+namespace StabilityMonitor.IntegrationTests.Alerts;
+
+/// <summary>Device health becomes alerts of the wearer's facility: a low battery at once, an offline wearable after the set time.</summary>
+public sealed class DeviceHealthAlertTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task LowBatteryThenOffline_RaiseBatteryLowAndDeviceOfflineForTheFacility()
+    {
+        await using var server = await ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Alerts:DeviceOfflineAfter", "00:00:01"), ("Alerts:DeviceHealthCheckInterval", "00:00:00.200")]);
+        var world = await World.CreateAsync(server);
+        var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
+        var broker = new MqttConnectionSettings("127.0.0.1", port, Username: "a-01", Password: world.DevicePasswords["a-01"]);
+        var plan = new MotionScript().Stand(2);
+        using var cts = new CancellationTokenSource(s_timeout);
+        await using (var publisher = new MqttDevicePublisher("a-01", broker, WearableEmulator.StatusPayload(true, battery: 0.08)))
+        {
+            var emulator = new WearableEmulator("a-01", WearerProfile.Random(1), plan, new WearableOptions { StartMicros = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 });
+            var frame = new byte[emulator.FrameBytes];
+            emulator.WriteNextFrame(frame);
+            await publisher.PublishFrameAsync(frame, cts.Token);
+            using var carer = await world.SignInAsync("carer-a");
+            await Poll.UntilAsync(async () => await KindsAsync(carer) is ["battery_low"], s_timeout, () => "no battery_low alert");
+            await publisher.DisconnectAsync(cts.Token);
+        }
+
+        using var carerA = await world.SignInAsync("carer-a");
+        await Poll.UntilAsync(async () => (await KindsAsync(carerA)).Order().SequenceEqual(["battery_low", "device_offline"]), s_timeout, () => "no device_offline alert");
+        using var carerB = await world.SignInAsync("carer-b");
+        Assert.Empty(await KindsAsync(carerB));
+        Assert.Empty(server.Logs.Errors);
+    }
+
+    private static async Task<string[]> KindsAsync(HttpClient client)
+    {
+        var page = await client.GetFromJsonAsync<JsonElement>("/api/alerts");
+        return [.. page.GetProperty("items").EnumerateArray().Select(static a => a.GetProperty("kind").GetString()!)];
+    }
+}
