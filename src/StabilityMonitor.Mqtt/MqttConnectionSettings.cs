@@ -22,13 +22,23 @@ public sealed record MqttConnectionSettings(
     string? Password = null)
 {
     /// <summary>The settings <paramref name="options"/> describe: its URL, or the embedded broker when the URL is empty.</summary>
-    public static MqttConnectionSettings FromOptions(MqttOptions options)
+    /// <remarks>For the embedded broker this carries the configured credentials only; the server's own settings come from
+    /// <see cref="FromOptions(MqttOptions, EmbeddedBrokerCredentials?)"/> with the worker's.</remarks>
+    public static MqttConnectionSettings FromOptions(MqttOptions options) => FromOptions(options, null);
+
+    /// <summary>
+    /// As <see cref="FromOptions(MqttOptions)"/>, with the embedded broker's worker credentials when it is used: the one
+    /// place the worker's (and the simulated ward's) settings are made.
+    /// </summary>
+    internal static MqttConnectionSettings FromOptions(MqttOptions options, EmbeddedBrokerCredentials? embedded)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.UsesEmbeddedBroker)
         {
             var host = options.EmbeddedBindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.EmbeddedBindAddress;
-            return new MqttConnectionSettings(host, options.EmbeddedPort, Username: options.Username, Password: options.Password);
+            return embedded is null
+                ? new MqttConnectionSettings(host, options.EmbeddedPort, Username: options.Username, Password: options.Password)
+                : new MqttConnectionSettings(host, options.EmbeddedPort, Username: embedded.UserName, Password: embedded.Password);
         }
 
         var uri = new Uri(options.Url);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Mqtt;
 
@@ -9,6 +10,9 @@ namespace StabilityMonitor.Mqtt;
 public sealed class MqttOptions
 {
     public const string SectionName = "Mqtt";
+
+    /// <summary>Default of <see cref="EmbeddedMaxPacketBytes"/>.</summary>
+    public const int DefaultEmbeddedMaxPacketBytes = JsonFrameCodec.MaxInputBytes + 512;
 
     /// <summary>
     /// The broker: <c>mqtt://host:port</c> (default port 1883) or <c>mqtts://host:port</c> (TLS, default port 8883).
@@ -25,10 +29,16 @@ public sealed class MqttOptions
     [StringLength(128, MinimumLength = 1)]
     public string ClientId { get; set; } = "stability-worker";
 
-    /// <summary>User name for the broker, if it requires one. Default none.</summary>
+    /// <summary>
+    /// User name for the broker, if it requires one. Default none. With the embedded broker the worker's user name
+    /// is this, or the client id when unset.
+    /// </summary>
     public string? Username { get; set; }
 
-    /// <summary>Password for the broker. Default none. Supply it through a secret store or environment variable.</summary>
+    /// <summary>
+    /// Password for the broker. Default none. Supply it through a secret store or environment variable. With the
+    /// embedded broker and no password, the worker uses a random token made at each start (only this process knows it).
+    /// </summary>
     public string? Password { get; set; }
 
     /// <summary>PEM file of the CA that signed the broker's certificate (mqtts), when it is not in the system store. Default none.</summary>
@@ -91,6 +101,18 @@ public sealed class MqttOptions
     /// <summary>Most queued messages per client in the embedded broker before it drops the oldest (and counts them). Default 100 000.</summary>
     [Range(1, 10_000_000)]
     public int EmbeddedMaxPendingMessages { get; set; } = 100_000;
+
+    /// <summary>
+    /// Largest MQTT packet the embedded broker accepts, in bytes (fixed header included). Default 66,048: the largest
+    /// payload the server decodes (a JSON frame, <see cref="JsonFrameCodec.MaxInputBytes"/> = 64 KiB; the largest
+    /// binary frame, 1000 samples, is only 6,020 bytes) plus 512 bytes for the topic, packet id and properties.
+    /// </summary>
+    /// <remarks>
+    /// A client sending a larger packet (of any type, CONNECT included) gets an MQTT 5 DISCONNECT with reason
+    /// Packet too large (0x95) and is disconnected before the broker reads the packet's body.
+    /// </remarks>
+    [Range(1024, 268_435_460)]
+    public int EmbeddedMaxPacketBytes { get; set; } = DefaultEmbeddedMaxPacketBytes;
 
     /// <summary>Whether the embedded broker is used.</summary>
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Url);
