@@ -39,4 +39,22 @@ public sealed class EmbeddedBrokerTests
         Assert.Contains("embedded-1", await server.Http.GetStringAsync("/api/devices", cts.Token), StringComparison.Ordinal);
         Assert.Empty(server.Logs.Errors);
     }
+
+    [Fact]
+    public async Task EmbeddedBroker_SimulatedWard_ConnectsWithTheProcesssSecretAndIsProcessed()
+    {
+        // The ward's wearables are not in the registry (the default one knows no credentials): they connect with
+        // the worker's generated secret, which only this process has.
+        var port = ServerHost.FreePort();
+        await using var server = await ServerHost.StartAsync(
+            ("Mqtt:Url", string.Empty),
+            ("Mqtt:EmbeddedPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("Ward:Enabled", "true"),
+            ("Ward:Devices", "2"));
+        var processed = 0;
+        using var subscription = server.Pipeline.Frames.Subscribe(f => Interlocked.Increment(ref processed));
+        await Poll.UntilAsync(() => server.Pipeline.GetDevice("ward-01") is not null && server.Pipeline.GetDevice("ward-02") is not null, s_timeout, () => $"{processed} frames processed; logs:\n{server.Logs.Dump()}");
+        Assert.Equal(0, server.Services.GetRequiredServiceOf<EmbeddedBrokerRefusals>().Count(BrokerRefusal.Connection));
+        Assert.Empty(server.Logs.Errors);
+    }
 }
