@@ -90,6 +90,19 @@ public sealed class MqttOptions
     [Range(1, 65535)]
     public int ReceiveMaximum { get; set; } = 65535;
 
+    /// <summary>
+    /// SO_RCVBUF and SO_SNDBUF of the worker's broker connection (and of simulated wearables), bytes. Default 0:
+    /// left to the OS, so Linux autotunes the receive buffer (up to <c>net.ipv4.tcp_rmem</c>'s maximum, 6 MiB by default).
+    /// </summary>
+    /// <remarks>
+    /// MQTTnet otherwise sets both to its BufferSize, 8 KiB, and any fixed SO_RCVBUF turns autotuning off: the
+    /// socket stayed at 16 KiB and mosquitto 2.0.11 draining a queued backlog over it stalled at about 170 frames/s
+    /// (docs/ingestion.md, "Socket buffers"). Set a value only to cap memory per connection; Linux doubles it and
+    /// limits it to <c>net.core.rmem_max</c>.
+    /// </remarks>
+    [Range(0, 64 * 1024 * 1024)]
+    public int SocketBufferBytes { get; set; }
+
     /// <summary>Port of the embedded broker (used when <see cref="Url"/> is empty). Default 1883.</summary>
     [Range(1, 65535)]
     public int EmbeddedPort { get; set; } = 1883;
