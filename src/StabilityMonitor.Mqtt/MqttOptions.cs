@@ -83,22 +83,24 @@ public sealed class MqttOptions
     /// channel full, at most this many wait in the client and the socket. Default 65535 (the protocol's largest).
     /// </summary>
     /// <remarks>
-    /// Messages beyond this window wait in the broker's queue, and mosquitto 2.0.11 (Debian 12) moves queued
-    /// messages into flight slowly: with 100, a 120,000-frame backlog drained at about 170 frames/s, slower
-    /// than 100 wearables send. With 65535 the same backlog drained at up to 38,000 frames/s (docs/ingestion.md).
+    /// Messages beyond this window wait in the broker's queue. A load run once saw a backlog drain at about
+    /// 170 frames/s with 100 and blamed the window; the same stall was later seen with 65535, caused by the worker's
+    /// fixed 16 KiB socket receive buffer (see <see cref="SocketBufferBytes"/>). With the buffer left to the OS a
+    /// 120,000-frame backlog drained at about 10,000 frames/s even with 100 (docs/ingestion.md, "Socket buffers").
     /// </remarks>
     [Range(1, 65535)]
     public int ReceiveMaximum { get; set; } = 65535;
 
     /// <summary>
     /// SO_RCVBUF and SO_SNDBUF of the worker's broker connection (and of simulated wearables), bytes. Default 0:
-    /// left to the OS, so Linux autotunes the receive buffer (up to <c>net.ipv4.tcp_rmem</c>'s maximum, 6 MiB by default).
+    /// left to the OS, so Linux autotunes the receive buffer (up to the third value of <c>net.ipv4.tcp_rmem</c>).
     /// </summary>
     /// <remarks>
-    /// MQTTnet otherwise sets both to its BufferSize, 8 KiB, and any fixed SO_RCVBUF turns autotuning off: the
-    /// socket stayed at 16 KiB and mosquitto 2.0.11 draining a queued backlog over it stalled at about 170 frames/s
-    /// (docs/ingestion.md, "Socket buffers"). Set a value only to cap memory per connection; Linux doubles it and
-    /// limits it to <c>net.core.rmem_max</c>.
+    /// MQTTnet on its own always sets both to its BufferSize, 8 KiB, and a fixed SO_RCVBUF turns autotuning off:
+    /// the socket stays at 16 KiB (the kernel doubles the value), the window at about 8 KiB, and an independent
+    /// measurement saw mosquitto 2.0.11 window-limited, draining a backlog at about 168 frames/s (docs/ingestion.md,
+    /// "Socket buffers"). Set a value only to cap memory per connection; Linux doubles it and caps it at
+    /// <c>net.core.rmem_max</c>.
     /// </remarks>
     [Range(0, 64 * 1024 * 1024)]
     public int SocketBufferBytes { get; set; }
