@@ -75,7 +75,23 @@ internal sealed class MqttPacketSizeLimitStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+    /// <summary>The synchronous path (MQTTnet reads asynchronously): ends the stream the same way, without the callback.</summary>
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_ended)
+        {
+            return 0;
+        }
+
+        var read = _inner.Read(buffer, offset, count);
+        if (read > 0 && Scan(buffer.AsSpan(offset, read)) is not null)
+        {
+            _ended = true;
+            return 0;
+        }
+
+        return read;
+    }
 
     public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
 
