@@ -12,6 +12,10 @@ namespace StabilityMonitor.Mqtt;
 /// <param name="AllowUntrustedCertificates">Accept any certificate (tests only).</param>
 /// <param name="Username">User name, when set.</param>
 /// <param name="Password">Password, when set.</param>
+/// <param name="SocketBufferBytes">
+/// SO_RCVBUF and SO_SNDBUF of the connection, bytes; 0 (the default) leaves them to the OS, which on Linux keeps
+/// receive-buffer autotuning on. See <see cref="MqttOptions.SocketBufferBytes"/>.
+/// </param>
 public sealed record MqttConnectionSettings(
     string Host,
     int Port,
@@ -19,29 +23,42 @@ public sealed record MqttConnectionSettings(
     string? CaCertificatePath = null,
     bool AllowUntrustedCertificates = false,
     string? Username = null,
-    string? Password = null)
+    string? Password = null,
+    int SocketBufferBytes = 0)
 {
     /// <summary>The settings <paramref name="options"/> describe: its URL, or the embedded broker when the URL is empty.</summary>
-    public static MqttConnectionSettings FromOptions(MqttOptions options)
+    /// <remarks>For the embedded broker this carries the configured credentials only; the server's own settings come from
+    /// <see cref="FromOptions(MqttOptions, EmbeddedBrokerCredentials?)"/> with the worker's.</remarks>
+    public static MqttConnectionSettings FromOptions(MqttOptions options) => FromOptions(options, null);
+
+    /// <summary>
+    /// As <see cref="FromOptions(MqttOptions)"/>, with the embedded broker's worker credentials when it is used: the one
+    /// place the worker's (and the simulated ward's) settings are made.
+    /// </summary>
+    internal static MqttConnectionSettings FromOptions(MqttOptions options, EmbeddedBrokerCredentials? embedded)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.UsesEmbeddedBroker)
         {
             var host = options.EmbeddedBindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.EmbeddedBindAddress;
-            return new MqttConnectionSettings(host, options.EmbeddedPort, Username: options.Username, Password: options.Password);
+            return embedded is null
+                ? new MqttConnectionSettings(host, options.EmbeddedPort, Username: options.Username, Password: options.Password, SocketBufferBytes: options.SocketBufferBytes)
+                : new MqttConnectionSettings(host, options.EmbeddedPort, Username: embedded.UserName, Password: embedded.Password, SocketBufferBytes: options.SocketBufferBytes);
         }
 
         var uri = new Uri(options.Url);
         var tls = string.Equals(uri.Scheme, "mqtts", StringComparison.OrdinalIgnoreCase);
         var port = uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 8883 : 1883) : uri.Port;
-        return new MqttConnectionSettings(uri.Host, port, tls, options.CaCertificatePath, options.AllowUntrustedCertificates, options.Username, options.Password);
+        return new MqttConnectionSettings(uri.Host, port, tls, options.CaCertificatePath, options.AllowUntrustedCertificates, options.Username, options.Password, options.SocketBufferBytes);
     }
 
-    /// <summary>An MQTT 5 client options builder for this broker, with TLS and credentials applied.</summary>
+    /// <summary>An MQTT 5 client options builder for this broker, with TLS, credentials and socket buffers applied.</summary>
     public MqttClientOptionsBuilder CreateClientOptions(string clientId)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(SocketBufferBytes);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(Host, Port)
+            .WithStreamProvider(SocketBufferBytes == 0 ? MqttSocketStreamProvider.OsDefault : new MqttSocketStreamProvider(SocketBufferBytes))
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId);
         if (!string.IsNullOrEmpty(Username))

@@ -22,7 +22,13 @@ public static class MqttHostingExtensions
         services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>());
         services.TryAddSingleton<MqttConnectionState>();
-        services.TryAddSingleton(static sp => MqttConnectionSettings.FromOptions(sp.GetRequiredService<IOptions<MqttOptions>>().Value));
+        services.TryAddSingleton<EmbeddedBrokerCredentials>();
+        services.TryAddSingleton<EmbeddedBrokerRefusals>();
+        services.TryAddSingleton(static sp =>
+        {
+            var mqtt = sp.GetRequiredService<IOptions<MqttOptions>>().Value;
+            return MqttConnectionSettings.FromOptions(mqtt, mqtt.UsesEmbeddedBroker ? sp.GetRequiredService<EmbeddedBrokerCredentials>() : null);
+        });
 
         var options = new MqttOptions();
         builder.Configuration.GetSection(MqttOptions.SectionName).Bind(options);

@@ -31,4 +31,19 @@ internal static partial class MqttIngestLog
 
     [LoggerMessage(2009, LogLevel.Warning, "Device publisher {DeviceId}: {Reason}", EventName = "DevicePublishRetry")]
     public static partial void DevicePublishRetry(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(2010, LogLevel.Warning, "Embedded broker refused client '{ClientId}' from {Endpoint}: {Reason} ({Unlogged} more refused connections not logged)", EventName = "BrokerRefusedConnection")]
+    public static partial void BrokerRefusedConnection(ILogger logger, string clientId, string endpoint, string reason, long unlogged);
+
+    [LoggerMessage(2011, LogLevel.Warning, "Embedded broker refused client '{ClientId}' publishing to '{Topic}' ({Unlogged} more refused publishes not logged)", EventName = "BrokerRefusedPublish")]
+    public static partial void BrokerRefusedPublish(ILogger logger, string clientId, string topic, long unlogged);
+
+    [LoggerMessage(2012, LogLevel.Warning, "Embedded broker refused client '{ClientId}' subscribing to '{Filter}' ({Unlogged} more refused subscriptions not logged)", EventName = "BrokerRefusedSubscription")]
+    public static partial void BrokerRefusedSubscription(ILogger logger, string clientId, string filter, long unlogged);
+
+    [LoggerMessage(2013, LogLevel.Warning, "Embedded broker closed the connection from {Endpoint}: a packet of {Bytes} bytes exceeds Mqtt:EmbeddedMaxPacketBytes ({Limit}) ({Unlogged} more not logged)", EventName = "BrokerPacketTooLarge")]
+    public static partial void BrokerPacketTooLarge(ILogger logger, string endpoint, long bytes, int limit, long unlogged);
+
+    [LoggerMessage(2014, LogLevel.Debug, "Embedded broker connection from {Endpoint} ended with an error", EventName = "BrokerConnectionFailed")]
+    public static partial void BrokerConnectionFailed(ILogger logger, Exception exception, string endpoint);
 }

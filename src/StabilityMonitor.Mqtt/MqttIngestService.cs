@@ -26,12 +26,12 @@ internal sealed class MqttIngestService : BackgroundService
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private CancellationToken _stopping;
 
-    public MqttIngestService(IOptions<MqttOptions> options, IFrameIngress ingress, MqttConnectionState state, MetricsRegistry metrics, TimeProvider time, ILogger<MqttIngestService> logger)
+    public MqttIngestService(IOptions<MqttOptions> options, MqttConnectionSettings settings, IFrameIngress ingress, MqttConnectionState state, MetricsRegistry metrics, TimeProvider time, ILogger<MqttIngestService> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         _options = options.Value;
-        _settings = MqttConnectionSettings.FromOptions(_options);
+        _settings = settings;
         _ingress = ingress;
         _state = state;
         _time = time;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Mqtt;
 
@@ -9,6 +10,9 @@ namespace StabilityMonitor.Mqtt;
 public sealed class MqttOptions
 {
     public const string SectionName = "Mqtt";
+
+    /// <summary>Default of <see cref="EmbeddedMaxPacketBytes"/>.</summary>
+    public const int DefaultEmbeddedMaxPacketBytes = JsonFrameCodec.MaxInputBytes + 512;
 
     /// <summary>
     /// The broker: <c>mqtt://host:port</c> (default port 1883) or <c>mqtts://host:port</c> (TLS, default port 8883).
@@ -25,10 +29,16 @@ public sealed class MqttOptions
     [StringLength(128, MinimumLength = 1)]
     public string ClientId { get; set; } = "stability-worker";
 
-    /// <summary>User name for the broker, if it requires one. Default none.</summary>
+    /// <summary>
+    /// User name for the broker, if it requires one. Default none. With the embedded broker the worker's user name
+    /// is this, or the client id when unset.
+    /// </summary>
     public string? Username { get; set; }
 
-    /// <summary>Password for the broker. Default none. Supply it through a secret store or environment variable.</summary>
+    /// <summary>
+    /// Password for the broker. Default none. Supply it through a secret store or environment variable. With the
+    /// embedded broker and no password, the worker uses a random token made at each start (only this process knows it).
+    /// </summary>
     public string? Password { get; set; }
 
     /// <summary>PEM file of the CA that signed the broker's certificate (mqtts), when it is not in the system store. Default none.</summary>
@@ -73,12 +83,27 @@ public sealed class MqttOptions
     /// channel full, at most this many wait in the client and the socket. Default 65535 (the protocol's largest).
     /// </summary>
     /// <remarks>
-    /// Messages beyond this window wait in the broker's queue, and mosquitto 2.0.11 (Debian 12) moves queued
-    /// messages into flight slowly: with 100, a 120,000-frame backlog drained at about 170 frames/s, slower
-    /// than 100 wearables send. With 65535 the same backlog drained at up to 38,000 frames/s (docs/ingestion.md).
+    /// Messages beyond this window wait in the broker's queue. A load run once saw a backlog drain at about
+    /// 170 frames/s with 100 and blamed the window; the same stall was later seen with 65535, caused by the worker's
+    /// fixed 16 KiB socket receive buffer (see <see cref="SocketBufferBytes"/>). With the buffer left to the OS a
+    /// 120,000-frame backlog drained at about 10,000 frames/s even with 100 (docs/ingestion.md, "Socket buffers").
     /// </remarks>
     [Range(1, 65535)]
     public int ReceiveMaximum { get; set; } = 65535;
+
+    /// <summary>
+    /// SO_RCVBUF and SO_SNDBUF of the worker's broker connection (and of simulated wearables), bytes. Default 0:
+    /// left to the OS, so Linux autotunes the receive buffer (up to the third value of <c>net.ipv4.tcp_rmem</c>).
+    /// </summary>
+    /// <remarks>
+    /// MQTTnet on its own always sets both to its BufferSize, 8 KiB, and a fixed SO_RCVBUF turns autotuning off:
+    /// the socket stays at 16 KiB (the kernel doubles the value), the window at about 8 KiB, and an independent
+    /// measurement saw mosquitto 2.0.11 window-limited, draining a backlog at about 168 frames/s (docs/ingestion.md,
+    /// "Socket buffers"). Set a value only to cap memory per connection; Linux doubles it and caps it at
+    /// <c>net.core.rmem_max</c>.
+    /// </remarks>
+    [Range(0, 64 * 1024 * 1024)]
+    public int SocketBufferBytes { get; set; }
 
     /// <summary>Port of the embedded broker (used when <see cref="Url"/> is empty). Default 1883.</summary>
     [Range(1, 65535)]
@@ -91,6 +116,18 @@ public sealed class MqttOptions
     /// <summary>Most queued messages per client in the embedded broker before it drops the oldest (and counts them). Default 100 000.</summary>
     [Range(1, 10_000_000)]
     public int EmbeddedMaxPendingMessages { get; set; } = 100_000;
+
+    /// <summary>
+    /// Largest MQTT packet the embedded broker accepts, in bytes (fixed header included). Default 66,048: the largest
+    /// payload the server decodes (a JSON frame, <see cref="JsonFrameCodec.MaxInputBytes"/> = 64 KiB; the largest
+    /// binary frame, 1000 samples, is only 6,020 bytes) plus 512 bytes for the topic, packet id and properties.
+    /// </summary>
+    /// <remarks>
+    /// A client sending a larger packet (of any type, CONNECT included) gets an MQTT 5 DISCONNECT with reason
+    /// Packet too large (0x95) and is disconnected before the broker reads the packet's body.
+    /// </remarks>
+    [Range(1024, 268_435_460)]
+    public int EmbeddedMaxPacketBytes { get; set; } = DefaultEmbeddedMaxPacketBytes;
 
     /// <summary>Whether the embedded broker is used.</summary>
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Url);

@@ -69,7 +69,10 @@ internal sealed class ServerHost : IAsyncDisposable
     public IStoreMetrics StoreMetrics => Services.GetRequiredService<IStoreMetrics>();
 
     /// <summary>Starts the server with <paramref name="settings"/> as configuration (<c>Section:Key</c> = value) and waits until /readyz answers 200.</summary>
-    public static async Task<ServerHost> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<ServerHost> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
+
+    /// <summary>As <see cref="StartAsync((string Key, string Value)[])"/>; <paramref name="configure"/> may replace services (after the server's own registrations).</summary>
+    public static async Task<ServerHost> StartAsync(Action<WebApplicationBuilder>? configure, params (string Key, string Value)[] settings)
     {
         var args = new List<string> { "--urls=http://127.0.0.1:0", "--Server:SummaryInterval=00:00:00", "--Ward:Enabled=false", "--Mqtt:ReconnectDelayMin=00:00:00.100", "--Mqtt:ReconnectDelayMax=00:00:01", "--Mqtt:KeepAlive=00:00:05" };
         args.AddRange(settings.Select(static s => $"--{s.Key}={s.Value}"));
@@ -96,6 +99,7 @@ internal sealed class ServerHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.SetMinimumLevel(LogLevel.Information);
             builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder);
         });
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var host = new ServerHost(app, logs, journal, data);

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using MQTTnet.Channel;
+
+namespace StabilityMonitor.Mqtt;
+
+/// <summary>
+/// Opens the TCP connection of every client we make (worker, simulated and emulated wearables) instead of MQTTnet's
+/// channel, which always sets SO_RCVBUF and SO_SNDBUF to <c>MqttClientTcpOptions.BufferSize</c> (default 8 KiB).
+/// On Linux a fixed SO_RCVBUF turns off receive-buffer autotuning, so the socket stays at 16 KiB (the kernel
+/// doubles the value), the TCP window stays tiny, and a broker draining a backlog is held to the window. With
+/// <see cref="MqttConnectionSettings.SocketBufferBytes"/> 0 (the default) the buffers are left to the OS; TLS is
+/// still layered on by MQTTnet.
+/// </summary>
+internal sealed class MqttSocketStreamProvider : IMqttClientStreamProvider
+{
+    private readonly int _bufferBytes;
+
+    public MqttSocketStreamProvider(int bufferBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bufferBytes);
+        _bufferBytes = bufferBytes;
+    }
+
+    /// <summary>The provider that leaves the socket buffers to the OS (autotuning).</summary>
+    public static MqttSocketStreamProvider OsDefault { get; } = new(0);
+
+    public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
+    {
+        // Dual-mode IPv6 socket: connects to host names and to IPv4 or IPv6 addresses, as MQTTnet's own does.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // As MQTTnet's default: MQTT packets are small and latency matters.
+            socket.NoDelay = true;
+            if (_bufferBytes > 0)
+            {
+                socket.ReceiveBufferSize = _bufferBytes;
+                socket.SendBufferSize = _bufferBytes;
+            }
+
+            await socket.ConnectAsync(brokerEndPoint, cancellationToken).ConfigureAwait(false);
+            return new MqttSocketStream(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
