@@ -8,7 +8,7 @@ namespace StabilityMonitor.Pipeline;
 /// acknowledgements held back, so the broker queues for us).
 /// </summary>
 /// <remarks>A singleton: it remembers the blocked time it saw at the previous check.</remarks>
-internal sealed class PipelineHealthCheck(PipelineWorker worker, FrameIngestor ingestor, MetricsRegistry metrics) : IHealthCheck
+internal sealed class PipelineHealthCheck(PipelineProgress progress, FrameIngestor ingestor, MetricsRegistry metrics) : IHealthCheck
 {
     private const double FullFraction = 0.8;
 
@@ -25,7 +25,7 @@ internal sealed class PipelineHealthCheck(PipelineWorker worker, FrameIngestor i
             _lastBlockedSeconds = blocked;
         }
 
-        if (!worker.IsRunning)
+        if (!progress.IsRunning)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy("pipeline consumer not running"));
         }

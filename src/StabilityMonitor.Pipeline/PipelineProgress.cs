@@ -9,6 +9,7 @@ internal sealed class PipelineProgress
 {
     private readonly TimeProvider _time;
     private long _lastTaken;
+    private volatile bool _running;
 
     public PipelineProgress(TimeProvider time)
     {
@@ -21,6 +22,13 @@ internal sealed class PipelineProgress
 
     /// <summary>Time since the consumer last took an item (or started).</summary>
     public TimeSpan SinceLastTaken => _time.GetElapsedTime(LastTakenTimestamp);
+
+    /// <summary>Whether the consumer loop is running (set by the worker).</summary>
+    public bool IsRunning
+    {
+        get => _running;
+        set => _running = value;
+    }
 
     /// <summary>The consumer took an item.</summary>
     public void Taken() => Volatile.Write(ref _lastTaken, _time.GetTimestamp());

@@ -32,7 +32,7 @@ internal sealed class PipelineWorker : BackgroundService
     }
 
     /// <summary>Whether the consumer loop is running.</summary>
-    public bool IsRunning { get; private set; }
+    public bool IsRunning => _progress.IsRunning;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ internal sealed class PipelineWorker : BackgroundService
         // CheckSilence never throws (an exception on the timer thread would end the process).
         using var silence = Observable.Interval(_options.SilenceCheckInterval, _scheduler).Subscribe(_ => pipeline.CheckSilence());
         var reader = _ingestor.Reader;
-        IsRunning = true;
+        progress.IsRunning = true;
         PipelineLog.ConsumerStarted(_logger, _ingestor.Capacity);
         try
         {
@@ -73,7 +73,7 @@ internal sealed class PipelineWorker : BackgroundService
         }
         finally
         {
-            IsRunning = false;
+            progress.IsRunning = false;
         }
     }
 }
