@@ -542,5 +542,6 @@ public sealed class IngestPipeline : IDisposable
         d.Firmware,
         d.Events,
         d.Processor.Resets,
-        d.Quality with { Rejected = _deviceRejects.Get(d.Id) });
+        d.Quality with { Rejected = _deviceRejects.Get(d.Id) },
+        d.QuarantinedUntil);
 }

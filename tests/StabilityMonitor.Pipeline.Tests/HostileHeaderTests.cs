@@ -89,6 +89,7 @@ public class HostileHeaderTests
         Assert.InRange(Math.Abs(nearFall.Event.TimeMicros - stumble.DeviceTimeMicros), 0, 200_000);
         Assert.Equal(1, harness.Metrics.Quarantined);
         Assert.Contains(harness.DeadLetters.Recent(10), static d => d.Reason == RejectReason.Quarantined && d.Topic == Hostile);
+        Assert.Null(harness.Pipeline.GetDevice("hostile-1")!.QuarantinedUntil); // over by the end of the recording
 
         // Quarantined at 1.5 s (its third frame) until 11.5 s: the 19 frames from 2.0 s to 11.0 s are rejected, the
         // rest start a fresh stream.
@@ -114,12 +115,14 @@ public class HostileHeaderTests
         harness.Deliver(Hostile, Frame(1, T0));
         harness.Deliver(Hostile, Frame(2, T0 + 500_000));
         fail = false;
+        Assert.Equal(harness.Scheduler.Now + TimeSpan.FromHours(1), harness.Pipeline.GetDevice("hostile-1")!.QuarantinedUntil);
         harness.Deliver("wearables/hostile-1/status", """{"online":true}"""u8);
         harness.Deliver(Hostile, Frame(1, T0 + 10_000_000));
 
         Assert.Equal(1, harness.Metrics.Quarantined);
         Assert.Equal(1, harness.Metrics.Rejected(RejectReason.Quarantined));
         Assert.Equal(2, harness.Pipeline.GetDevice("hostile-1")!.Quality.Frames);
+        Assert.Null(harness.Pipeline.GetDevice("hostile-1")!.QuarantinedUntil);
     }
 
     [Theory]
