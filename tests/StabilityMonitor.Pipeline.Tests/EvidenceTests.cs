@@ -44,6 +44,34 @@ public class EvidenceTests
         Assert.Equal(1, harness.EventStore.Query(new EventQuery(DeviceId: "dev-a", Kind: EventKind.NearFall)).Total);
     }
 
+    [Fact]
+    public void Evidence_Fall_TraceIsPublishedOnceTheDevicePassesTheImpactPlusFourSeconds()
+    {
+        var markers = new List<Simulation.MotionMarker>();
+        var frames = Recordings.Record("dev-a", Simulation.WearerProfile.Random(4), new Simulation.MotionScript().Stand(4).Walk(5).Fall(10), 4, 50, 25, markers);
+        using var harness = new PipelineHarness();
+        var events = new List<DeviceEvent>();
+        var evidence = new List<(EventEvidence Trace, long DeviceTimeWhenPublished)>();
+        long deviceTime = 0;
+        using var _ = harness.Pipeline.Events.Subscribe(events.Add);
+        using var __ = harness.Pipeline.Evidence.Subscribe(e => evidence.Add((e, deviceTime)));
+
+        foreach (var frame in frames)
+        {
+            deviceTime = frame.Header.EndTimeMicros;
+            harness.Deliver(Topic, frame.Bytes);
+        }
+
+        var fall = Assert.Single(events, static e => e.Event.Kind == EventKind.Fall);
+        var (trace, publishedAt) = Assert.Single(evidence);
+        Assert.Equal((EventKind.Fall, fall.Event.TimeMicros), (trace.Kind, trace.TimeMicros));
+        Assert.False(trace.Truncated);
+        Assert.Equal(200, trace.Samples.Count);
+
+        // Published with the frame that carried the device past the event's time + 4 s.
+        Assert.InRange(publishedAt - fall.Event.TimeMicros, 4_000_000, 4_000_000 + 500_000 + SlotMicros);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
