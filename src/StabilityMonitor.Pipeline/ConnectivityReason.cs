@@ -11,4 +11,7 @@ public enum ConnectivityReason : byte
 
     /// <summary>No frames for <see cref="PipelineOptions.SilenceTimeout"/> (wall clock).</summary>
     Silence = 3,
+
+    /// <summary>Removed from the device table to make room for a new device (<see cref="PipelineOptions.MaxDevices"/>).</summary>
+    Evicted = 4,
 }

@@ -3,6 +3,7 @@ using StabilityMonitor.Signal.Processing;
 namespace StabilityMonitor.Pipeline;
 
 /// <summary>The state of one device at a moment, for the API.</summary>
+/// <remarks><c>QuarantinedUntil</c> is set while the device's frames are rejected because processing them failed (wall clock).</remarks>
 public sealed record DeviceSnapshot(
     string DeviceId,
     bool Online,
@@ -16,4 +17,5 @@ public sealed record DeviceSnapshot(
     string? Firmware,
     long Events,
     long ProcessorResets,
-    DeviceQuality Quality);
+    DeviceQuality Quality,
+    DateTimeOffset? QuarantinedUntil = null);

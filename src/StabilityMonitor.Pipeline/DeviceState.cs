@@ -4,6 +4,11 @@ using StabilityMonitor.Signal.Processing;
 namespace StabilityMonitor.Pipeline;
 
 /// <summary>Everything the pipeline keeps about one device. Touched only under the pipeline's lock.</summary>
+/// <remarks>
+/// Memory per device is fixed by the options: the sequencer's held frames (at most
+/// <see cref="PipelineOptions.MaxHeldFrames"/>, pooled buffers), the processor's filters and history for one rate,
+/// and the evidence ring (about 3.5 KB).
+/// </remarks>
 internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
 {
     private readonly IngestPipeline _pipeline;
@@ -18,9 +23,12 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
 
     public string Id { get; }
 
-    public DeviceProcessor Processor { get; }
+    /// <summary>Replaced (history lost) when the device is quarantined: its state may be inconsistent after a throw.</summary>
+    public DeviceProcessor Processor { get; set; }
 
     public FrameSequencer Sequencer { get; }
+
+    public EvidenceRecorder Evidence { get; } = new();
 
     public bool Online { get; set; }
 
@@ -35,6 +43,19 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
     public string? Firmware { get; set; }
 
     public long Events { get; set; }
+
+    /// <summary>Until when the device's frames are rejected; null when not quarantined.</summary>
+    public DateTimeOffset? QuarantinedUntil { get; set; }
+
+    /// <summary>Frames rejected during the current quarantine.</summary>
+    public long QuarantineRejects { get; set; }
+
+    /// <summary>The recency list the device is in (probation or established), and its neighbours there.</summary>
+    public DeviceLru? Lru { get; set; }
+
+    public DeviceState? Older { get; set; }
+
+    public DeviceState? Newer { get; set; }
 
     public long Frames;
     public long Samples;

@@ -15,6 +15,10 @@ public sealed class FrameIngestor : IFrameIngress
 {
     private const string WearablesPrefix = "wearables/";
 
+    // Device time is Unix microseconds: anything outside 1970..9999 is not a time (and 9999 keeps every header sum far
+    // from overflow, and every time convertible to a DateTimeOffset for logs and the API).
+    private const long MaxDeviceTimeMicros = 253_402_300_799_999_999;
+
     private readonly Channel<IngestItem> _channel;
     private readonly MetricsRegistry _metrics;
     private readonly IDeadLetterStore _deadLetters;
@@ -93,6 +97,13 @@ public sealed class FrameIngestor : IFrameIngress
                 return default;
             }
 
+            if (header.DeviceTimeMicros is < 0 or > MaxDeviceTimeMicros)
+            {
+                _deviceRejects.Add(topic.AsSpan()[idRange]);
+                Reject(topic, RejectReason.InvalidDeviceTime, payload);
+                return default;
+            }
+
             var samples = _pool.Rent(header.SampleCount);
             scratch[..header.SampleCount].CopyTo(samples);
             item = IngestItem.Frame(topic, idRange, header, samples, received);
@@ -104,6 +115,14 @@ public sealed class FrameIngestor : IFrameIngress
         }
 
         return WaitForRoomAsync(item, cancellationToken);
+    }
+
+    /// <summary>The receive timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the oldest message waiting, if any.</summary>
+    internal bool TryPeekReceivedTimestamp(out long timestamp)
+    {
+        var found = _channel.Reader.TryPeek(out var item);
+        timestamp = found ? item.ReceivedTimestamp : 0;
+        return found;
     }
 
     /// <summary>No more messages: the consumer drains what is left and stops.</summary>

@@ -1,3 +1,5 @@
+using StabilityMonitor.Signal;
+
 namespace StabilityMonitor.Pipeline;
 
 /// <summary>
@@ -5,6 +7,9 @@ namespace StabilityMonitor.Pipeline;
 /// duplicate would otherwise look like a gap and reset the processor), holds frames that arrived early until
 /// the missing ones come or the reorder window (device time) runs out, then declares the rest lost.
 /// Sequence numbers compare with wrap-around (serial number) arithmetic, as docs/wire-format.md says.
+/// Device times are untrusted: every time difference saturates (<see cref="DeviceTimeMath"/>). A held frame is
+/// removed from the holding array before it is released, so a release that throws leaves only frames whose buffers
+/// this sequencer still owns (<see cref="Discard"/> can return them exactly once).
 /// Not thread-safe: one per device, called by the pipeline's single consumer.
 /// </summary>
 internal sealed class FrameSequencer
@@ -82,7 +87,7 @@ internal sealed class FrameSequencer
         // Behind what was already released: a duplicate, a frame whose gap was given up on, or a device that
         // restarted its numbering (then its clock has moved on past where the stream ended).
         var back = unchecked(_expected - 1 - seq);
-        if (_hasReleased && item.Header.DeviceTimeMicros > _expectedTimeMicros + _maxSlipMicros)
+        if (_hasReleased && item.Header.DeviceTimeMicros > DeviceTimeMath.Add(_expectedTimeMicros, _maxSlipMicros))
         {
             Restart(item, target);
             return;
@@ -106,10 +111,25 @@ internal sealed class FrameSequencer
         while (_heldCount > 0)
         {
             SkipTo(_held[0].Header.Sequence, target);
-            Release(_held[0], target);
-            RemoveFirst();
+            ReleaseFirst(target);
             Drain(target);
         }
+    }
+
+    /// <summary>
+    /// Drops every held frame without processing (their buffers go back through <see cref="ISequencedFrameTarget.Drop"/>)
+    /// and forgets the numbering: the next frame starts the stream afresh. Used when the device is quarantined or evicted.
+    /// </summary>
+    public void Discard(ISequencedFrameTarget target)
+    {
+        while (_heldCount > 0)
+        {
+            var item = _held[0];
+            RemoveFirst();
+            target.Drop(item);
+        }
+
+        _started = false;
     }
 
     private void Start(uint seq, long timeMicros)
@@ -132,7 +152,7 @@ internal sealed class FrameSequencer
 
     private void Release(in IngestItem item, ISequencedFrameTarget target)
     {
-        if (_hasReleased && !_afterGap && Math.Abs(item.Header.DeviceTimeMicros - _expectedTimeMicros) > _maxSlipMicros)
+        if (_hasReleased && !_afterGap && DeviceTimeMath.FartherThan(item.Header.DeviceTimeMicros, _expectedTimeMicros, _maxSlipMicros))
         {
             target.Count(SequenceAnomaly.ClockJump, 1);
         }
@@ -151,8 +171,7 @@ internal sealed class FrameSequencer
     {
         while (_heldCount > 0 && _held[0].Header.Sequence == _expected)
         {
-            Release(_held[0], target);
-            RemoveFirst();
+            ReleaseFirst(target);
         }
     }
 
@@ -161,13 +180,20 @@ internal sealed class FrameSequencer
         // The window is how far past the hole a held frame may start: judged on its end, a single
         // swap of half-second frames from a slightly fast clock would already count as a loss.
         while (_heldCount > 0
-            && (_heldCount >= _held.Length || _held[_heldCount - 1].Header.DeviceTimeMicros - _expectedTimeMicros > _windowMicros))
+            && (_heldCount >= _held.Length || DeviceTimeMath.Subtract(_held[_heldCount - 1].Header.DeviceTimeMicros, _expectedTimeMicros) > _windowMicros))
         {
             SkipTo(_held[0].Header.Sequence, target);
-            Release(_held[0], target);
-            RemoveFirst();
+            ReleaseFirst(target);
             Drain(target);
         }
+    }
+
+    private void ReleaseFirst(ISequencedFrameTarget target)
+    {
+        // Out of the array first: if processing throws, the buffer (returned by the target) is not held any more.
+        var item = _held[0];
+        RemoveFirst();
+        Release(item, target);
     }
 
     private void SkipTo(uint seq, ISequencedFrameTarget target)

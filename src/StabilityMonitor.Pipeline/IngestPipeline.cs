@@ -3,6 +3,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StabilityMonitor.Pipeline.Ports;
 using StabilityMonitor.Signal.Codec;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
@@ -18,7 +19,12 @@ namespace StabilityMonitor.Pipeline;
 /// Entry points are serialized by a lock: <see cref="Process"/> from the single consumer, the silence check
 /// from the scheduler, snapshots from the API. Observers are called under that lock, on the consumer's
 /// thread: they must be quick (hand slow work to a bounded channel).
-/// The only wall-clock rule is the silence timeout, read from the scheduler (virtual in tests).
+/// The wall-clock rules (silence timeout, quarantine, idle eviction) read the scheduler's clock (virtual in tests).
+/// A device whose processing throws is quarantined (<see cref="PipelineOptions.QuarantinePeriod"/>): counted, logged
+/// once, its held frames discarded, its processor replaced and its frames rejected as <c>quarantined</c> until the
+/// period ends or it reports online again; other devices and the process are not touched.
+/// New device ids are admitted by the <see cref="IDeviceRegistry"/>; when the table is full the least recently seen
+/// device on probation, else the least recently seen idle one, makes room (<see cref="PipelineOptions.MaxDevices"/>).
 /// </remarks>
 public sealed class IngestPipeline : IDisposable
 {
@@ -33,8 +39,12 @@ public sealed class IngestPipeline : IDisposable
     private readonly SamplePool _pool;
     private readonly DeviceRejectCounter _deviceRejects;
     private readonly RejectLogLimiter _rejectLog;
+    private readonly IDeviceRegistry _registry;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
+    private readonly DeviceLru _probation = new();
+    private readonly DeviceLru _established = new();
+    private readonly Subject<EventEvidence> _evidence = new();
     private readonly Subject<FrameProcessed> _frames = new();
     private readonly Subject<DeviceWindow> _windows = new();
     private readonly Subject<DeviceEvent> _events = new();
@@ -51,6 +61,7 @@ public sealed class IngestPipeline : IDisposable
         SamplePool pool,
         DeviceRejectCounter deviceRejects,
         RejectLogLimiter rejectLog,
+        IDeviceRegistry registry,
         IScheduler scheduler,
         ILogger<IngestPipeline> logger)
     {
@@ -64,6 +75,7 @@ public sealed class IngestPipeline : IDisposable
         _pool = pool;
         _deviceRejects = deviceRejects;
         _rejectLog = rejectLog;
+        _registry = registry;
         _scheduler = scheduler;
         _logger = logger;
         _lookup = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -78,8 +90,15 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>Every stability event, stamped with device time.</summary>
     public IObservable<DeviceEvent> Events => _events;
 
-    /// <summary>Devices coming online and going offline (status, will message, silence timeout).</summary>
+    /// <summary>Devices coming online and going offline (status, will message, silence timeout, eviction).</summary>
     public IObservable<DeviceConnectivity> Connectivity => _connectivity;
+
+    /// <summary>
+    /// The acceleration trace of every near-fall and fall (4 s either side of the event, 25 Hz), published once the
+    /// device's data passes the event's time + 4 s (about 1.5 s after a near-fall is raised, 3 s after a fall), or
+    /// earlier, cut short, when the device goes offline or is quarantined or evicted.
+    /// </summary>
+    public IObservable<EventEvidence> Evidence => _evidence;
 
     /// <summary>The state and data-quality counters of every device seen, ordered by id.</summary>
     public IReadOnlyList<DeviceSnapshot> GetDevices()
@@ -107,18 +126,42 @@ public sealed class IngestPipeline : IDisposable
     }
 
     /// <summary>Marks devices silent for longer than the timeout as offline; runs on the scheduler's clock.</summary>
+    /// <remarks>Never throws: it runs on a timer thread, where an exception would end the process.</remarks>
     public void CheckSilence()
     {
         lock (_lock)
         {
-            var now = _scheduler.Now;
-            foreach (var d in _devices.Values)
+            try
             {
-                if (d.Online && d.LastSeen is { } seen && now - seen >= _options.SilenceTimeout)
+                var now = _scheduler.Now;
+                foreach (var d in _devices.Values)
                 {
-                    d.Sequencer.Flush(d);
-                    SetOnline(d, false, ConnectivityReason.Silence);
+                    if (d.Online && d.LastSeen is { } seen && now - seen >= _options.SilenceTimeout)
+                    {
+                        try
+                        {
+                            d.Sequencer.Flush(d);
+                        }
+                        catch (Exception ex) when (ex is not OutOfMemoryException)
+                        {
+                            Quarantine(d, null, ex);
+                        }
+
+                        try
+                        {
+                            SetOnline(d, false, ConnectivityReason.Silence);
+                        }
+                        catch (Exception ex) when (ex is not OutOfMemoryException)
+                        {
+                            // An observer failed; the device is offline already, the others are still checked.
+                            PipelineLog.SilenceCheckFailed(_logger, ex);
+                        }
+                    }
                 }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                PipelineLog.SilenceCheckFailed(_logger, ex);
             }
         }
     }
@@ -129,6 +172,7 @@ public sealed class IngestPipeline : IDisposable
         _windows.Dispose();
         _events.Dispose();
         _connectivity.Dispose();
+        _evidence.Dispose();
     }
 
     /// <summary>Takes one accepted message; owns its sample buffer from here on.</summary>
@@ -160,12 +204,18 @@ public sealed class IngestPipeline : IDisposable
         try
         {
             var header = item.Header;
+            device.Evidence.Add(header, item.SampleSpan);
             device.Processor.Process(header, item.SampleSpan, device);
             device.Frames++;
             device.Samples += header.SampleCount;
             device.LastDeviceTimeMicros = header.EndTimeMicros;
             device.RateHz = header.SampleRateHz;
             _metrics.AddFrame(header.SampleCount);
+            if (device.Evidence.PendingCount > 0)
+            {
+                device.Evidence.PublishDue(device.Id, header.EndTimeMicros, _evidence);
+            }
+
             if (_frames.HasObservers)
             {
                 _frames.OnNext(new FrameProcessed(device.Id, header, item.ReceivedTimestamp));
@@ -218,7 +268,12 @@ public sealed class IngestPipeline : IDisposable
         device.Events++;
         _metrics.AddEvent(stabilityEvent.Kind);
         _eventStore.Add(deviceEvent);
-        PipelineLog.EventRaised(_logger, stabilityEvent.Kind, device.Id, DateTimeOffset.FromUnixTimeMilliseconds(stabilityEvent.TimeMicros / 1000), stabilityEvent.PeakAccelG);
+        PipelineLog.EventRaised(_logger, stabilityEvent.Kind, device.Id, ToDateTime(stabilityEvent.TimeMicros), stabilityEvent.PeakAccelG);
+        if (stabilityEvent.Kind is EventKind.NearFall or EventKind.Fall)
+        {
+            device.Evidence.Remember(device.Id, stabilityEvent, _evidence);
+        }
+
         _events.OnNext(deviceEvent);
     }
 
@@ -240,13 +295,36 @@ public sealed class IngestPipeline : IDisposable
             return;
         }
 
-        device.LastSeen = _scheduler.Now;
+        var now = _scheduler.Now;
+        device.LastSeen = now;
+        if (device.QuarantinedUntil is { } until)
+        {
+            if (now < until)
+            {
+                RejectQuarantined(device, item);
+                Touch(device);
+                return;
+            }
+
+            LiftQuarantine(device, "period over");
+        }
+
         if (!device.Online)
         {
             SetOnline(device, true, ConnectivityReason.Data);
         }
 
-        device.Sequencer.Accept(item, device);
+        try
+        {
+            device.Sequencer.Accept(item, device);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The frame's buffer was returned if it was released; if it was still held, Discard returns it.
+            Quarantine(device, item, ex);
+        }
+
+        Touch(device);
     }
 
     private void OnStatus(in IngestItem item)
@@ -262,6 +340,12 @@ public sealed class IngestPipeline : IDisposable
         device.Battery = status.Battery ?? device.Battery;
         device.Firmware = status.Firmware ?? device.Firmware;
         device.RateHz = status.RateHz ?? device.RateHz;
+        if (status.Online && device.QuarantinedUntil is not null)
+        {
+            // A reconnect: the device (re)starts its stream, which starts afresh here too.
+            LiftQuarantine(device, "reconnected");
+        }
+
         if (status.Online && !device.Online)
         {
             device.LastSeen = _scheduler.Now;
@@ -269,9 +353,19 @@ public sealed class IngestPipeline : IDisposable
         }
         else if (!status.Online && device.Online)
         {
-            device.Sequencer.Flush(device);
+            try
+            {
+                device.Sequencer.Flush(device);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Quarantine(device, null, ex);
+            }
+
             SetOnline(device, false, ConnectivityReason.Status);
         }
+
+        Touch(device);
     }
 
     private DeviceState? GetOrAdd(in IngestItem item)
@@ -281,11 +375,15 @@ public sealed class IngestPipeline : IDisposable
             return device;
         }
 
-        if (_devices.Count >= _options.MaxDevices)
+        if (!_registry.IsAdmitted(item.DeviceId))
         {
-            _metrics.AddRejected(RejectReason.TooManyDevices);
-            _deadLetters.Add(item.Topic, RejectReason.TooManyDevices, ReadOnlySequence<byte>.Empty);
-            _rejectLog.Rejected(item.Topic, RejectReason.TooManyDevices);
+            Reject(item.Topic, RejectReason.Unregistered);
+            return null;
+        }
+
+        if (_devices.Count >= _options.MaxDevices && !TryEvict())
+        {
+            Reject(item.Topic, RejectReason.TooManyDevices);
             return null;
         }
 
@@ -296,8 +394,112 @@ public sealed class IngestPipeline : IDisposable
             new DeviceProcessor(_processorOptions),
             new FrameSequencer(_options.ReorderWindow, _options.MaxHeldFrames, _processorOptions.MaxTimeSlipMicros, _options.ResyncFrames));
         _devices.Add(id, device);
+        _probation.MoveToNewest(device);
         _metrics.SetDevices(_online, _devices.Count);
         return device;
+    }
+
+    /// <summary>Rejects a message before any device state exists for it: counted, dead-lettered without its payload, logged at a limited rate.</summary>
+    private void Reject(string topic, RejectReason reason)
+    {
+        _metrics.AddRejected(reason);
+        _deadLetters.Add(topic, reason, ReadOnlySequence<byte>.Empty);
+        _rejectLog.Rejected(topic, reason);
+    }
+
+    /// <summary>Moves a device to the newest end of its recency list; past probation it moves to the established list.</summary>
+    private void Touch(DeviceState device) =>
+        (device.Frames >= _options.ProbationFrames ? _established : _probation).MoveToNewest(device);
+
+    /// <summary>
+    /// Makes room in a full table. Probationary devices go first (a flood of made-up ids never leaves probation, so it
+    /// only ever displaces itself); an established device only once it has been silent for the idle timeout.
+    /// </summary>
+    private bool TryEvict()
+    {
+        var victim = _probation.Oldest;
+        if (victim is null
+            && _established.Oldest is { } idle
+            && (idle.LastSeen is not { } seen || _scheduler.Now - seen >= _options.DeviceIdleTimeout))
+        {
+            victim = idle;
+        }
+
+        if (victim is null)
+        {
+            return false;
+        }
+
+        PublishEvidence(victim);
+        victim.Sequencer.Discard(victim);
+        victim.Lru?.Remove(victim);
+        _devices.Remove(victim.Id);
+        _metrics.AddEvicted();
+        PipelineLog.DeviceEvicted(_logger, victim.Id, victim.LastSeen);
+        if (victim.Online)
+        {
+            victim.Online = false;
+            _online--;
+            _metrics.SetDevices(_online, _devices.Count);
+            _connectivity.OnNext(new DeviceConnectivity(victim.Id, false, ConnectivityReason.Evicted, _scheduler.Now));
+        }
+
+        _metrics.SetDevices(_online, _devices.Count);
+        return true;
+    }
+
+    private void RejectQuarantined(DeviceState device, in IngestItem item)
+    {
+        device.QuarantineRejects++;
+        _deviceRejects.Add(item.DeviceId);
+        _metrics.AddRejected(RejectReason.Quarantined);
+        _rejectLog.Rejected(item.Topic, RejectReason.Quarantined);
+        ReturnSamples(item);
+    }
+
+    /// <summary>
+    /// Processing of <paramref name="device"/> threw: its state can no longer be trusted. Its held frames are dropped,
+    /// its processor replaced (the wearer's history and sway baseline are lost), its pending evidence published as it
+    /// is, and its frames rejected until the quarantine ends. Logged once per quarantine.
+    /// </summary>
+    private void Quarantine(DeviceState device, IngestItem? item, Exception exception)
+    {
+        var until = _scheduler.Now + _options.QuarantinePeriod;
+        device.QuarantinedUntil = until;
+        device.QuarantineRejects = 0;
+        _metrics.AddQuarantined();
+        _deadLetters.Add(item?.Topic ?? $"wearables/{device.Id}/accel", RejectReason.Quarantined, ReadOnlySequence<byte>.Empty);
+        PipelineLog.DeviceQuarantined(_logger, device.Id, item?.Header.Sequence ?? 0, item?.Header.DeviceTimeMicros ?? device.LastDeviceTimeMicros ?? 0, until, exception);
+        PublishEvidence(device);
+        device.Evidence.Clear();
+        device.Sequencer.Discard(device);
+        device.Processor = new DeviceProcessor(_processorOptions);
+    }
+
+    private void LiftQuarantine(DeviceState device, string reason)
+    {
+        PipelineLog.QuarantineLifted(_logger, device.Id, reason, device.QuarantineRejects);
+        device.QuarantinedUntil = null;
+        device.QuarantineRejects = 0;
+    }
+
+    /// <summary>Publishes a device's waiting evidence as it is (the device stops, for now or for good).</summary>
+    private void PublishEvidence(DeviceState device)
+    {
+        if (device.Evidence.PendingCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            device.Evidence.PublishAll(device.Id, _evidence);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An observer failed; the traces were taken out before it ran, so this cannot repeat.
+            PipelineLog.ProcessingFailed(_logger, $"wearables/{device.Id}/accel", ex);
+        }
     }
 
     private void SetOnline(DeviceState device, bool online, ConnectivityReason reason)
@@ -313,9 +515,18 @@ public sealed class IngestPipeline : IDisposable
         else
         {
             PipelineLog.DeviceOffline(_logger, device.Id, reason, device.LastSeen);
+            PublishEvidence(device);
         }
 
         _connectivity.OnNext(new DeviceConnectivity(device.Id, online, reason, at));
+    }
+
+    /// <summary>Device time as a date for logs, clamped to what <see cref="DateTimeOffset"/> can hold (device times are untrusted).</summary>
+    private static DateTimeOffset ToDateTime(long micros)
+    {
+        const long MinUnixMs = -62_135_596_800_000;
+        const long MaxUnixMs = 253_402_300_799_999;
+        return DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(micros / 1000, MinUnixMs, MaxUnixMs));
     }
 
     private DeviceSnapshot Snapshot(DeviceState d) => new(
@@ -331,5 +542,6 @@ public sealed class IngestPipeline : IDisposable
         d.Firmware,
         d.Events,
         d.Processor.Resets,
-        d.Quality with { Rejected = _deviceRejects.Get(d.Id) });
+        d.Quality with { Rejected = _deviceRejects.Get(d.Id) },
+        d.QuarantinedUntil);
 }

@@ -25,6 +25,8 @@ public sealed class MetricsRegistry
     private long _restarts;
     private long _statusMessages;
     private long _windows;
+    private long _quarantined;
+    private long _evicted;
     private long _blockedTimestampTicks;
     private int _devicesOnline;
     private int _devicesKnown;
@@ -65,6 +67,15 @@ public sealed class MetricsRegistry
     public double BlockedSeconds => Interlocked.Read(ref _blockedTimestampTicks) / (double)_time.TimestampFrequency;
 
     public int DevicesOnline => Volatile.Read(ref _devicesOnline);
+
+    /// <summary>Times a device was quarantined because its processing failed.</summary>
+    public long Quarantined => Interlocked.Read(ref _quarantined);
+
+    /// <summary>Devices removed from the table to make room for new ones.</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
+
+    /// <summary>Devices in the table now.</summary>
+    public int DevicesKnown => Volatile.Read(ref _devicesKnown);
 
     public long Rejected(RejectReason reason) => Interlocked.Read(ref _rejected[(int)reason]);
 
@@ -120,6 +131,8 @@ public sealed class MetricsRegistry
         Counter(writer, "stability_sequence_restarts_total", "Devices that restarted their sequence numbering.", Interlocked.Read(ref _restarts));
         Counter(writer, "stability_status_messages_total", "Status messages processed.", Interlocked.Read(ref _statusMessages));
         Counter(writer, "stability_windows_total", "Sway analysis windows closed.", Interlocked.Read(ref _windows));
+        Counter(writer, "stability_devices_quarantined_total", "Devices quarantined because processing their frames failed.", Quarantined);
+        Counter(writer, "stability_devices_evicted_total", "Devices removed from the device table to make room for new ones.", Evicted);
 
         Header(writer, "stability_events_total", "Stability events raised, by kind.", "counter");
         WriteEvent(writer, "sway_elevated", EventKind.SwayElevated);
@@ -127,7 +140,7 @@ public sealed class MetricsRegistry
         WriteEvent(writer, "fall", EventKind.Fall);
 
         Gauge(writer, "stability_devices_online", "Devices currently online.", DevicesOnline);
-        Gauge(writer, "stability_devices_known", "Devices seen since start.", Volatile.Read(ref _devicesKnown));
+        Gauge(writer, "stability_devices_known", "Devices in the device table (seen and not evicted).", Volatile.Read(ref _devicesKnown));
         Counter(writer, "stability_ingest_blocked_seconds_total", "Time the MQTT receive handler waited for room in the ingest channel (QoS 1 acks held back).", BlockedSeconds);
         Counter(writer, "stability_process_allocated_bytes_total", "Bytes allocated by the process since start (GC.GetTotalAllocatedBytes).", GC.GetTotalAllocatedBytes(false));
 
@@ -164,6 +177,10 @@ public sealed class MetricsRegistry
     internal void AddStatus() => Interlocked.Increment(ref _statusMessages);
 
     internal void AddWindow() => Interlocked.Increment(ref _windows);
+
+    internal void AddQuarantined() => Interlocked.Increment(ref _quarantined);
+
+    internal void AddEvicted() => Interlocked.Increment(ref _evicted);
 
     internal void AddEvent(EventKind kind) => Interlocked.Increment(ref _events[(int)kind & 3]);
 

@@ -15,9 +15,12 @@ public static class PipelineHostingExtensions
     /// <summary>Health-check tag of checks that must pass for <c>/readyz</c>.</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>Health-check tag of checks that must pass for <c>/healthz</c> (liveness).</summary>
+    public const string LiveTag = "live";
+
     /// <summary>
     /// Adds the ingest channel (<see cref="IFrameIngress"/>), the consumer, the per-device processing, metrics,
-    /// the dead-letter and event stores and the pipeline's readiness check. Options: sections <c>Pipeline</c>
+    /// the dead-letter and event stores, the pipeline's readiness check and its liveness check (tag <c>live</c>). Options: sections <c>Pipeline</c>
     /// and <c>Processor</c>.
     /// </summary>
     public static IHostApplicationBuilder AddStabilityPipeline(this IHostApplicationBuilder builder)
@@ -56,11 +59,19 @@ public static class PipelineHostingExtensions
             sp.GetRequiredService<SamplePool>(),
             sp.GetRequiredService<DeviceRejectCounter>(),
             sp.GetRequiredService<RejectLogLimiter>(),
+            sp.GetRequiredService<IDeviceRegistry>(),
             sp.GetRequiredService<IScheduler>(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
+        services.TryAddSingleton<PipelineProgress>();
         services.TryAddSingleton<PipelineWorker>();
         services.AddHostedService(static sp => sp.GetRequiredService<PipelineWorker>());
-        services.AddHealthChecks().AddCheck<PipelineHealthCheck>("pipeline", tags: [ReadyTag]);
+
+        // Singletons: the readiness check remembers the blocked time of its previous run.
+        services.TryAddSingleton<PipelineHealthCheck>();
+        services.TryAddSingleton<PipelineLivenessCheck>();
+        services.AddHealthChecks()
+            .AddCheck<PipelineHealthCheck>("pipeline", tags: [ReadyTag])
+            .AddCheck<PipelineLivenessCheck>("pipeline-live", tags: [LiveTag]);
         return builder;
     }
 }

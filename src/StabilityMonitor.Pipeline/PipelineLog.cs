@@ -32,4 +32,16 @@ internal static partial class PipelineLog
 
     [LoggerMessage(1010, LogLevel.Information, "Pipeline consumer stopped after draining the channel", EventName = "ConsumerStopped")]
     public static partial void ConsumerStopped(ILogger logger);
+
+    [LoggerMessage(1011, LogLevel.Error, "Processing device {DeviceId} failed (frame {Sequence}, device time {DeviceTimeMicros} µs); its frames are rejected until {Until:O}, other devices go on", EventName = "DeviceQuarantined")]
+    public static partial void DeviceQuarantined(ILogger logger, string deviceId, uint sequence, long deviceTimeMicros, DateTimeOffset until, Exception exception);
+
+    [LoggerMessage(1012, LogLevel.Information, "Device {DeviceId} leaves quarantine ({Reason}); {Rejected} frames were rejected", EventName = "QuarantineLifted")]
+    public static partial void QuarantineLifted(ILogger logger, string deviceId, string reason, long rejected);
+
+    [LoggerMessage(1013, LogLevel.Debug, "Device {DeviceId} evicted to make room for a new device; last seen {LastSeen:O}", EventName = "DeviceEvicted")]
+    public static partial void DeviceEvicted(ILogger logger, string deviceId, DateTimeOffset? lastSeen);
+
+    [LoggerMessage(1014, LogLevel.Error, "The silence check failed; it runs again at the next interval", EventName = "SilenceCheckFailed")]
+    public static partial void SilenceCheckFailed(ILogger logger, Exception exception);
 }

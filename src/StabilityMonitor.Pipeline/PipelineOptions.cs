@@ -40,9 +40,43 @@ public sealed class PipelineOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan SilenceCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Most devices tracked; frames from further device ids are rejected (<c>too_many_devices</c>). Default 10 000.</summary>
+    /// <summary>
+    /// Most devices tracked. When the table is full, a new device takes the place of the least recently seen device
+    /// still on probation (<see cref="ProbationFrames"/>), else of the least recently seen device silent for longer
+    /// than <see cref="DeviceIdleTimeout"/>; if there is none, its frames are rejected (<c>too_many_devices</c>).
+    /// Default 10 000.
+    /// </summary>
     [Range(1, 1_000_000)]
     public int MaxDevices { get; set; } = 10_000;
+
+    /// <summary>
+    /// Frames a device must have had processed before it stops being on probation. A flood of made-up device ids
+    /// sends one or two frames per id: those entries are the first to make room for a new device. Default 8 (4 s at
+    /// two frames a second).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int ProbationFrames { get; set; } = 8;
+
+    /// <summary>
+    /// Wall-clock time without frames after which a device past probation may be evicted when the table is full.
+    /// Default 10 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan DeviceIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long, wall clock, the frames of a device whose processing threw are rejected (<c>quarantined</c>) before
+    /// its stream starts afresh. An online status message from the device (a reconnect) ends it early. Default 1 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan QuarantinePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Liveness: the pipeline is unhealthy when the oldest message in the ingest channel has waited this long and the
+    /// consumer has taken nothing for this long either (a stalled consumer). Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Rejected payloads kept for inspection (oldest dropped first). Default 256.</summary>
     [Range(0, 100_000)]

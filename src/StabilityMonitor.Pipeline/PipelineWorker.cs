@@ -17,11 +17,13 @@ internal sealed class PipelineWorker : BackgroundService
     private readonly IngestPipeline _pipeline;
     private readonly PipelineOptions _options;
     private readonly IScheduler _scheduler;
+    private readonly PipelineProgress _progress;
     private readonly ILogger _logger;
 
-    public PipelineWorker(FrameIngestor ingestor, IngestPipeline pipeline, IOptions<PipelineOptions> options, IScheduler scheduler, ILogger<PipelineWorker> logger)
+    public PipelineWorker(FrameIngestor ingestor, IngestPipeline pipeline, IOptions<PipelineOptions> options, IScheduler scheduler, PipelineProgress progress, ILogger<PipelineWorker> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _progress = progress;
         _ingestor = ingestor;
         _pipeline = pipeline;
         _options = options.Value;
@@ -30,7 +32,7 @@ internal sealed class PipelineWorker : BackgroundService
     }
 
     /// <summary>Whether the consumer loop is running.</summary>
-    public bool IsRunning { get; private set; }
+    public bool IsRunning => _progress.IsRunning;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -46,9 +48,12 @@ internal sealed class PipelineWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var pipeline = _pipeline;
+        var progress = _progress;
+
+        // CheckSilence never throws (an exception on the timer thread would end the process).
         using var silence = Observable.Interval(_options.SilenceCheckInterval, _scheduler).Subscribe(_ => pipeline.CheckSilence());
         var reader = _ingestor.Reader;
-        IsRunning = true;
+        progress.IsRunning = true;
         PipelineLog.ConsumerStarted(_logger, _ingestor.Capacity);
         try
         {
@@ -56,6 +61,7 @@ internal sealed class PipelineWorker : BackgroundService
             {
                 while (reader.TryRead(out var item))
                 {
+                    progress.Taken();
                     pipeline.Process(item);
                 }
             }
@@ -67,7 +73,7 @@ internal sealed class PipelineWorker : BackgroundService
         }
         finally
         {
-            IsRunning = false;
+            progress.IsRunning = false;
         }
     }
 }

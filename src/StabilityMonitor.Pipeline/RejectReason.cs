@@ -34,6 +34,15 @@ public enum RejectReason : byte
     /// <summary>A new device id beyond <see cref="PipelineOptions.MaxDevices"/>.</summary>
     TooManyDevices,
 
+    /// <summary>A new device id the <see cref="Ports.IDeviceRegistry"/> does not admit.</summary>
+    Unregistered,
+
+    /// <summary>A frame whose device time is not a Unix time in microseconds between 1970 and 9999.</summary>
+    InvalidDeviceTime,
+
+    /// <summary>A frame of a device whose processing failed, during its quarantine (<see cref="PipelineOptions.QuarantinePeriod"/>).</summary>
+    Quarantined,
+
     /// <summary>A frame the codec reported with a reason this version does not know.</summary>
     Other = 63,
 }

@@ -14,8 +14,9 @@ namespace StabilityMonitor.Pipeline.Tests;
 /// </summary>
 internal sealed class PipelineHarness : IDisposable
 {
-    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null)
+    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null, Ports.IDeviceRegistry? registry = null)
     {
+        Registry = registry ?? new Ports.OpenDeviceRegistry();
         Options = options ?? new PipelineOptions();
         var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
         Scheduler = new HistoricalScheduler(start ?? DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
@@ -24,6 +25,7 @@ internal sealed class PipelineHarness : IDisposable
         DeadLetters = new DeadLetterStore(wrapped, Time);
         EventStore = new InMemoryEventStore(wrapped);
         var pool = new SamplePool(wrapped);
+        Pool = pool;
         var rejectLog = new RejectLogLimiter(wrapped, Time, NullLogger<RejectLogLimiter>.Instance);
         var deviceRejects = new DeviceRejectCounter(wrapped);
         Ingestor = new FrameIngestor(wrapped, Metrics, DeadLetters, pool, rejectLog, deviceRejects, Time);
@@ -36,11 +38,17 @@ internal sealed class PipelineHarness : IDisposable
             pool,
             deviceRejects,
             rejectLog,
+            Registry,
             Scheduler,
             NullLogger<IngestPipeline>.Instance);
     }
 
     public PipelineOptions Options { get; }
+
+    public Ports.IDeviceRegistry Registry { get; }
+
+    /// <summary>The pool frame buffers come from; a frame handed to <see cref="IngestPipeline.Process"/> directly must be rented here.</summary>
+    public SamplePool Pool { get; }
 
     public HistoricalScheduler Scheduler { get; }
 
@@ -86,6 +94,16 @@ internal sealed class PipelineHarness : IDisposable
         var bytes = new byte[BinaryFrameCodec.GetEncodedLength(samples.Length)];
         BinaryFrameCodec.Encode(header, samples, bytes);
         return bytes;
+    }
+
+    /// <summary>Hands a frame straight to the consumer, past the ingestor's checks (as a bug upstream could).</summary>
+    public void ProcessDirect(string topic, in FrameHeader header, ReadOnlySpan<Signal.AccelSample> samples)
+    {
+        var buffer = Pool.Rent(samples.Length);
+        samples.CopyTo(buffer);
+        var slash = topic.IndexOf('/', StringComparison.Ordinal);
+        var end = topic.LastIndexOf('/');
+        Pipeline.Process(IngestItem.Frame(topic, new Range(slash + 1, end), header, buffer, Time.GetTimestamp()));
     }
 
     public void Dispose() => Pipeline.Dispose();

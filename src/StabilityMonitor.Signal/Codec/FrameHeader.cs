@@ -13,9 +13,9 @@ public readonly record struct FrameHeader(
     uint Sequence,
     long DeviceTimeMicros)
 {
-    /// <summary>Device time of sample <paramref name="index"/> of this frame, Unix microseconds.</summary>
-    public long SampleTimeMicros(int index) => DeviceTimeMicros + (index * 1_000_000L / SampleRateHz);
+    /// <summary>Device time of sample <paramref name="index"/> of this frame, Unix microseconds (saturating: headers are untrusted).</summary>
+    public long SampleTimeMicros(int index) => DeviceTimeMath.Add(DeviceTimeMicros, index * 1_000_000L / SampleRateHz);
 
-    /// <summary>Device time just after the last sample: where the next frame should start.</summary>
-    public long EndTimeMicros => DeviceTimeMicros + (SampleCount * 1_000_000L / SampleRateHz);
+    /// <summary>Device time just after the last sample: where the next frame should start (saturates at <see cref="long.MaxValue"/>).</summary>
+    public long EndTimeMicros => DeviceTimeMath.Add(DeviceTimeMicros, SampleCount * 1_000_000L / SampleRateHz);
 }

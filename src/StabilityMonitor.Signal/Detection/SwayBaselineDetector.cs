@@ -56,7 +56,7 @@ internal sealed class SwayBaselineDetector
         }
 
         var refractory = (long)(_options.RefractorySeconds * 1_000_000);
-        if (!_raised && _consecutive >= _options.ConsecutiveWindows && (_lastEventMicros == long.MinValue || m.EndMicros - _lastEventMicros >= refractory))
+        if (!_raised && _consecutive >= _options.ConsecutiveWindows && (_lastEventMicros == long.MinValue || DeviceTimeMath.Subtract(m.EndMicros, _lastEventMicros) >= refractory))
         {
             _raised = true;
             _lastEventMicros = m.EndMicros;

@@ -72,13 +72,13 @@ public sealed class DeviceProcessor
 
         if (!_continuous
             || header.Sequence != _nextSequence
-            || Math.Abs(header.DeviceTimeMicros - _nextTimeMicros) > _options.MaxTimeSlipMicros)
+            || DeviceTimeMath.FartherThan(header.DeviceTimeMicros, _nextTimeMicros, _options.MaxTimeSlipMicros))
         {
             StartSegment(header.DeviceTimeMicros);
         }
 
         _nextSequence = unchecked(header.Sequence + 1);
-        _nextTimeMicros = header.DeviceTimeMicros + (samples.Length * 1_000_000L / header.SampleRateHz);
+        _nextTimeMicros = DeviceTimeMath.Add(header.DeviceTimeMicros, samples.Length * 1_000_000L / header.SampleRateHz);
         _continuous = true;
 
         var state = _state;
@@ -103,7 +103,7 @@ public sealed class DeviceProcessor
         _windowB.Start(-1);
     }
 
-    private long TimeOf(long index, int rate) => _segmentStartMicros + (index * 1_000_000L / rate);
+    private long TimeOf(long index, int rate) => DeviceTimeMath.Add(_segmentStartMicros, index * 1_000_000L / rate);
 
     private void ProcessSample(RateState s, in AccelSample sample, IProcessorSink sink)
     {
@@ -256,8 +256,8 @@ public sealed class DeviceProcessor
             TimeOf(index, s.Rate)));
     }
 
-    // long.MinValue marks "never"; subtracting it would overflow.
-    private static bool Within(long now, long last, long span) => last != long.MinValue && now - last < span;
+    // long.MinValue marks "never"; the difference saturates because device times are untrusted.
+    private static bool Within(long now, long last, long span) => last != long.MinValue && DeviceTimeMath.Subtract(now, last) < span;
 
     /// <summary>Everything that depends on the sample rate, allocated once per rate.</summary>
     private sealed class RateState

@@ -1,0 +1,154 @@
+using System.Globalization;
+using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
+using StabilityMonitor.Signal.Detection;
+using Xunit.Abstractions;
+
+namespace StabilityMonitor.Pipeline.Tests;
+
+/// <summary>The device table: admission through the registry, eviction when full, memory bounded under a flood of ids.</summary>
+public class DeviceTableTests(ITestOutputHelper output)
+{
+    private const long T0 = Recordings.StartMicros;
+
+    // Flood frames declare 1 Hz: a new device at 50 Hz costs ~0.5 ms of filter design and priming (see the report),
+    // which would make these tests minutes long; the table's behaviour does not depend on the rate.
+    private static readonly byte[] s_flood = PipelineHarness.Encode(new FrameHeader(1, 8, 1, 0, T0), [new AccelSample(0f, 1f, 0f)]);
+    private static readonly byte[] s_flood50Hz = PipelineHarness.Encode(new FrameHeader(50, 8, 25, 0, T0), Enumerable.Repeat(new AccelSample(0f, 1f, 0f), 25).ToArray());
+
+    [Fact]
+    public void Admission_UnregisteredDevice_IsRejectedCountedAndNeverCreated()
+    {
+        var registry = new AllowListRegistry("dev-a");
+        using var harness = new PipelineHarness(registry: registry);
+
+        harness.Deliver("wearables/stranger/accel", Frame(0, T0));
+        harness.Deliver("wearables/stranger/status", """{"online":true}"""u8);
+        harness.Deliver("wearables/dev-a/accel", Frame(0, T0));
+        harness.Deliver("wearables/dev-a/accel", Frame(1, T0 + 500_000));
+
+        Assert.Null(harness.Pipeline.GetDevice("stranger"));
+        Assert.Equal(2, harness.Metrics.Rejected(RejectReason.Unregistered));
+        Assert.All(harness.DeadLetters.Recent(10), static d => Assert.Equal(RejectReason.Unregistered, d.Reason));
+        Assert.Equal(2, harness.Pipeline.GetDevice("dev-a")!.Quality.Frames);
+
+        // Asked once per new device, not per frame.
+        Assert.Equal(3, registry.Calls);
+    }
+
+    [Fact]
+    public void Eviction_TableFullOfNewDevices_TheLeastRecentlySeenMakesRoom()
+    {
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 3 });
+        var changes = new List<DeviceConnectivity>();
+        using var _ = harness.Pipeline.Connectivity.Subscribe(changes.Add);
+
+        harness.Deliver("wearables/a/accel", Frame(0, T0));
+        harness.Deliver("wearables/b/accel", Frame(0, T0));
+        harness.Deliver("wearables/c/accel", Frame(0, T0));
+        harness.Deliver("wearables/a/accel", Frame(1, T0 + 500_000)); // a is now more recent than b
+        harness.Deliver("wearables/d/accel", Frame(0, T0));
+
+        Assert.Null(harness.Pipeline.GetDevice("b"));
+        Assert.Equal(["a", "c", "d"], harness.Pipeline.GetDevices().Select(static d => d.DeviceId));
+        Assert.Equal(1, harness.Metrics.Evicted);
+        Assert.Equal(0, harness.Metrics.Rejected(RejectReason.TooManyDevices));
+        Assert.Contains(changes, static c => c.DeviceId == "b" && !c.Online && c.Reason == ConnectivityReason.Evicted);
+        Assert.Equal(3, harness.Metrics.DevicesOnline);
+    }
+
+    [Fact]
+    public void Eviction_TableFullOfEstablishedDevices_NewDeviceRejectedUntilOneIsIdle()
+    {
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 2, ProbationFrames = 2, DeviceIdleTimeout = TimeSpan.FromMinutes(10) });
+        foreach (var id in new[] { "a", "b" })
+        {
+            harness.Deliver($"wearables/{id}/accel", Frame(0, T0));
+            harness.Deliver($"wearables/{id}/accel", Frame(1, T0 + 500_000));
+        }
+
+        harness.Deliver("wearables/c/accel", Frame(0, T0));
+        Assert.Equal(1, harness.Metrics.Rejected(RejectReason.TooManyDevices));
+        Assert.Null(harness.Pipeline.GetDevice("c"));
+
+        harness.Scheduler.AdvanceBy(TimeSpan.FromMinutes(5));
+        harness.Deliver("wearables/b/accel", Frame(2, T0 + 1_000_000));
+        harness.Scheduler.AdvanceBy(TimeSpan.FromMinutes(6));
+        harness.Deliver("wearables/c/accel", Frame(0, T0));
+
+        Assert.Null(harness.Pipeline.GetDevice("a"));
+        Assert.NotNull(harness.Pipeline.GetDevice("b"));
+        Assert.NotNull(harness.Pipeline.GetDevice("c"));
+        Assert.Equal(1, harness.Metrics.Evicted);
+    }
+
+    [Fact]
+    public void Flood_FiftyThousandRandomIdsThenDuringARealWearable_ItsNearFallIsStillDetected()
+    {
+        var (frames, stumble) = Recordings.NearFall();
+        using var harness = new PipelineHarness();
+        var events = new List<DeviceEvent>();
+        using var _ = harness.Pipeline.Events.Subscribe(events.Add);
+        var random = new Random(7);
+
+        Flood(harness, random, 50_000);
+
+        // The flood goes on while the wearable streams: 200 made-up ids between two of its frames.
+        foreach (var frame in frames)
+        {
+            harness.Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(500));
+            harness.Deliver("wearables/patient-7/accel", frame.Bytes);
+            Flood(harness, random, 200);
+        }
+
+        var nearFall = Assert.Single(events, static e => e.Event.Kind == EventKind.NearFall);
+        Assert.Equal("patient-7", nearFall.DeviceId);
+        Assert.InRange(Math.Abs(nearFall.Event.TimeMicros - stumble.DeviceTimeMicros), 0, 200_000);
+        var device = harness.Pipeline.GetDevice("patient-7")!;
+        Assert.Equal(frames.Count, device.Quality.Frames);
+        Assert.Equal(0, device.ProcessorResets);
+        Assert.Equal(0, harness.Metrics.Rejected(RejectReason.TooManyDevices));
+        Assert.Equal(harness.Options.MaxDevices, harness.Metrics.DevicesKnown);
+    }
+
+    [Fact]
+    public void Flood_MillionRandomIds_MemoryStaysBounded()
+    {
+        const int Total = 1_000_000;
+        using var harness = new PipelineHarness();
+        var random = new Random(11);
+
+        // For the report: what the full table weighs with 50 Hz devices (filters and history sized for 50 Hz).
+        var empty = GC.GetTotalMemory(forceFullCollection: true);
+        Flood(harness, random, harness.Options.MaxDevices, s_flood50Hz);
+        var full50Hz = GC.GetTotalMemory(forceFullCollection: true);
+
+        // Fill the table with flood devices, then measure what a further million made-up ids add.
+        Flood(harness, random, harness.Options.MaxDevices);
+        var start = GC.GetTotalMemory(forceFullCollection: true);
+        Flood(harness, random, Total / 10);
+        var tenth = GC.GetTotalMemory(forceFullCollection: true);
+        Flood(harness, random, Total - (Total / 10));
+        var end = GC.GetTotalMemory(forceFullCollection: true);
+
+        output.WriteLine($"{harness.Options.MaxDevices} devices at 50 Hz: {(full50Hz - empty) / 1048576.0:F1} MiB ({(full50Hz - empty) / (double)harness.Options.MaxDevices / 1024:F1} KiB per device)");
+        output.WriteLine($"table full of 1 Hz flood devices: {start / 1048576.0:F1} MiB heap; after +{Total / 10} ids: {(tenth - start) / 1048576.0:F1} MiB; after +{Total} ids: {(end - start) / 1048576.0:F1} MiB");
+        Assert.Equal(harness.Options.MaxDevices, harness.Metrics.DevicesKnown);
+        Assert.Equal(Total + harness.Options.MaxDevices, harness.Metrics.Evicted);
+
+        // The table's size is fixed, so a million ids may not add more than noise (dead letters, pools) to it.
+        Assert.True(end - start < 16 * 1048576, $"grew {(end - start) / 1048576.0:F1} MiB over {Total} ids");
+    }
+
+    private static void Flood(PipelineHarness harness, Random random, int count, byte[]? frame = null)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var id = random.NextInt64(0, long.MaxValue).ToString("x", CultureInfo.InvariantCulture);
+            harness.Deliver($"wearables/{id}/accel", frame ?? s_flood);
+        }
+    }
+
+    private static byte[] Frame(uint seq, long time) =>
+        PipelineHarness.Encode(new FrameHeader(50, 8, 25, seq, time), Enumerable.Repeat(new AccelSample(0f, 1f, 0f), 25).ToArray());
+}
