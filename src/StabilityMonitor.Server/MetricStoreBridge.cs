@@ -312,6 +312,7 @@ internal sealed class MetricStoreBridge : BackgroundService
         ConnectivityReason.Data => "data",
         ConnectivityReason.Status => "status",
         ConnectivityReason.Silence => "silence",
+        ConnectivityReason.Evicted => "evicted",
         _ => "unknown",
     };
 }

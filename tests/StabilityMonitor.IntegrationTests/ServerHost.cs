@@ -88,6 +88,12 @@ internal sealed class ServerHost : IAsyncDisposable
             args.Add($"--Server:DataDirectory={data.Path}");
         }
 
+        // Most tests publish from wearables nobody registered (as a deployment with its own broker accounts may).
+        if (!settings.Any(static s => s.Key == "Devices:AdmitUnregistered"))
+        {
+            args.Add("--Devices:AdmitUnregistered=true");
+        }
+
         if (!settings.Any(static s => s.Key == "Auth:AdminPassword"))
         {
             args.Add($"--Auth:AdminPassword={AdminPassword}");

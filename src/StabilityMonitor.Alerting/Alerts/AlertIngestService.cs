@@ -22,12 +22,13 @@ internal sealed class AlertIngestService : BackgroundService
     private readonly TimeProvider _time;
     private readonly AlertingOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<AlertRaise> _work = Channel.CreateUnbounded<AlertRaise>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _work = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
     private readonly HashSet<string> _batteryLow = new(StringComparer.Ordinal);
     private IDisposable? _events;
     private IDisposable? _connectivity;
+    private IDisposable? _evidence;
 
     public AlertIngestService(IngestPipeline pipeline, AlertService alerts, TimeProvider time, IOptions<AlertingOptions> options, ILogger<AlertIngestService> logger)
     {
@@ -46,6 +47,9 @@ internal sealed class AlertIngestService : BackgroundService
     {
         _events = _pipeline.Events.Subscribe(OnEvent);
         _connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
+
+        // Same queue as the raise it belongs to, so a trace is never attached before its alert exists.
+        _evidence = _pipeline.Evidence.Subscribe(e => _work.Writer.TryWrite(e));
         return base.StartAsync(cancellationToken);
     }
 
@@ -53,6 +57,7 @@ internal sealed class AlertIngestService : BackgroundService
     {
         _events?.Dispose();
         _connectivity?.Dispose();
+        _evidence?.Dispose();
         _work.Writer.TryComplete();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -102,9 +107,9 @@ internal sealed class AlertIngestService : BackgroundService
         var health = RunHealthChecksAsync(stoppingToken);
         try
         {
-            await foreach (var raise in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                await WriteWithRetryAsync(raise, stoppingToken).ConfigureAwait(false);
+                await WriteWithRetryAsync(work, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -175,14 +180,52 @@ internal sealed class AlertIngestService : BackgroundService
         }
     }
 
-    private async Task WriteWithRetryAsync(AlertRaise raise, CancellationToken stoppingToken)
+    private static string EvidenceJson(EventEvidence evidence)
+    {
+        var samples = evidence.Samples;
+        var x = new short[samples.Count];
+        var y = new short[samples.Count];
+        var z = new short[samples.Count];
+        for (var i = 0; i < samples.Count; i++)
+        {
+            (x[i], y[i], z[i]) = (samples[i].XMilliG, samples[i].YMilliG, samples[i].ZMilliG);
+        }
+
+        return JsonSerializer.Serialize(
+            new
+            {
+                deviceId = evidence.DeviceId,
+                eventTime = DateTimeOffset.UnixEpoch.AddTicks(evidence.TimeMicros * 10),
+                eventTimeMicros = evidence.TimeMicros,
+                startMicros = evidence.StartMicros,
+                rateHz = evidence.RateHz,
+                unit = "milli-g",
+                truncated = evidence.Truncated,
+                x,
+                y,
+                z,
+            },
+            Webhooks.WebhookOutbox.JsonOptions);
+    }
+
+    private async Task WriteWithRetryAsync(object work, CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(500);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await _alerts.RaiseAsync(raise, stoppingToken).ConfigureAwait(false);
+                switch (work)
+                {
+                    case AlertRaise raise:
+                        await _alerts.RaiseAsync(raise, stoppingToken).ConfigureAwait(false);
+                        break;
+                    case EventEvidence evidence when evidence.Kind is EventKind.Fall or EventKind.NearFall:
+                        var kind = evidence.Kind == EventKind.Fall ? AlertKinds.Fall : AlertKinds.NearFall;
+                        await _alerts.AttachEvidenceAsync(evidence.DeviceId, kind, evidence.TimeMicros, EvidenceJson(evidence), stoppingToken).ConfigureAwait(false);
+                        break;
+                }
+
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)

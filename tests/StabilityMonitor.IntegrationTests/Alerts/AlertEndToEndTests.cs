@@ -96,7 +96,29 @@ public sealed class AlertEndToEndTests(ITestOutputHelper output)
             output.WriteLine($"  webhook {d.GetProperty("event").GetString()} {d.GetProperty("id").GetString()} {d.GetProperty("state").GetString()} after {d.GetProperty("attempts").GetInt32()} attempt(s)");
         }
 
-        // The evidence trace arrives once the stream has passed the event (when the pipeline provides it).
+        // The evidence trace: attached once the stream passed the event (the fall's 4 s after it lie in the script).
+        JsonElement evidence = default;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                using var response = await carer.GetAsync($"/api/alerts/{fallId}/evidence");
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return false;
+                }
+
+                evidence = await response.Content.ReadFromJsonAsync<JsonElement>();
+                return true;
+            },
+            s_timeout,
+            () => "no evidence attached to the fall");
+        Assert.Equal(25, evidence.GetProperty("rateHz").GetInt32());
+        var x = evidence.GetProperty("x").EnumerateArray().Select(static v => (double)v.GetInt16()).ToArray();
+        var y = evidence.GetProperty("y").EnumerateArray().Select(static v => (double)v.GetInt16()).ToArray();
+        var z = evidence.GetProperty("z").EnumerateArray().Select(static v => (double)v.GetInt16()).ToArray();
+        Assert.InRange(x.Length, 150, 200);
+        var peak = Enumerable.Range(0, x.Length).Max(i => Math.Sqrt((x[i] * x[i]) + (y[i] * y[i]) + (z[i] * z[i])));
+        Assert.True(peak > 1500, $"the trace's peak is {peak:0} milli-g; a fall's impact should be well over 1.5 g");
         Assert.Empty(server.Logs.Errors);
     }
 }
