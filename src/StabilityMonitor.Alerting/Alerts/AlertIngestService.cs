@@ -147,7 +147,7 @@ internal sealed class AlertIngestService : BackgroundService
             tiltChangeDeg = e.TiltChangeDeg,
             decisionDelayMs = (e.DecisionTimeMicros - e.TimeMicros) / 1000.0,
         });
-        _work.Writer.TryWrite(new AlertRaise(deviceEvent.DeviceId, kind, e.TimeMicros, severity!, features));
+        _work.Writer.TryWrite(new AlertRaise(deviceEvent.DeviceId, kind, e.TimeMicros, severity!, features, deviceEvent.ReceivedAt));
     }
 
     private void OnConnectivity(DeviceConnectivity change)

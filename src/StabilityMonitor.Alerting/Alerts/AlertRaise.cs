@@ -6,4 +6,5 @@ namespace StabilityMonitor.Alerting.Alerts;
 /// <param name="DeviceTimeMicros">Device time of the event (Unix µs); with device and kind, the alert's identity.</param>
 /// <param name="Severity">Initial severity (<see cref="AlertSeverities"/>).</param>
 /// <param name="FeaturesJson">The detector's features as a JSON object, if any.</param>
-public sealed record AlertRaise(string DeviceId, string Kind, long DeviceTimeMicros, string Severity, string? FeaturesJson = null);
+/// <param name="ArrivedAt">When the frame that completed the decision was processed, if from a detector event.</param>
+public sealed record AlertRaise(string DeviceId, string Kind, long DeviceTimeMicros, string Severity, string? FeaturesJson = null, DateTimeOffset? ArrivedAt = null);

@@ -94,7 +94,7 @@ public sealed class AlertService
         }
 
         AlertLog.Raised(_logger, id, raise.Kind, raise.DeviceId, facility?.Name ?? "(no facility)");
-        Committed("raised", view, deliveries);
+        Committed("raised", view, deliveries, raise.ArrivedAt);
         return view;
     }
 
@@ -361,13 +361,13 @@ public sealed class AlertService
         return new AlertActionResult(AlertActionStatus.Done, view);
     }
 
-    private void Committed(string action, AlertView view, int deliveries)
+    private void Committed(string action, AlertView view, int deliveries, DateTimeOffset? arrivedAt = null)
     {
         if (deliveries > 0)
         {
             _wakeup.Notify();
         }
 
-        _feed.Publish(new AlertChange(action, view));
+        _feed.Publish(new AlertChange(action, view, arrivedAt));
     }
 }
