@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -20,14 +21,24 @@ internal sealed class EmbeddedBrokerAccessControl
 {
     // Client ids and topics come from untrusted clients: keep log lines short.
     private const int MaxLoggedLength = 128;
+    private const string GatewayItem = "stability.gateway";
 
     private readonly EmbeddedBrokerCredentials _credentials;
     private readonly IDeviceRegistry _registry;
     private readonly EmbeddedBrokerRefusals _refusals;
     private readonly ILogger _logger;
 
-    public EmbeddedBrokerAccessControl(EmbeddedBrokerCredentials credentials, IDeviceRegistry registry, EmbeddedBrokerRefusals refusals, ILogger logger)
+    private readonly string? _gatewayUser;
+    private readonly byte[]? _gatewayPassword;
+
+    public EmbeddedBrokerAccessControl(EmbeddedBrokerCredentials credentials, IDeviceRegistry registry, EmbeddedBrokerRefusals refusals, ILogger logger, string? gatewayUser = null, string? gatewayPassword = null)
     {
+        if (!string.IsNullOrEmpty(gatewayPassword) && !string.IsNullOrEmpty(gatewayUser))
+        {
+            _gatewayUser = gatewayUser;
+            _gatewayPassword = System.Text.Encoding.UTF8.GetBytes(gatewayPassword);
+        }
+
         _credentials = credentials;
         _registry = registry;
         _refusals = refusals;
@@ -54,9 +65,14 @@ internal sealed class EmbeddedBrokerAccessControl
             return MqttConnectReasonCode.ClientIdentifierNotValid;
         }
 
-        if (isWorker)
+        if (isWorker || IsGateway(userName, password))
         {
             return MqttConnectReasonCode.Success;
+        }
+
+        if (_gatewayPassword is not null && string.Equals(userName, _gatewayUser, StringComparison.Ordinal))
+        {
+            return MqttConnectReasonCode.BadUserNameOrPassword;
         }
 
         if (!string.Equals(userName, clientId, StringComparison.Ordinal))
@@ -79,6 +95,11 @@ internal sealed class EmbeddedBrokerAccessControl
     public Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
         e.ReasonCode = Authenticate(e.ClientId, e.UserName, e.RawPassword);
+        if (e.ReasonCode == MqttConnectReasonCode.Success && !IsWorker(e.ClientId) && IsGateway(e.UserName, e.RawPassword))
+        {
+            e.SessionItems[GatewayItem] = true;
+        }
+
         if (e.ReasonCode != MqttConnectReasonCode.Success && _refusals.Add(BrokerRefusal.Connection, out var unlogged))
         {
             MqttIngestLog.BrokerRefusedConnection(_logger, Shorten(e.ClientId), e.RemoteEndPoint?.ToString() ?? "?", e.ReasonCode.ToString(), unlogged);
@@ -91,6 +112,11 @@ internal sealed class EmbeddedBrokerAccessControl
     {
         // Hot path (every frame): no allocation when allowed.
         if (MayPublish(e.ClientId, e.ApplicationMessage?.Topic))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (e.SessionItems.Contains(GatewayItem) && MayGatewayPublish(e.ApplicationMessage?.Topic))
         {
             return Task.CompletedTask;
         }
@@ -121,6 +147,15 @@ internal sealed class EmbeddedBrokerAccessControl
 
         return Task.CompletedTask;
     }
+
+    /// <summary>A gateway publishes for any wearable the registry admits, never for the worker's topics or others.</summary>
+    private bool MayGatewayPublish(string? topic) =>
+        topic is not null && DeviceId.TryParseTopic(topic, out var device, out _) && _registry.IsAdmitted(topic.AsSpan(device));
+
+    private bool IsGateway(string? userName, ReadOnlySpan<byte> password) =>
+        _gatewayPassword is not null
+        && string.Equals(userName, _gatewayUser, StringComparison.Ordinal)
+        && CryptographicOperations.FixedTimeEquals(password, _gatewayPassword);
 
     private bool IsWorker(string? clientId) => string.Equals(clientId, _credentials.ClientId, StringComparison.Ordinal);
 

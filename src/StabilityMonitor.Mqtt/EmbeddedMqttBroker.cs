@@ -38,7 +38,7 @@ internal sealed class EmbeddedMqttBroker : IHostedService, IDisposable
         _state = state;
         _refusals = refusals;
         _logger = logger;
-        _access = new EmbeddedBrokerAccessControl(credentials, registry, refusals, logger);
+        _access = new EmbeddedBrokerAccessControl(credentials, registry, refusals, logger, _options.EmbeddedGatewayUsername, _options.EmbeddedGatewayPassword);
         metrics.AddCounter("stability_mqtt_broker_refused_connections_total", "Connections the embedded broker refused (anonymous, bad credentials, client id not allowed).", () => refusals.Count(BrokerRefusal.Connection));
         metrics.AddCounter("stability_mqtt_broker_refused_publishes_total", "Publishes the embedded broker refused (topic of another device).", () => refusals.Count(BrokerRefusal.Publish));
         metrics.AddCounter("stability_mqtt_broker_refused_subscriptions_total", "Subscriptions the embedded broker refused (wildcards or other devices' topics).", () => refusals.Count(BrokerRefusal.Subscription));

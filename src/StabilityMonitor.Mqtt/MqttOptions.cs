@@ -129,6 +129,20 @@ public sealed class MqttOptions
     [Range(1024, 268_435_460)]
     public int EmbeddedMaxPacketBytes { get; set; } = DefaultEmbeddedMaxPacketBytes;
 
+    /// <summary>
+    /// User name of the embedded broker's gateway account: a client that publishes for many wearables (a BLE gateway,
+    /// the simulator, a replay). Default <c>gateway</c>. Used only when <see cref="EmbeddedGatewayPassword"/> is set.
+    /// </summary>
+    [Required]
+    public string EmbeddedGatewayUsername { get; set; } = "gateway";
+
+    /// <summary>
+    /// Password of the gateway account; none (the default) means no gateway may connect. The gateway may publish to
+    /// any admitted wearable's <c>accel</c> and <c>status</c> topics and subscribe to nothing. The demo sets a random one
+    /// and prints it. Supply it from a secret store (<c>Mqtt__EmbeddedGatewayPassword</c>).
+    /// </summary>
+    public string? EmbeddedGatewayPassword { get; set; }
+
     /// <summary>Whether the embedded broker is used.</summary>
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Url);
 }

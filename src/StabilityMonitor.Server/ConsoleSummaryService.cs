@@ -86,7 +86,7 @@ internal sealed class ConsoleSummaryService : IHostedService, IDisposable
         var ward = WardHosting.IsEnabled(_ward, _mqtt) ? $"simulated ward of {_ward.Devices} wearables" : "no simulated ward";
         foreach (var address in addresses)
         {
-            _out.WriteLine($"StabilityMonitor listening on {address} ({broker}, {ward}); try {address}/api/devices, {address}/api/events, {address}/metrics");
+            _out.WriteLine($"StabilityMonitor listening on {address} ({broker}, {ward}); sign in at {address}/ or POST {address}/api/auth/login, then {address}/api/alerts; {address}/metrics needs no login");
         }
     }
 }

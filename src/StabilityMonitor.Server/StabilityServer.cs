@@ -54,6 +54,12 @@ public static class StabilityServer
             config.AddInMemoryCollection([new("Devices:AdmitUnregistered", "true")]);
         }
 
+        // The demo's broker takes simulators and replays through its gateway account, with a password made now and printed.
+        if (DemoOptions.IsOn(config) && string.IsNullOrEmpty(config["Mqtt:EmbeddedGatewayPassword"]))
+        {
+            config.AddInMemoryCollection([new("Mqtt:EmbeddedGatewayPassword", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)))]);
+        }
+
         // The journal lives in the data folder unless configured: one place for the server's data, never under bin/.
         if (string.IsNullOrEmpty(config[$"{InfluxOptions.SectionName}:{nameof(InfluxOptions.JournalDirectory)}"]))
         {

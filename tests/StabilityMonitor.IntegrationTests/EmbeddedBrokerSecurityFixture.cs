@@ -8,6 +8,7 @@ public sealed class EmbeddedBrokerSecurityFixture : IAsyncLifetime
 {
     public const string WorkerId = "worker-embedded-sec";
     public const string PasswordA = "dev-a-secret";
+    public const string GatewayPassword = "gateway-test-secret";
 
     private ServerHost? _server;
 
@@ -28,7 +29,8 @@ public sealed class EmbeddedBrokerSecurityFixture : IAsyncLifetime
             registry.Register,
             ("Mqtt:Url", string.Empty),
             ("Mqtt:EmbeddedPort", Port.ToString(CultureInfo.InvariantCulture)),
-            ("Mqtt:ClientId", WorkerId));
+            ("Mqtt:ClientId", WorkerId),
+            ("Mqtt:EmbeddedGatewayPassword", GatewayPassword));
     }
 
     public async Task DisposeAsync()

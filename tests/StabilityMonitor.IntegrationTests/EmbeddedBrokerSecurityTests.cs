@@ -206,6 +206,37 @@ public sealed class EmbeddedBrokerSecurityTests : IClassFixture<EmbeddedBrokerSe
         Assert.Equal(before + 1, Refusals.Count(BrokerRefusal.OversizedPacket));
     }
 
+    [Fact]
+    public async Task Gateway_PublishesForAdmittedWearables_SubscribesToNothing_WrongPasswordRefused()
+    {
+        var (wrong, wrongClient) = await ConnectAsync(_fixture.Anonymous with { Username = "gateway", Password = "guess" }, "fwsim-dev-e");
+        wrongClient.Dispose();
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, wrong);
+
+        await using var source = new Device("dev-e", _fixture.Device("dev-e"), new MotionScript().Stand(30), seed: 8);
+        var frame = new byte[source.Emulator.FrameBytes];
+        var (code, client) = await ConnectAsync(_fixture.Anonymous with { Username = "gateway", Password = EmbeddedBrokerSecurityFixture.GatewayPassword }, "fwsim-dev-e");
+        using (client)
+        {
+            Assert.Equal(MqttClientConnectResultCode.Success, code);
+            var processed = 0;
+            using var subscription = Server.Pipeline.Frames.Subscribe(f =>
+            {
+                if (f.DeviceId == "dev-e")
+                {
+                    Interlocked.Increment(ref processed);
+                }
+            });
+            source.Emulator.WriteNextFrame(frame);
+            Assert.Equal(MqttClientPublishReasonCode.Success, (await client.PublishAsync(Message("wearables/dev-e/accel", frame))).ReasonCode);
+            await Poll.UntilAsync(() => Volatile.Read(ref processed) >= 1, s_timeout, () => "the gateway's frame for dev-e not processed");
+
+            var subscribe = await client.SubscribeAsync(new MqttClientFactory().CreateSubscribeOptionsBuilder().WithTopicFilter("#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, Assert.Single(subscribe.Items).ResultCode);
+            await client.DisconnectAsync();
+        }
+    }
+
     private static MqttApplicationMessage Message(string topic, byte[] payload) =>
         new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
 

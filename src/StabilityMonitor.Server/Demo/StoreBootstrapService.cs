@@ -29,6 +29,7 @@ internal sealed class StoreBootstrapService : IHostedService
     private readonly DemoOptions _demo;
     private readonly WardOptions _ward;
     private readonly bool _demoOn;
+    private readonly Mqtt.MqttOptions _mqtt;
     private readonly ILogger _logger;
 
     public StoreBootstrapService(
@@ -41,6 +42,7 @@ internal sealed class StoreBootstrapService : IHostedService
         IOptions<DemoOptions> demo,
         IOptions<WardOptions> ward,
         IConfiguration configuration,
+        IOptions<Mqtt.MqttOptions> mqtt,
         ILogger<StoreBootstrapService> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -55,6 +57,8 @@ internal sealed class StoreBootstrapService : IHostedService
         _demo = demo.Value;
         _ward = ward.Value;
         _demoOn = DemoOptions.IsOn(configuration);
+        ArgumentNullException.ThrowIfNull(mqtt);
+        _mqtt = mqtt.Value;
         _logger = logger;
     }
 
@@ -126,6 +130,10 @@ internal sealed class StoreBootstrapService : IHostedService
 
         // The one line a newcomer needs: printed whatever the log level.
         Console.WriteLine($"Demo login: user 'demo', password '{password}' (facility '{_demo.FacilityName}')");
+        if (_mqtt.UsesEmbeddedBroker && !string.IsNullOrEmpty(_mqtt.EmbeddedGatewayPassword))
+        {
+            Console.WriteLine($"Simulators and replays: broker user '{_mqtt.EmbeddedGatewayUsername}', password '{_mqtt.EmbeddedGatewayPassword}' (firmware-sim --username {_mqtt.EmbeddedGatewayUsername} --password ...)");
+        }
     }
 
     private static string NewDemoPassword()
