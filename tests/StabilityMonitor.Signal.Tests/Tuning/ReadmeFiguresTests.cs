@@ -1,0 +1,97 @@
+using System.Globalization;
+using StabilityMonitor.FirmwareSim.Datasets;
+using StabilityMonitor.FirmwareSim.Evaluation;
+using StabilityMonitor.FirmwareSim.Tuning;
+using StabilityMonitor.Signal.Tests.Evaluation;
+
+namespace StabilityMonitor.Signal.Tests.Tuning;
+
+/// <summary>
+/// The README's detection table and the detector come from one source: each row is recomputed here on the real
+/// development recordings and must read exactly as the README prints it (counts, rates, false alarms, latencies).
+/// When the detector changes, regenerate the table (firmware-sim evaluate) and this test says which cell moved.
+/// Skipped when the data is absent (and the CI test command refuses to run without it).
+/// </summary>
+public sealed class ReadmeFiguresTests
+{
+    private static readonly Lazy<IReadOnlyList<Recording>> s_sisFall = new(static () =>
+    {
+        var dir = DevelopmentData.Require(DevelopmentData.SisFall);
+        return SisFallReader.ReadRecordings(dir, SisFallAnnotationReader.DiscoverSibling(dir));
+    });
+
+    [SkippableFact]
+    public void SisFall_Defaults_RowMatchesReadme()
+    {
+        var report = EvaluationRunner.Run(s_sisFall.Value);
+        AssertRow("| SisFall, 167 trials | defaults (tuned on these subjects) |", Cells(report, withRates: true, withHours: true));
+    }
+
+    [SkippableFact]
+    public void SisFall_LeaveOneSubjectOut_RowMatchesReadme()
+    {
+        var cv = CrossValidation.Run(s_sisFall.Value);
+        var pooled = cv.Pooled;
+        var cells = Cells(pooled, withRates: true, withHours: false);
+        cells[4] = FalseAlarmsPerHour(pooled);
+        AssertRow("| SisFall, 167 trials | leave-one-subject-out |", cells);
+    }
+
+    [SkippableFact]
+    public void UmaFall_Defaults_RowMatchesReadme()
+    {
+        var report = EvaluationRunner.Run(UmaFallReader.ReadRecordings(DevelopmentData.Require(DevelopmentData.UmaFall)));
+        Assert.Equal(0, report.NearFall.Trials);
+        Assert.Equal(0, report.FallLatencyMs.Count);
+        AssertRow(
+            "| UMAFall, 93 trials | defaults |",
+            [Ratio(report.Fall.Detected, report.Fall.Trials, true), "(no near-fall trials)", "–", Ratio(report.Adl.Trials - report.Adl.FalseAlarmTrials, report.Adl.Trials, true), FalseAlarms(report), "(no annotations)"]);
+    }
+
+    [SkippableTheory]
+    [InlineData(100)]
+    [InlineData(50)]
+    [InlineData(25)]
+    public void SisFall_Resampled_RowMatchesReadme(int rateHz)
+    {
+        var report = EvaluationRunner.Run([.. s_sisFall.Value.Select(r => RecordingResampler.Resample(r, rateHz))]);
+        AssertRow($"| SisFall resampled to {rateHz} Hz | defaults |", Cells(report, withRates: false, withHours: false));
+    }
+
+    [SkippableFact]
+    public void SisFall_ResampledTo50Hz_LeaveOneSubjectOutTunedAt50Hz_RowMatchesReadme()
+    {
+        var cv = CrossValidation.Run([.. s_sisFall.Value.Select(static r => RecordingResampler.Resample(r, 50))]);
+        AssertRow("| SisFall resampled to 50 Hz | leave-one-subject-out, tuned at 50 Hz |", Cells(cv.Pooled, withRates: false, withHours: false));
+    }
+
+    private static string[] Cells(EvaluationReport report, bool withRates, bool withHours) =>
+    [
+        Ratio(report.Fall.Detected, report.Fall.Trials, withRates),
+        Ratio(report.NearFall.Detected, report.NearFall.Trials, true),
+        report.NearFall.AlertedAsFall.ToString(CultureInfo.InvariantCulture),
+        Ratio(report.Adl.Trials - report.Adl.FalseAlarmTrials, report.Adl.Trials, withRates),
+        withHours ? FalseAlarms(report) : report.Adl.FalseAlarms.ToString(CultureInfo.InvariantCulture),
+        string.Create(CultureInfo.InvariantCulture, $"{report.FallLatencyMs.Median / 1000:0.00} s / {report.FallLatencyMs.P95 / 1000:0.00} s"),
+    ];
+
+    private static string Ratio(int hits, int trials, bool withRate) => withRate
+        ? string.Create(CultureInfo.InvariantCulture, $"{hits}/{trials} = {(double)hits / trials:0.00}")
+        : string.Create(CultureInfo.InvariantCulture, $"{hits}/{trials}");
+
+    private static string FalseAlarms(EvaluationReport report) =>
+        string.Create(CultureInfo.InvariantCulture, $"{report.Adl.FalseAlarms} over {report.AdlHours:0.00} h");
+
+    private static string FalseAlarmsPerHour(EvaluationReport report) =>
+        string.Create(CultureInfo.InvariantCulture, $"{report.FalseAlarmsPerHour:0.0}");
+
+    /// <summary>The README row starting with <paramref name="prefix"/>: its remaining cells, in order, must be <paramref name="expected"/>.</summary>
+    private static void AssertRow(string prefix, IReadOnlyList<string> expected)
+    {
+        var root = DatasetLocator.FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("repository root not found");
+        var row = File.ReadAllLines(Path.Combine(root, "README.md")).SingleOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.True(row is not null, $"README has no row starting '{prefix}'; computed cells: {string.Join(" | ", expected)}");
+        var cells = row![prefix.Length..].Split('|', StringSplitOptions.TrimEntries).Where(static c => c.Length > 0).ToArray();
+        Assert.True(cells.SequenceEqual(expected), $"README row '{prefix}' reads\n  {string.Join(" | ", cells)}\nbut the detector gives\n  {string.Join(" | ", expected)}");
+    }
+}
