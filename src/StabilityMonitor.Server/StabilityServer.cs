@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Alerting;
+using StabilityMonitor.Dashboard;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Mqtt;
 using StabilityMonitor.Pipeline;
@@ -92,6 +93,9 @@ public static class StabilityServer
         builder.AddStabilityPipeline();
         builder.AddMqttIngestion();
 
+        // After the pipeline and alerting: the hub reads both, and its broadcaster stops before the pipeline drains.
+        builder.AddDashboard();
+
         var mqtt = config.GetSection(MqttOptions.SectionName).Get<MqttOptions>() ?? new MqttOptions();
         var ward = config.GetSection(WardOptions.SectionName).Get<WardOptions>() ?? new WardOptions();
         if (WardHosting.IsEnabled(ward, mqtt))
@@ -131,6 +135,7 @@ public static class StabilityServer
         api.MapAlertEndpoints();
         api.MapApiEndpoints();
         api.MapHistoryEndpoints();
+        app.MapDashboard();
         return app;
     }
 }
