@@ -49,4 +49,10 @@ internal static partial class InfluxLog
 
     [LoggerMessage(4114, LogLevel.Warning, "Query to {Target} failed: {Message}", EventName = "QueryFailed")]
     public static partial void QueryFailed(ILogger logger, string target, string message);
+
+    [LoggerMessage(4115, LogLevel.Error, "{Target} rejects every write (HTTP {Status}: {Message}), including a point it stored before: treated as an outage, not bad data; nothing is dead-lettered, {Backlog} points kept in the journal", EventName = "RejectionOutage")]
+    public static partial void RejectionOutage(ILogger logger, string target, int status, string? message, long backlog);
+
+    [LoggerMessage(4116, LogLevel.Error, "Dead-letter file {Path} is at its bound of {MaxBytes} bytes: the rejected point (HTTP {Status}: {Message}) stays in the journal and sending waits; move the file away to resume", EventName = "DeadLetterFull")]
+    public static partial void DeadLetterFull(ILogger logger, string path, long maxBytes, int status, string? message);
 }
