@@ -55,4 +55,7 @@ internal static partial class InfluxLog
 
     [LoggerMessage(4116, LogLevel.Error, "Dead-letter file {Path} is at its bound of {MaxBytes} bytes: the rejected point (HTTP {Status}: {Message}) stays in the journal and sending waits; move the file away to resume", EventName = "DeadLetterFull")]
     public static partial void DeadLetterFull(ILogger logger, string path, long maxBytes, int status, string? message);
+
+    [LoggerMessage(4117, LogLevel.Warning, "Device {DeviceId}: the arrival time is {Offset} from its clock (more than {MaxSkew} either way); its events and windows are stored at the arrival time with the device time in device_time_us (logged once per device, counted in stability_store_time_corrected_total)", EventName = "DeviceClockCorrected")]
+    public static partial void DeviceClockCorrected(ILogger logger, string deviceId, TimeSpan offset, TimeSpan maxSkew);
 }

@@ -20,6 +20,7 @@ internal sealed class InfluxStoreHealthCheck(WriteAheadJournal journal, StoreTel
             ["journal_max_bytes"] = journal.MaxBytes,
             ["points_written"] = telemetry.PointsWritten,
             ["dead_letter_points"] = telemetry.PointsDeadLettered,
+            ["time_corrected_points"] = telemetry.TimeCorrected,
         };
 
         HealthCheckResult result;

@@ -17,7 +17,7 @@ internal sealed class StoreHarness : IAsyncDisposable
             directory, options.JournalMaxBytes, options.JournalSegmentBytes, options.JournalFsyncInterval, TimeProvider.System, logger.CreateLogger("journal"));
         Telemetry = new StoreTelemetry(_meters, Journal, TimeProvider.System);
         DeadLetters = new DeadLetterFile(Path.Combine(directory, "dead-letter.lp"), TimeProvider.System, deadLetterMaxBytes);
-        Store = new InfluxMetricStore(Journal, Telemetry, new Microsoft.Extensions.Logging.Abstractions.NullLogger<InfluxMetricStore>());
+        Store = new InfluxMetricStore(Journal, Telemetry, Microsoft.Extensions.Options.Options.Create(options), new Microsoft.Extensions.Logging.Abstractions.NullLogger<InfluxMetricStore>());
         writer ??= useFactoryWriter ? PointWriterFactory.Create(options, logger) : null;
         Drainer = new JournalDrainService(
             Journal, writer, DeadLetters, Telemetry, options, TimeProvider.System, new Random(42), logger.CreateLogger("drain"));
