@@ -277,10 +277,11 @@ internal sealed class JournalDrainService : BackgroundService
             return new WriteOutcome(WriteOutcomeKind.Retry, "dead_letter_full", rejection.Status, rejection.Message);
         }
 
-        _telemetry.DeadLetterBlocked(null);
-        _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(index), 1);
+        // Counted before the journal releases it, so whoever sees the backlog shrink also sees the count.
         _telemetry.DeadLettered(1);
+        _telemetry.DeadLetterBlocked(null);
         InfluxLog.PointDeadLettered(_logger, rejection.Status, rejection.Message, _deadLetters.Path);
+        _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(index), 1);
         return WriteOutcome.Written;
     }
 
