@@ -16,8 +16,19 @@ public interface IMetricStore
     /// <summary>Points accepted and not yet acknowledged by the server.</summary>
     long BacklogPoints { get; }
 
-    /// <summary>A detector event (kind <c>near_fall</c>, <c>fall</c> or <c>sway_elevated</c>), stamped with its device time.</summary>
-    ValueTask AppendEventAsync(string facility, string deviceId, in StabilityEvent stabilityEvent, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A detector event (kind <c>near_fall</c>, <c>fall</c> or <c>sway_elevated</c>), stamped with its device time,
+    /// unless the device clock is further than <see cref="InfluxOptions.MaxDeviceClockSkew"/> from
+    /// <paramref name="arrivalMicros"/>: then all its times are shifted so the decision time is the arrival time, and
+    /// the device's onset time is kept in the field <c>device_time_us</c>.
+    /// </summary>
+    /// <param name="facility">Facility tag.</param>
+    /// <param name="deviceId">Device tag.</param>
+    /// <param name="stabilityEvent">The event, in device time.</param>
+    /// <param name="arrivalMicros">Server time (Unix µs) at which the frame that completed the decision arrived; 0 when unknown (no check).</param>
+    /// <param name="cancellationToken">Bounds a back-pressure wait.</param>
+    ValueTask AppendEventAsync(
+        string facility, string deviceId, in StabilityEvent stabilityEvent, long arrivalMicros = 0, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Any other event of a device (<see cref="StoreEventKinds"/>: <c>offline</c>, <c>low_battery</c>,
@@ -33,8 +44,18 @@ public interface IMetricStore
     ValueTask AppendDeviceEventAsync(
         string facility, string deviceId, string kind, long timeMicros, byte severity, string? note = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Sway metrics of one analysis window, stamped with the window's end.</summary>
-    ValueTask AppendWindowAsync(string facility, string deviceId, in SwayMetrics metrics, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sway metrics of one analysis window, stamped with the window's end, or with <paramref name="arrivalMicros"/>
+    /// when the device clock is further than <see cref="InfluxOptions.MaxDeviceClockSkew"/> from it (the device's end
+    /// time is then kept in the field <c>device_time_us</c>).
+    /// </summary>
+    /// <param name="facility">Facility tag.</param>
+    /// <param name="deviceId">Device tag.</param>
+    /// <param name="metrics">The window, in device time.</param>
+    /// <param name="arrivalMicros">Server time (Unix µs) at which the frame that closed the window arrived; 0 when unknown (no check).</param>
+    /// <param name="cancellationToken">Bounds a back-pressure wait.</param>
+    ValueTask AppendWindowAsync(
+        string facility, string deviceId, in SwayMetrics metrics, long arrivalMicros = 0, CancellationToken cancellationToken = default);
 
     /// <summary>Data quality of a device over a reporting interval.</summary>
     ValueTask AppendQualityAsync(string facility, string deviceId, in DeviceQuality quality, CancellationToken cancellationToken = default);

@@ -49,4 +49,13 @@ internal static partial class InfluxLog
 
     [LoggerMessage(4114, LogLevel.Warning, "Query to {Target} failed: {Message}", EventName = "QueryFailed")]
     public static partial void QueryFailed(ILogger logger, string target, string message);
+
+    [LoggerMessage(4115, LogLevel.Error, "{Target} rejects every write (HTTP {Status}: {Message}), including a point it stored before: treated as an outage, not bad data; nothing is dead-lettered, {Backlog} points kept in the journal", EventName = "RejectionOutage")]
+    public static partial void RejectionOutage(ILogger logger, string target, int status, string? message, long backlog);
+
+    [LoggerMessage(4116, LogLevel.Error, "Dead-letter file {Path} is at its bound of {MaxBytes} bytes: the rejected point (HTTP {Status}: {Message}) stays in the journal and sending waits; move the file away to resume", EventName = "DeadLetterFull")]
+    public static partial void DeadLetterFull(ILogger logger, string path, long maxBytes, int status, string? message);
+
+    [LoggerMessage(4117, LogLevel.Warning, "Device {DeviceId}: the arrival time is {Offset} from its clock (more than {MaxSkew} either way); its events and windows are stored at the arrival time with the device time in device_time_us (logged once per device, counted in stability_store_time_corrected_total)", EventName = "DeviceClockCorrected")]
+    public static partial void DeviceClockCorrected(ILogger logger, string deviceId, TimeSpan offset, TimeSpan maxSkew);
 }

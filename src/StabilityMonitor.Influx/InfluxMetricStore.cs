@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StabilityMonitor.Influx.Journal;
 using StabilityMonitor.Influx.LineProtocol;
 using StabilityMonitor.Signal.Detection;
@@ -23,21 +25,29 @@ internal sealed class InfluxMetricStore : IMetricStore
     private readonly WriteAheadJournal _journal;
     private readonly StoreTelemetry _telemetry;
     private readonly ILogger _logger;
+    private readonly long _maxSkewMicros;
+
+    // Devices whose clock was corrected, logged once each (per-point logging would flood at window rate).
+    private readonly ConcurrentDictionary<string, byte> _skewLogged = new(StringComparer.Ordinal);
     private int _fullLogged;
 
-    public InfluxMetricStore(WriteAheadJournal journal, StoreTelemetry telemetry, ILogger<InfluxMetricStore> logger)
+    public InfluxMetricStore(WriteAheadJournal journal, StoreTelemetry telemetry, IOptions<InfluxOptions> options, ILogger<InfluxMetricStore> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _journal = journal;
         _telemetry = telemetry;
         _logger = logger;
+        _maxSkewMicros = options.Value.MaxDeviceClockSkew.Ticks / TimeSpan.TicksPerMicrosecond;
     }
 
     public long BacklogPoints => _journal.BacklogPoints;
 
-    public ValueTask AppendEventAsync(string facility, string deviceId, in StabilityEvent stabilityEvent, CancellationToken cancellationToken = default)
+    public ValueTask AppendEventAsync(
+        string facility, string deviceId, in StabilityEvent stabilityEvent, long arrivalMicros = 0, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        return Format(new PendingEvent(facility, deviceId, stabilityEvent), priority: true, cancellationToken);
+        long shift = ClockShift(deviceId, stabilityEvent.DecisionTimeMicros, arrivalMicros);
+        return Format(new PendingEvent(facility, deviceId, stabilityEvent, shift), priority: true, cancellationToken);
     }
 
     public ValueTask AppendDeviceEventAsync(
@@ -52,16 +62,45 @@ internal sealed class InfluxMetricStore : IMetricStore
         return Format(new PendingDeviceEvent(facility, deviceId, kind, timeMicros, severity, note), priority: true, cancellationToken);
     }
 
-    public ValueTask AppendWindowAsync(string facility, string deviceId, in SwayMetrics metrics, CancellationToken cancellationToken = default)
+    public ValueTask AppendWindowAsync(
+        string facility, string deviceId, in SwayMetrics metrics, long arrivalMicros = 0, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
-        return Format(new PendingWindow(facility, deviceId, metrics), priority: false, cancellationToken);
+        long shift = ClockShift(deviceId, metrics.EndMicros, arrivalMicros);
+        return Format(new PendingWindow(facility, deviceId, metrics, shift), priority: false, cancellationToken);
     }
 
     public ValueTask AppendQualityAsync(string facility, string deviceId, in DeviceQuality quality, CancellationToken cancellationToken = default)
     {
         CheckTags(facility, deviceId);
         return Format(new PendingQuality(facility, deviceId, quality), priority: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// 0 when the device's time is within the allowed skew of the arrival time (or either is unknown), else the
+    /// shift that moves the device time onto the arrival time, counted.
+    /// </summary>
+    private long ClockShift(string deviceId, long deviceMicros, long arrivalMicros)
+    {
+        if (arrivalMicros <= 0 || _maxSkewMicros == 0)
+        {
+            return 0;
+        }
+
+        long shift = arrivalMicros - deviceMicros;
+        if (Math.Abs(shift) <= _maxSkewMicros)
+        {
+            return 0;
+        }
+
+        _telemetry.CorrectTime();
+        if (_skewLogged.TryAdd(deviceId, 0))
+        {
+            InfluxLog.DeviceClockCorrected(_logger, deviceId, TimeSpan.FromTicks(shift * TimeSpan.TicksPerMicrosecond), TimeSpan.FromTicks(_maxSkewMicros * TimeSpan.TicksPerMicrosecond));
+        }
+
+        // A clock never reports exactly the same moment twice, so the shift keeps a device's points distinct and in order.
+        return shift;
     }
 
     private static void CheckTags(string facility, string deviceId)

@@ -19,6 +19,7 @@ public sealed class InfluxOptions : IValidatableObject
     private long _journalMaxBytes = 512L * 1024 * 1024;
     private long _journalSegmentBytes = 8L * 1024 * 1024;
     private TimeSpan _journalFsyncInterval = TimeSpan.FromSeconds(1);
+    private TimeSpan _maxDeviceClockSkew = TimeSpan.FromHours(1);
 
     /// <summary>Base URL of the server, e.g. <c>http://influxdb:8086</c>. Default empty: keep points in the journal only.</summary>
     public string Url { get; set; } = "";
@@ -153,6 +154,24 @@ public sealed class InfluxOptions : IValidatableObject
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             _journalFsyncInterval = value;
+        }
+    }
+
+    /// <summary>
+    /// Largest accepted distance between a device's clock and the server's arrival time of the data. Beyond it (a
+    /// wearable reset to 1970, or years ahead) an event or window is stored at the arrival-corrected time, with the
+    /// device time kept in the field <c>device_time_us</c>, and counted (<c>stability_store_time_corrected_total</c>):
+    /// stored at device time it would fall outside retention, be rejected, or overwrite other points, and its fall
+    /// would vanish from every dashboard. Default 1 h; <see cref="TimeSpan.Zero"/> turns the check off; at most 365 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan MaxDeviceClockSkew
+    {
+        get => _maxDeviceClockSkew;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _maxDeviceClockSkew = value;
         }
     }
 

@@ -5,8 +5,9 @@ using StabilityMonitor.Influx.Journal;
 namespace StabilityMonitor.Influx;
 
 /// <summary>
-/// Store state for <c>/readyz</c> (tag <c>ready</c>): Unhealthy when the journal is full (appends wait),
-/// Degraded when no server is configured or writes are failing (points are kept, delayed), else Healthy.
+/// Store state for <c>/readyz</c> (tag <c>ready</c>): Unhealthy when the journal is full (appends wait) or the
+/// dead-letter file is at its bound (the journal waits at a rejected point), Degraded when no server is configured
+/// or writes are failing, including a server that rejects every write (points are kept, delayed), else Healthy.
 /// </summary>
 internal sealed class InfluxStoreHealthCheck(WriteAheadJournal journal, StoreTelemetry telemetry, IOptions<InfluxOptions> options) : IHealthCheck
 {
@@ -19,12 +20,23 @@ internal sealed class InfluxStoreHealthCheck(WriteAheadJournal journal, StoreTel
             ["journal_max_bytes"] = journal.MaxBytes,
             ["points_written"] = telemetry.PointsWritten,
             ["dead_letter_points"] = telemetry.PointsDeadLettered,
+            ["time_corrected_points"] = telemetry.TimeCorrected,
         };
 
         HealthCheckResult result;
         if (journal.IsFull)
         {
             result = HealthCheckResult.Unhealthy($"Journal full ({journal.SizeBytes} bytes): appends wait for the server.", data: data);
+        }
+        else if (telemetry.DeadLetterFull is { } full)
+        {
+            // Only an operator clears this (move the dead-letter file away): the journal stops at the rejected point.
+            result = HealthCheckResult.Unhealthy($"{full}; {journal.BacklogPoints} points kept in the journal.", data: data);
+        }
+        else if (telemetry.SystemicRejection is { } rejection)
+        {
+            result = HealthCheckResult.Degraded(
+                $"{rejection} since {telemetry.FailingSince:O}: an outage, not bad data; {journal.BacklogPoints} points kept in the journal.", data: data);
         }
         else if (!options.Value.HasServer)
         {

@@ -28,6 +28,11 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
     private long _backPressureWaits;
     private string? _lastError;
     private DateTimeOffset? _failingSince;
+    private string? _systemicRejection;
+    private string? _deadLetterFull;
+    private long _probes;
+    private long _timeCorrected;
+    private readonly Counter<long> _timeCorrectedCounter;
 
     public StoreTelemetry(IMeterFactory meterFactory, WriteAheadJournal journal, TimeProvider timeProvider)
     {
@@ -40,8 +45,11 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
         _written = _meter.CreateCounter<long>("stability_store_points_written_total", description: "Points the server acknowledged.");
         _errors = _meter.CreateCounter<long>("stability_store_write_errors_total", description: "Failed write requests and rejected points, by kind.");
         _deadLettered = _meter.CreateCounter<long>("stability_store_dead_letter_points_total", description: "Points the server rejected for good, kept in the dead-letter file.");
+        _timeCorrectedCounter = _meter.CreateCounter<long>("stability_store_time_corrected_total", description: "Events and windows stored at the arrival time because the device clock was too far from it.");
         _meter.CreateObservableGauge("stability_store_backlog_points", () => journal.BacklogPoints, description: "Points in the journal not yet acknowledged by the server.");
         _meter.CreateObservableGauge("stability_store_journal_bytes", () => journal.SizeBytes, description: "Bytes of journal segments on disk.");
+        _meter.CreateObservableGauge("stability_store_rejection_outage", () => SystemicRejection is null ? 0 : 1, description: "1 while the server rejects every write (points kept, not dead-lettered).");
+        _meter.CreateObservableGauge("stability_store_dead_letter_full", () => DeadLetterFull is null ? 0 : 1, description: "1 while the dead-letter file is at its bound and a rejected point waits in the journal.");
     }
 
     public TimeProvider TimeProvider { get; }
@@ -66,6 +74,15 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
 
     public DateTimeOffset? FailingSince => _failingSince;
 
+    /// <summary>Why the server is taken to reject every write (an outage, not bad data), or null.</summary>
+    public string? SystemicRejection => Volatile.Read(ref _systemicRejection);
+
+    /// <summary>Why a rejected point could not be dead-lettered (the file is at its bound), or null.</summary>
+    public string? DeadLetterFull => Volatile.Read(ref _deadLetterFull);
+
+    /// <summary>Known-good points re-sent to tell bad data from a server that rejects everything.</summary>
+    public long Probes => Interlocked.Read(ref _probes);
+
     public void Appended()
     {
         _appended.Add(1);
@@ -79,6 +96,22 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
         LastSuccess = TimeProvider.GetUtcNow();
         _failingSince = null;
         Volatile.Write(ref _consecutiveFailures, 0);
+        Volatile.Write(ref _systemicRejection, null);
+    }
+
+    public void RejectionOutage(string? reason) => Volatile.Write(ref _systemicRejection, reason);
+
+    public void DeadLetterBlocked(string? reason) => Volatile.Write(ref _deadLetterFull, reason);
+
+    public void Probed() => Interlocked.Increment(ref _probes);
+
+    /// <summary>Events and windows stored at the arrival-corrected time.</summary>
+    public long TimeCorrected => Interlocked.Read(ref _timeCorrected);
+
+    public void CorrectTime()
+    {
+        _timeCorrectedCounter.Add(1);
+        Interlocked.Increment(ref _timeCorrected);
     }
 
     public void WriteFailed(string kind, string? message)
@@ -114,6 +147,10 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
         Family(writer, "stability_store_backlog_points", "Points in the journal not yet acknowledged by the server.", "gauge", _journal.BacklogPoints);
         Family(writer, "stability_store_journal_bytes", "Bytes of journal segments on disk.", "gauge", _journal.SizeBytes);
         Family(writer, "stability_store_dead_letter_points_total", "Points the server rejected for good, kept in the dead-letter file.", "counter", PointsDeadLettered);
+        Family(writer, "stability_store_rejection_outage", "1 while the server rejects every write (points kept, not dead-lettered).", "gauge", SystemicRejection is null ? 0 : 1);
+        Family(writer, "stability_store_dead_letter_full", "1 while the dead-letter file is at its bound and a rejected point waits in the journal.", "gauge", DeadLetterFull is null ? 0 : 1);
+        Family(writer, "stability_store_time_corrected_total", "Events and windows stored at the arrival time because the device clock was too far from it.", "counter", TimeCorrected);
+        Family(writer, "stability_store_probe_writes_total", "Known-good points re-sent to tell bad data from a server that rejects everything.", "counter", Probes);
         writer.Write("# HELP stability_store_write_errors_total Failed write requests and rejected points, by kind.\n# TYPE stability_store_write_errors_total counter\n");
         foreach (KeyValuePair<string, long> pair in _errorsByKind.OrderBy(static p => p.Key, StringComparer.Ordinal))
         {

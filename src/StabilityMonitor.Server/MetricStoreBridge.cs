@@ -30,7 +30,7 @@ internal sealed class MetricStoreBridge : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<PendingStoreEvent> _events;
-    private readonly Channel<DeviceWindow> _windows;
+    private readonly Channel<(DeviceWindow Window, long ArrivalMicros)> _windows;
     private readonly QualityTracker _quality = new();
     private readonly CancellationTokenSource _qualityStop = new();
     private IDisposable? _subscriptions;
@@ -61,7 +61,7 @@ internal sealed class MetricStoreBridge : BackgroundService
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        _windows = Channel.CreateBounded<DeviceWindow>(
+        _windows = Channel.CreateBounded<(DeviceWindow Window, long ArrivalMicros)>(
             new BoundedChannelOptions(_options.WindowQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             OnWindowDropped);
     }
@@ -158,7 +158,9 @@ internal sealed class MetricStoreBridge : BackgroundService
 
     private void OnConnectivity(DeviceConnectivity change) => EnqueueEvent(new PendingStoreEvent(null, change));
 
-    private void OnWindow(DeviceWindow window) => _windows.Writer.TryWrite(window);
+    // The arrival time is taken here, when the pipeline closes the window, not when the store task takes it off the
+    // queue (hours later while the journal is full): the store checks the device clock against it.
+    private void OnWindow(DeviceWindow window) => _windows.Writer.TryWrite((window, ToMicros(_time.GetUtcNow())));
 
     private void EnqueueEvent(PendingStoreEvent item)
     {
@@ -179,7 +181,7 @@ internal sealed class MetricStoreBridge : BackgroundService
         }
     }
 
-    private void OnWindowDropped(DeviceWindow window)
+    private void OnWindowDropped((DeviceWindow Window, long ArrivalMicros) window)
     {
         Interlocked.Increment(ref _windowsDropped);
         if (Interlocked.Exchange(ref _dropping, 1) == 0)
@@ -217,7 +219,7 @@ internal sealed class MetricStoreBridge : BackgroundService
     {
         if (item.Detected is { } detected)
         {
-            return _store.AppendEventAsync(_facilities.Of(detected.DeviceId), detected.DeviceId, detected.Event, cancellationToken);
+            return _store.AppendEventAsync(_facilities.Of(detected.DeviceId), detected.DeviceId, detected.Event, ToMicros(detected.ReceivedAt), cancellationToken);
         }
 
         var change = item.Change!;
@@ -225,7 +227,7 @@ internal sealed class MetricStoreBridge : BackgroundService
             _facilities.Of(change.DeviceId),
             change.DeviceId,
             change.Online ? StoreEventKinds.Online : StoreEventKinds.Offline,
-            (change.At - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond,
+            ToMicros(change.At),
             change.Online ? (byte)0 : (byte)2,
             ReasonNote(change.Reason),
             cancellationToken);
@@ -236,12 +238,13 @@ internal sealed class MetricStoreBridge : BackgroundService
         var reader = _windows.Reader;
         while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
-            while (reader.TryPeek(out var window))
+            while (reader.TryPeek(out var item))
             {
+                var (window, arrivalMicros) = item;
                 try
                 {
                     // Waits here while the journal is full: only this queue backs up.
-                    await _store.AppendWindowAsync(_facilities.Of(window.DeviceId), window.DeviceId, window.Metrics, stoppingToken).ConfigureAwait(false);
+                    await _store.AppendWindowAsync(_facilities.Of(window.DeviceId), window.DeviceId, window.Metrics, arrivalMicros, stoppingToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _windowsStored);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -306,6 +309,8 @@ internal sealed class MetricStoreBridge : BackgroundService
             }
         }
     }
+
+    private static long ToMicros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     private static string ReasonNote(ConnectivityReason reason) => reason switch
     {

@@ -5,7 +5,7 @@ namespace StabilityMonitor.Influx.Tests;
 
 /// <summary>
 /// Child process of the kill test: journal + store + drain loop writing to influxd (v1), appending the mixed test
-/// stream i = start .. start+count-1 at a given rate. It reports "appended i" after point i is in the journal
+/// stream i = start .. start+count-1 at a given rate. It reports "appended i" after each point i is in the journal
 /// (so every point up to i is), then waits until the journal is drained and reports "drained".
 /// Args: directory url database start count pointsPerSecond.
 /// </summary>
@@ -32,10 +32,12 @@ internal static class ProducerProcess
         for (int i = start; i < start + count; i++)
         {
             await TestPoints.AppendMixedAsync(harness.Store, i, baseMicros);
+
+            // Every point is reported, so the killer knows to one point what was appended (read to the end of the pipe).
+            Console.WriteLine($"appended {i}");
+            Console.Out.Flush();
             if (i % 50 == 0 || i == start + count - 1)
             {
-                Console.WriteLine($"appended {i}");
-                Console.Out.Flush();
                 long due = (long)((i - start + 1) * 1000.0 / rate);
                 long wait = due - clock.ElapsedMilliseconds;
                 if (wait > 0)

@@ -10,14 +10,14 @@ internal sealed class StoreHarness : IAsyncDisposable
     private readonly TestMeterFactory _meters = new();
     private bool _started;
 
-    public StoreHarness(string directory, InfluxOptions options, ILoggerFactory logger, IPointWriter? writer = null, bool useFactoryWriter = true)
+    public StoreHarness(string directory, InfluxOptions options, ILoggerFactory logger, IPointWriter? writer = null, bool useFactoryWriter = true, long deadLetterMaxBytes = DeadLetterFile.DefaultMaxBytes)
     {
         Options = options;
         Journal = new WriteAheadJournal(
             directory, options.JournalMaxBytes, options.JournalSegmentBytes, options.JournalFsyncInterval, TimeProvider.System, logger.CreateLogger("journal"));
         Telemetry = new StoreTelemetry(_meters, Journal, TimeProvider.System);
-        DeadLetters = new DeadLetterFile(Path.Combine(directory, "dead-letter.lp"), TimeProvider.System);
-        Store = new InfluxMetricStore(Journal, Telemetry, new Microsoft.Extensions.Logging.Abstractions.NullLogger<InfluxMetricStore>());
+        DeadLetters = new DeadLetterFile(Path.Combine(directory, "dead-letter.lp"), TimeProvider.System, deadLetterMaxBytes);
+        Store = new InfluxMetricStore(Journal, Telemetry, Microsoft.Extensions.Options.Options.Create(options), new Microsoft.Extensions.Logging.Abstractions.NullLogger<InfluxMetricStore>());
         writer ??= useFactoryWriter ? PointWriterFactory.Create(options, logger) : null;
         Drainer = new JournalDrainService(
             Journal, writer, DeadLetters, Telemetry, options, TimeProvider.System, new Random(42), logger.CreateLogger("drain"));
@@ -34,6 +34,11 @@ internal sealed class StoreHarness : IAsyncDisposable
     public InfluxMetricStore Store { get; }
 
     public JournalDrainService Drainer { get; }
+
+    /// <summary>The store's readiness as <c>/readyz</c> would report it.</summary>
+    public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> HealthAsync() =>
+        new InfluxStoreHealthCheck(Journal, Telemetry, Microsoft.Extensions.Options.Options.Create(Options))
+            .CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
 
     public static InfluxOptions FastOptions(string url, InfluxApiVersion version = InfluxApiVersion.V1, string database = "stability") => new()
     {

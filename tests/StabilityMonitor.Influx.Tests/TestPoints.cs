@@ -41,11 +41,11 @@ internal static class TestPoints
         if (i % 10 == 0)
         {
             StabilityEvent e = Event(i, baseMicros);
-            return store.AppendEventAsync("north-wing", device, in e, cancellationToken);
+            return store.AppendEventAsync("north-wing", device, in e, cancellationToken: cancellationToken);
         }
 
         SwayMetrics w = Window(i, baseMicros);
-        return store.AppendWindowAsync("north-wing", device, in w, cancellationToken);
+        return store.AppendWindowAsync("north-wing", device, in w, cancellationToken: cancellationToken);
     }
 
     public static int EventsIn(int count) => (count + 9) / 10;

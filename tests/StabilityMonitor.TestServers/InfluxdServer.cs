@@ -100,6 +100,14 @@ public sealed class InfluxdServer : IDisposable
         _process = null;
     }
 
+    /// <summary>
+    /// SIGSTOP: influxd keeps its port but answers nothing (a hung server), so writers time out and keep their data.
+    /// </summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal("-CONT");
+
     public async Task<JsonElement> QueryAsync(string database, string q)
     {
         string uri = $"/query?db={Uri.EscapeDataString(database)}&epoch=u&q={Uri.EscapeDataString(q)}";
@@ -132,6 +140,18 @@ public sealed class InfluxdServer : IDisposable
         Stop();
         _http.Dispose();
         _dir.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException("influxd is not running.");
+        }
+
+        using Process kill = Process.Start(new ProcessStartInfo("kill", [signal, process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        kill.WaitForExit(10_000);
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"influxd on {Port}");

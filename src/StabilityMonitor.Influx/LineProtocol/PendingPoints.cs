@@ -13,9 +13,9 @@ internal interface IPendingPoint
     int Write(Span<byte> destination);
 }
 
-internal readonly struct PendingEvent(string facility, string deviceId, StabilityEvent stabilityEvent) : IPendingPoint
+internal readonly struct PendingEvent(string facility, string deviceId, StabilityEvent stabilityEvent, long clockShiftMicros) : IPendingPoint
 {
-    public int Write(Span<byte> destination) => PointFormatter.WriteEvent(destination, facility, deviceId, in stabilityEvent);
+    public int Write(Span<byte> destination) => PointFormatter.WriteEvent(destination, facility, deviceId, in stabilityEvent, clockShiftMicros);
 }
 
 internal readonly struct PendingDeviceEvent(string facility, string deviceId, string kind, long timeMicros, byte severity, string? note) : IPendingPoint
@@ -23,9 +23,9 @@ internal readonly struct PendingDeviceEvent(string facility, string deviceId, st
     public int Write(Span<byte> destination) => PointFormatter.WriteDeviceEvent(destination, facility, deviceId, kind, timeMicros, severity, note);
 }
 
-internal readonly struct PendingWindow(string facility, string deviceId, SwayMetrics metrics) : IPendingPoint
+internal readonly struct PendingWindow(string facility, string deviceId, SwayMetrics metrics, long clockShiftMicros) : IPendingPoint
 {
-    public int Write(Span<byte> destination) => PointFormatter.WriteWindow(destination, facility, deviceId, in metrics);
+    public int Write(Span<byte> destination) => PointFormatter.WriteWindow(destination, facility, deviceId, in metrics, clockShiftMicros);
 }
 
 internal readonly struct PendingQuality(string facility, string deviceId, DeviceQuality quality) : IPendingPoint

@@ -21,7 +21,16 @@ internal static class PointFormatter
     /// <summary>Longest note kept on an event, in characters; longer notes are cut.</summary>
     public const int MaxNoteLength = 256;
 
-    public static int WriteEvent(Span<byte> destination, string facility, string deviceId, in StabilityEvent e)
+    /// <summary>Field that keeps the device's own time when the point is stored at the arrival-corrected time.</summary>
+    public const string DeviceTimeField = "device_time_us";
+
+    /// <param name="destination">Where the line goes.</param>
+    /// <param name="facility">Facility tag.</param>
+    /// <param name="deviceId">Device tag.</param>
+    /// <param name="e">The event in device time.</param>
+    /// <param name="clockShiftMicros">0, or the correction of a device clock far from the truth: the point is stored
+    /// at onset + shift and the device's onset is kept in <see cref="DeviceTimeField"/>.</param>
+    public static int WriteEvent(Span<byte> destination, string facility, string deviceId, in StabilityEvent e, long clockShiftMicros = 0)
     {
         var w = new LineProtocolWriter(destination);
         w.Measurement(EventsMeasurement);
@@ -30,13 +39,18 @@ internal static class PointFormatter
         w.Tag(KindTag, StoreEventKinds.From(e.Kind));
         // Field keys in ordinal order, as the server prefers and InfluxDB.Client writes them.
         w.Field("decision_delay_ms", (e.DecisionTimeMicros - e.TimeMicros) / 1000f);
+        if (clockShiftMicros != 0)
+        {
+            w.Field(DeviceTimeField, e.TimeMicros);
+        }
+
         w.Field("duration_ms", e.DurationMs);
         w.Field("peak_accel_g", e.PeakAccelG);
         w.Field("peak_jerk_g_per_s", e.PeakJerkGPerS);
         w.Field("score", e.Score);
         w.Field("severity", (long)e.Severity);
         w.Field("tilt_change_deg", e.TiltChangeDeg);
-        w.Timestamp(e.TimeMicros);
+        w.Timestamp(e.TimeMicros + clockShiftMicros);
         return w.Overflowed ? -1 : w.Length;
     }
 
@@ -58,8 +72,8 @@ internal static class PointFormatter
         return w.Overflowed ? -1 : w.Length;
     }
 
-    /// <summary>A sway window, stamped with its end (the moment its metrics are known).</summary>
-    public static int WriteWindow(Span<byte> destination, string facility, string deviceId, in SwayMetrics m)
+    /// <summary>A sway window, stamped with its end (the moment its metrics are known), plus <paramref name="clockShiftMicros"/> (see <see cref="WriteEvent"/>).</summary>
+    public static int WriteWindow(Span<byte> destination, string facility, string deviceId, in SwayMetrics m, long clockShiftMicros = 0)
     {
         var w = new LineProtocolWriter(destination);
         w.Measurement(SwayMeasurement);
@@ -67,6 +81,11 @@ internal static class PointFormatter
         w.Tag(FacilityTag, facility);
         w.Field("activity", ActivityName(m.Activity));
         w.Field("centroid_freq_hz", m.CentroidFrequencyHz);
+        if (clockShiftMicros != 0)
+        {
+            w.Field(DeviceTimeField, m.EndMicros);
+        }
+
         w.Field("ellipse_area95", m.EllipseArea95);
         w.Field("jerk_rms", m.JerkRms);
         w.Field("mean_velocity", m.MeanVelocity);
@@ -76,7 +95,7 @@ internal static class PointFormatter
         w.Field("rms_ml", m.RmsMl);
         w.Field("tilt_deg", m.TiltDeg);
         w.Field("window_s", (m.EndMicros - m.StartMicros) / 1_000_000f);
-        w.Timestamp(m.EndMicros);
+        w.Timestamp(m.EndMicros + clockShiftMicros);
         return w.Overflowed ? -1 : w.Length;
     }
 

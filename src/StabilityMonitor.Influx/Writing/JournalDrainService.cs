@@ -11,6 +11,14 @@ namespace StabilityMonitor.Influx.Writing;
 /// Transient failures keep the batch and retry it after an exponential backoff with jitter. A rejected batch is
 /// halved until the bad points are alone; those go to the dead-letter file and the rest is written (re-sending
 /// points the server already stored is harmless: same series and timestamp overwrite, they do not add).
+/// <para>
+/// A 400 is not proof of bad data: a proxy or a misconfigured server answers 400 to everything, and dead-lettering
+/// on its word would empty the journal into the dead-letter file. So a point is dead-lettered only when the server,
+/// asked at that moment, still stores a point it stored before (the probe, see <see cref="CheckServerAcceptsAsync"/>).
+/// When it rejects that too, the rejection is an outage: nothing is dead-lettered, the journal keeps everything,
+/// the health check and <c>stability_store_rejection_outage</c> say so, and the batch is retried after a backoff.
+/// When the dead-letter file is at its bound, the bad point stays in the journal too (and the store alarms).
+/// </para>
 /// </summary>
 internal sealed class JournalDrainService : BackgroundService
 {
@@ -22,6 +30,14 @@ internal sealed class JournalDrainService : BackgroundService
     private readonly RetryBackoff _backoff;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+
+    // The last point the server stored, with its '\n': re-sent as a probe after a rejection. Allocated once; the
+    // largest record fits.
+    private readonly byte[] _probe = new byte[WriteAheadJournal.MaxRecordBytes + 1];
+    private int _probeLength;
+
+    /// <summary>Points of the batch tried singly as a probe when no point was stored since start.</summary>
+    internal const int MaxProbeScan = 8;
 
     public JournalDrainService(
         WriteAheadJournal journal,
@@ -161,17 +177,28 @@ internal sealed class JournalDrainService : BackgroundService
             case WriteOutcomeKind.Written:
                 _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(end - 1), points);
                 _telemetry.Written(points);
+                RememberProbe(batch.Line(end - 1).Span);
                 return outcome;
 
             case WriteOutcomeKind.Rejected or WriteOutcomeKind.TooLarge:
                 _telemetry.Error(outcome.ErrorKind ?? "rejected");
+
+                // Ask the server before splitting a whole batch (a server rejecting everything is then found with one
+                // request instead of a bisection) and again before dead-lettering a single point (it may have started
+                // rejecting everything during the bisection).
+                bool wholeBatch = start == 0 && end == batch.Count;
+                if ((wholeBatch && outcome.Kind == WriteOutcomeKind.Rejected) || points == 1)
+                {
+                    WriteOutcome check = await CheckServerAcceptsAsync(batch, start, outcome, scan: points == 1, cancellationToken).ConfigureAwait(false);
+                    if (check.Kind != WriteOutcomeKind.Written)
+                    {
+                        return check;
+                    }
+                }
+
                 if (points == 1)
                 {
-                    _deadLetters.Write(batch.Line(start).Span, outcome.Status, outcome.Message);
-                    _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(start), 1);
-                    _telemetry.DeadLettered(1);
-                    InfluxLog.PointDeadLettered(_logger, outcome.Status, outcome.Message, _deadLetters.Path);
-                    return WriteOutcome.Written;
+                    return DeadLetter(batch, start, outcome);
                 }
 
                 int middle = start + (points / 2);
@@ -184,5 +211,103 @@ internal sealed class JournalDrainService : BackgroundService
                 _telemetry.WriteFailed(outcome.ErrorKind ?? "unknown", outcome.Message);
                 return outcome;
         }
+    }
+
+    /// <summary>
+    /// Tells bad data from a server that rejects everything: re-sends the last point the server stored (harmless:
+    /// same identity, it overwrites itself). Written: the server stores valid points now, so the rejection was about
+    /// the content. Rejected: an outage. Without such a point (nothing stored since start) and when
+    /// <paramref name="scan"/>, the next points of the batch after <paramref name="index"/> are tried singly (at most
+    /// <see cref="MaxProbeScan"/>); the first one stored is the proof, none stored is an outage. Such a probe point is
+    /// sent once more later with its batch.
+    /// </summary>
+    private async Task<WriteOutcome> CheckServerAcceptsAsync(
+        JournalBatch batch, int index, WriteOutcome rejection, bool scan, CancellationToken cancellationToken)
+    {
+        if (_probeLength > 0)
+        {
+            _telemetry.Probed();
+            WriteOutcome probe = await _writer!.WriteAsync(_probe.AsMemory(0, _probeLength), 1, cancellationToken).ConfigureAwait(false);
+            return probe.Kind switch
+            {
+                WriteOutcomeKind.Written => probe,
+                WriteOutcomeKind.Rejected or WriteOutcomeKind.TooLarge => RejectionOutage(rejection),
+                _ => Failed(probe),
+            };
+        }
+
+        if (!scan)
+        {
+            // Nothing to compare with yet: the bisection's single points will be checked.
+            return WriteOutcome.Written;
+        }
+
+        int last = Math.Min(batch.Count, index + 1 + MaxProbeScan);
+        for (int i = index + 1; i < last; i++)
+        {
+            _telemetry.Probed();
+            WriteOutcome probe = await _writer!.WriteAsync(batch.Slice(i, i + 1), 1, cancellationToken).ConfigureAwait(false);
+            if (probe.Kind == WriteOutcomeKind.Written)
+            {
+                RememberProbe(batch.Line(i).Span);
+                return probe;
+            }
+
+            if (probe.Kind is not (WriteOutcomeKind.Rejected or WriteOutcomeKind.TooLarge))
+            {
+                return Failed(probe);
+            }
+        }
+
+        return RejectionOutage(rejection);
+    }
+
+    private WriteOutcome DeadLetter(JournalBatch batch, int index, WriteOutcome rejection)
+    {
+        if (!_deadLetters.TryWrite(batch.Line(index).Span, rejection.Status, rejection.Message))
+        {
+            bool first = _telemetry.DeadLetterFull is null;
+            _telemetry.DeadLetterBlocked($"Dead-letter file at its bound of {_deadLetters.MaxBytes} bytes; a rejected point (HTTP {rejection.Status}: {rejection.Message}) waits in the journal");
+            _telemetry.WriteFailed("dead_letter_full", rejection.Message);
+            if (first)
+            {
+                InfluxLog.DeadLetterFull(_logger, _deadLetters.Path, _deadLetters.MaxBytes, rejection.Status, rejection.Message);
+            }
+
+            return new WriteOutcome(WriteOutcomeKind.Retry, "dead_letter_full", rejection.Status, rejection.Message);
+        }
+
+        // Counted before the journal releases it, so whoever sees the backlog shrink also sees the count.
+        _telemetry.DeadLettered(1);
+        _telemetry.DeadLetterBlocked(null);
+        InfluxLog.PointDeadLettered(_logger, rejection.Status, rejection.Message, _deadLetters.Path);
+        _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(index), 1);
+        return WriteOutcome.Written;
+    }
+
+    private WriteOutcome RejectionOutage(WriteOutcome rejection)
+    {
+        bool first = _telemetry.SystemicRejection is null;
+        _telemetry.RejectionOutage($"Server rejects every write, even a point it stored before (HTTP {rejection.Status}: {rejection.Message})");
+        _telemetry.WriteFailed("rejected_outage", rejection.Message);
+        if (first)
+        {
+            InfluxLog.RejectionOutage(_logger, _writer!.Target, rejection.Status, rejection.Message, _journal.BacklogPoints);
+        }
+
+        return new WriteOutcome(WriteOutcomeKind.Retry, "rejected_outage", rejection.Status, rejection.Message, rejection.RetryAfter);
+    }
+
+    private WriteOutcome Failed(WriteOutcome outcome)
+    {
+        _telemetry.WriteFailed(outcome.ErrorKind ?? "unknown", outcome.Message);
+        return outcome;
+    }
+
+    private void RememberProbe(ReadOnlySpan<byte> line)
+    {
+        line.CopyTo(_probe);
+        _probe[line.Length] = (byte)'\n';
+        _probeLength = line.Length + 1;
     }
 }

@@ -20,9 +20,8 @@ public sealed class StorageEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task NearFallAndFall_ThroughMosquittoServerAndInfluxd_AreStoredWithDeviceKindFacilityAndDeviceTime()
     {
-        await using var rig = await StorageRig.StartAsync(
+        await using var rig = await StorageRig.StartRecordedAsync(
             "worker-store",
-            startInflux: true,
             ("StoreBridge:QualityInterval", "00:00:01"),
             ("Facilities:Default", "care-home"),
             ("Facilities:Devices:resident-fall", "north-wing"));
@@ -56,6 +55,12 @@ public sealed class StorageEndToEndTests(ITestOutputHelper output)
         var produced = rig.Recorder.Events.Concat(rig.Recorder.Windows).Order().ToList();
         var stored = await rig.WaitStoredAsync(produced.Count, s_timeout);
         Assert.Equal(produced, stored);
+
+        // ... and was sent once: the proxy counts what influxd acknowledged (the read-back cannot show duplicates).
+        var acknowledged = rig.AcknowledgedWrites();
+        Assert.Equal(produced, acknowledged.Keys.Order().ToList());
+        Assert.All(acknowledged, static p => Assert.True(p.Value == 1, $"{p.Key} acknowledged {p.Value} times"));
+        Assert.Empty(rig.InDoubtWrites());
         Assert.Equal(detected.Count, await InfluxPoints.ScalarAsync(rig.Influx, "SELECT count(severity) FROM events WHERE kind = 'near_fall' OR kind = 'fall' OR kind = 'sway_elevated'"));
         Assert.Equal(1, await InfluxPoints.ScalarAsync(rig.Influx, "SELECT count(severity) FROM events WHERE kind = 'near_fall' AND device = 'resident-stumble' AND facility = 'care-home'"));
         Assert.Equal(1, await InfluxPoints.ScalarAsync(rig.Influx, "SELECT count(severity) FROM events WHERE kind = 'fall' AND device = 'resident-fall' AND facility = 'north-wing'"));

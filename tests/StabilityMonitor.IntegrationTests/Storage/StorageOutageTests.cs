@@ -16,7 +16,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
     [Fact]
     public async Task InfluxdKilledMidStreamAndRestarted_EveryEventAndWindowStoredExactlyOnce()
     {
-        await using var rig = await StorageRig.StartAsync("worker-outage", startInflux: true, ("StoreBridge:QualityInterval", "00:00:01"));
+        await using var rig = await StorageRig.StartRecordedAsync("worker-outage", ("StoreBridge:QualityInterval", "00:00:01"));
         var clock = Stopwatch.StartNew();
         var devices = new List<(string Id, MotionScript Script, Device Device)>();
         try
@@ -76,6 +76,16 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
 
         // Same points, each once: the identities match one to one, and the counts match the pipeline's own counters.
         Assert.Equal(produced, stored);
+
+        // Sent once: influxd keeps one point per identity, so the read-back above cannot show a duplicate; the proxy
+        // counts what influxd acknowledged. A request cut by the SIGKILL may have been stored or not (in doubt): the
+        // store rightly sends it again, and it is then acknowledged once.
+        var acknowledged = rig.AcknowledgedWrites();
+        var inDoubt = rig.InDoubtWrites();
+        Assert.Equal(produced, acknowledged.Keys.Order().ToList());
+        Assert.All(acknowledged, static p => Assert.True(p.Value == 1, $"{p.Key} acknowledged {p.Value} times"));
+        Assert.True(inDoubt.Keys.All(acknowledged.ContainsKey), "an in-doubt point was not sent again");
+        output.WriteLine($"proxy: {acknowledged.Count} identities acknowledged, each once; {inDoubt.Count} in doubt at the kill, sent again");
         var metrics = rig.Server.Metrics;
         var detectorEvents = metrics.Events(EventKind.NearFall) + metrics.Events(EventKind.Fall) + metrics.Events(EventKind.SwayElevated);
         Assert.Equal(detectorEvents, await InfluxPoints.ScalarAsync(rig.Influx, "SELECT count(severity) FROM events WHERE kind = 'near_fall' OR kind = 'fall' OR kind = 'sway_elevated'"));

@@ -8,10 +8,11 @@ namespace StabilityMonitor.IntegrationTests.Storage;
 /// </summary>
 internal sealed class StorageRig : IAsyncDisposable
 {
-    private StorageRig(MosquittoBroker broker, InfluxdServer influx, ServerHost server)
+    private StorageRig(MosquittoBroker broker, InfluxdServer influx, RecordingInfluxProxy? proxy, ServerHost server)
     {
         Broker = broker;
         Influx = influx;
+        Proxy = proxy;
         Server = server;
         Recorder = new PipelineRecorder(server.Pipeline);
     }
@@ -22,23 +23,38 @@ internal sealed class StorageRig : IAsyncDisposable
 
     public ServerHost Server { get; }
 
+    /// <summary>The recording proxy the server writes through (<see cref="StartRecordedAsync"/>), else null.</summary>
+    public RecordingInfluxProxy? Proxy { get; }
+
     /// <summary>What the pipeline produced since the server was ready (before any device published).</summary>
     public PipelineRecorder Recorder { get; }
 
     public MqttConnectionSettings BrokerSettings => new("127.0.0.1", Broker.Port);
 
     /// <summary>Starts the servers; influxd only when <paramref name="startInflux"/> (else its port is reserved for later).</summary>
-    public static async Task<StorageRig> StartAsync(string clientId, bool startInflux = true, params (string Key, string Value)[] settings)
+    public static Task<StorageRig> StartAsync(string clientId, bool startInflux = true, params (string Key, string Value)[] settings) =>
+        StartCoreAsync(clientId, startInflux, recorded: false, settings);
+
+    /// <summary>
+    /// Like <see cref="StartAsync"/> with influxd started, but the server writes through a <see cref="RecordingInfluxProxy"/>,
+    /// which counts what was sent: reading influxd back cannot show a point sent twice (it keeps one per identity).
+    /// </summary>
+    public static Task<StorageRig> StartRecordedAsync(string clientId, params (string Key, string Value)[] settings) =>
+        StartCoreAsync(clientId, startInflux: true, recorded: true, settings);
+
+    private static async Task<StorageRig> StartCoreAsync(string clientId, bool startInflux, bool recorded, (string Key, string Value)[] settings)
     {
         var broker = await MosquittoBroker.StartAsync();
         var influx = new InfluxdServer(start: startInflux);
+        RecordingInfluxProxy? proxy = null;
         try
         {
+            proxy = recorded ? await RecordingInfluxProxy.StartAsync(influx.Url) : null;
             (string, string)[] all =
             [
                 ("Mqtt:Url", broker.Url),
                 ("Mqtt:ClientId", clientId),
-                ("Influx:Url", influx.Url),
+                ("Influx:Url", proxy?.Url ?? influx.Url),
                 ("Influx:ApiVersion", "v1"),
                 ("Influx:Database", InfluxPoints.Database),
                 ("Influx:FlushInterval", "00:00:00.100"),
@@ -48,10 +64,15 @@ internal sealed class StorageRig : IAsyncDisposable
                 .. settings,
             ];
             var server = await ServerHost.StartAsync(all);
-            return new StorageRig(broker, influx, server);
+            return new StorageRig(broker, influx, proxy, server);
         }
         catch
         {
+            if (proxy is not null)
+            {
+                await proxy.DisposeAsync();
+            }
+
             influx.Dispose();
             await broker.DisposeAsync();
             throw;
@@ -85,11 +106,46 @@ internal sealed class StorageRig : IAsyncDisposable
         return samples;
     }
 
+    /// <summary>
+    /// Events and windows as the proxy saw influxd acknowledge them, with how many times each was acknowledged
+    /// (needs <see cref="StartRecordedAsync"/>).
+    /// </summary>
+    public IReadOnlyDictionary<PointKey, int> AcknowledgedWrites() => ToPointKeys(Proxy!.Acknowledged);
+
+    /// <summary>Events and windows forwarded in a request that got no answer (influxd killed meanwhile).</summary>
+    public IReadOnlyDictionary<PointKey, int> InDoubtWrites() => ToPointKeys(Proxy!.InDoubt);
+
     public async ValueTask DisposeAsync()
     {
         Recorder.Dispose();
         await Server.DisposeAsync();
+        if (Proxy is not null)
+        {
+            await Proxy.DisposeAsync();
+        }
+
         Influx.Dispose();
         await Broker.DisposeAsync();
+    }
+
+    private static Dictionary<PointKey, int> ToPointKeys(IReadOnlyDictionary<string, int> counts)
+    {
+        var keys = new Dictionary<PointKey, int>();
+        foreach ((string key, int count) in counts)
+        {
+            string measurement = RecordingInfluxProxy.MeasurementOf(key);
+            if (measurement is not ("events" or "sway"))
+            {
+                continue;
+            }
+
+            // Test device ids, kinds and facilities hold no escaped characters, so a plain split is exact here.
+            string[] parts = key.Split(' ');
+            var tags = parts[0].Split(',').Skip(1).Select(static t => t.Split('=')).ToDictionary(static t => t[0], static t => t[1]);
+            var point = new PointKey(measurement, tags["device"], tags.GetValueOrDefault("kind", ""), long.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture));
+            keys[point] = count;
+        }
+
+        return keys;
     }
 }
