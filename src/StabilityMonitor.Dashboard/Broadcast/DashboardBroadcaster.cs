@@ -36,6 +36,9 @@ internal sealed class DashboardBroadcaster : BackgroundService
     private Dictionary<string, DeviceWindow> _pending = new(StringComparer.Ordinal);
     private Dictionary<string, DeviceWindow> _flushing = new(StringComparer.Ordinal);
 
+    // Flush loop only: wearables whose window was re-offered once because the directory did not know them yet.
+    private readonly HashSet<string> _unknownRetried = new(StringComparer.Ordinal);
+
     public DashboardBroadcaster(
         IngestPipeline pipeline,
         AlertFeed feed,
@@ -137,8 +140,20 @@ internal sealed class DashboardBroadcaster : BackgroundService
                 {
                     if (_directory.Find(window.DeviceId) is not { } owner)
                     {
+                        // Unknown after a reload: maybe assigned between the reload and now. Offer it once more at the
+                        // next flush (unless a newer window came); a wearable nobody owns is dropped after that.
+                        if (_unknownRetried.Add(window.DeviceId))
+                        {
+                            lock (_pendingLock)
+                            {
+                                _pending.TryAdd(window.DeviceId, window);
+                            }
+                        }
+
                         continue;
                     }
+
+                    _unknownRetried.Remove(window.DeviceId);
 
                     if (!batches.TryGetValue(owner.FacilityId, out var batch))
                     {
