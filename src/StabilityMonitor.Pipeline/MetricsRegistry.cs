@@ -14,6 +14,7 @@ public sealed class MetricsRegistry
     private readonly long[] _rejected = new long[RejectReasons.Count];
     private readonly long[] _events = new long[4];
     private readonly List<(string Name, string Help, string Type, Func<double> Read)> _extra = [];
+    private readonly List<Action<TextWriter>> _writers = [];
     private readonly TimeProvider _time;
     private long _frames;
     private long _samples;
@@ -87,6 +88,16 @@ public sealed class MetricsRegistry
     /// <summary>Adds a counter whose value is read from elsewhere (for example an adapter's reconnects).</summary>
     public void AddCounter(string name, string help, Func<double> read) => Add(name, help, "counter", read);
 
+    /// <summary>Adds a writer of whole metric families (labels, histograms), called after the others.</summary>
+    public void AddWriter(Action<TextWriter> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        lock (_writers)
+        {
+            _writers.Add(write);
+        }
+    }
+
     /// <summary>The totals now.</summary>
     public MetricsSnapshot Snapshot() => new(
         _time.GetUtcNow(),
@@ -150,6 +161,14 @@ public sealed class MetricsRegistry
             {
                 Header(writer, name, help, type);
                 Sample(writer, name, read());
+            }
+        }
+
+        lock (_writers)
+        {
+            foreach (var write in _writers)
+            {
+                write(writer);
             }
         }
     }

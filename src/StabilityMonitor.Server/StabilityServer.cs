@@ -87,6 +87,9 @@ public static class StabilityServer
         builder.AddStabilityPipeline();
         builder.AddMqttIngestion();
 
+        // After the pipeline and alerting: the hub reads both, and its broadcaster stops before the pipeline drains.
+        builder.AddDashboard();
+
         var mqtt = config.GetSection(MqttOptions.SectionName).Get<MqttOptions>() ?? new MqttOptions();
         var ward = config.GetSection(WardOptions.SectionName).Get<WardOptions>() ?? new WardOptions();
         if (WardHosting.IsEnabled(ward, mqtt))
@@ -127,6 +130,7 @@ public static class StabilityServer
         api.MapAlertEndpoints();
         api.MapApiEndpoints();
         api.MapHistoryEndpoints();
+        app.MapDashboard();
         return app;
     }
 }

@@ -1,0 +1,245 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Alerting.Alerts;
+using StabilityMonitor.Dashboard.Contract;
+using StabilityMonitor.Dashboard.Hub;
+using StabilityMonitor.Pipeline;
+
+namespace StabilityMonitor.Dashboard.Broadcast;
+
+/// <summary>
+/// Pushes alert changes, wearables' live state and coalesced sway metrics to the dashboards, per facility group.
+/// Observers run on the ingest thread (under the pipeline lock) or on the thread that committed an alert: they only
+/// record or enqueue. Two loops turn that into messages (metrics every <see cref="DashboardOptions.MetricsInterval"/>,
+/// state on connectivity changes and every <see cref="DashboardOptions.DevicePollInterval"/>), and one
+/// <see cref="GroupOutbox"/> per facility sends, so a slow group never holds up ingestion or another group.
+/// </summary>
+internal sealed class DashboardBroadcaster : BackgroundService
+{
+    private const string Unassigned = "unassigned";
+    private readonly IngestPipeline _pipeline;
+    private readonly AlertFeed _feed;
+    private readonly DeviceDirectory _directory;
+    private readonly SwayHistory _sway;
+    private readonly IHubContext<DashboardHub, IDashboardClient> _hub;
+    private readonly DashboardMetrics _metrics;
+    private readonly DashboardOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DashboardBroadcaster> _logger;
+    private readonly Dictionary<Guid, (GroupOutbox Outbox, Task Loop)> _outboxes = [];
+    private readonly Channel<bool> _stateSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Dictionary<string, ResidentState> _sentStates = new(StringComparer.Ordinal);
+    private readonly Lock _pendingLock = new();
+    private Dictionary<string, DeviceWindow> _pending = new(StringComparer.Ordinal);
+    private Dictionary<string, DeviceWindow> _flushing = new(StringComparer.Ordinal);
+
+    public DashboardBroadcaster(
+        IngestPipeline pipeline,
+        AlertFeed feed,
+        DeviceDirectory directory,
+        SwayHistory sway,
+        IHubContext<DashboardHub, IDashboardClient> hub,
+        DashboardMetrics metrics,
+        MetricsRegistry registry,
+        IOptions<DashboardOptions> options,
+        TimeProvider time,
+        ILogger<DashboardBroadcaster> logger)
+    {
+        _pipeline = pipeline;
+        _feed = feed;
+        _directory = directory;
+        _sway = sway;
+        _hub = hub;
+        _metrics = metrics;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        registry.AddWriter(metrics.WritePrometheus);
+    }
+
+    /// <summary>Ingest thread: keeps only the newest window per wearable until the next flush (the rest are counted as coalesced).</summary>
+    internal void OnWindow(DeviceWindow window)
+    {
+        _sway.Add(window.DeviceId, ResidentStates.SwayMg(window.Metrics));
+        lock (_pendingLock)
+        {
+            if (_pending.ContainsKey(window.DeviceId))
+            {
+                _metrics.AddCoalesced();
+            }
+
+            _pending[window.DeviceId] = window;
+        }
+    }
+
+    /// <summary>Committing thread: queues the change for its facility's group (unassigned: admins only). Never dropped.</summary>
+    internal void OnAlert(AlertChange change) =>
+        Outbox(change.Alert.FacilityId ?? Guid.Empty).EnqueueAlert(new DashboardMessage(MessageKind.Alert, Alert: change));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var alerts = _feed.Changes.Subscribe(OnAlert);
+        using var windows = _pipeline.Windows.Subscribe(OnWindow);
+        using var connectivity = _pipeline.Connectivity.Subscribe(_ => _stateSignal.Writer.TryWrite(true));
+        try
+        {
+            await Task.WhenAll(MetricsLoopAsync(stoppingToken), StateLoopAsync(stoppingToken)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            Task[] loops;
+            lock (_outboxes)
+            {
+                foreach (var (outbox, _) in _outboxes.Values)
+                {
+                    outbox.Complete();
+                }
+
+                loops = [.. _outboxes.Values.Select(static o => o.Loop)];
+            }
+
+            // What is queued goes out; a group stuck on a dead connection does not hold up shutdown for long.
+            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task MetricsLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.MetricsInterval, _time);
+        var batches = new Dictionary<Guid, List<ResidentMetrics>>();
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                lock (_pendingLock)
+                {
+                    (_pending, _flushing) = (_flushing, _pending);
+                }
+
+                if (_flushing.Count == 0)
+                {
+                    continue;
+                }
+
+                var missed = false;
+                foreach (var window in _flushing.Values)
+                {
+                    if (_directory.Find(window.DeviceId) is not { } owner)
+                    {
+                        missed = true;
+                        continue;
+                    }
+
+                    if (!batches.TryGetValue(owner.FacilityId, out var batch))
+                    {
+                        batch = [];
+                        batches.Add(owner.FacilityId, batch);
+                    }
+
+                    batch.Add(ResidentStates.Metrics(owner.ResidentId, window));
+                }
+
+                _flushing.Clear();
+                foreach (var (facility, batch) in batches)
+                {
+                    // A fresh list per message: the outbox sends it later, after this loop reused its own.
+                    Outbox(facility).TryEnqueue(new DashboardMessage(MessageKind.Metrics, Metrics: batch.ToArray()));
+                }
+
+                batches.Clear();
+                if (missed)
+                {
+                    await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: true, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                DashboardLog.LoopFailed(_logger, "metrics", e);
+            }
+        }
+    }
+
+    private async Task StateLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: false, cancellationToken).ConfigureAwait(false);
+                var missed = false;
+                foreach (var device in _pipeline.GetDevices())
+                {
+                    if (_directory.Find(device.DeviceId) is not { } owner)
+                    {
+                        missed = true;
+                        continue;
+                    }
+
+                    var state = ResidentStates.From(owner.ResidentId, device);
+                    _sentStates.TryGetValue(device.DeviceId, out var sent);
+
+                    // Remembered only once queued: a dropped change is offered again on the next poll.
+                    if (ResidentStates.Differs(sent, state) && Outbox(owner.FacilityId).TryEnqueue(new DashboardMessage(MessageKind.State, State: state)))
+                    {
+                        _sentStates[device.DeviceId] = state;
+                    }
+                }
+
+                if (missed)
+                {
+                    await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: true, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                DashboardLog.LoopFailed(_logger, "state", e);
+            }
+
+            // Wake on a connectivity change or after the poll interval, whichever comes first.
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(_options.DevicePollInterval);
+            try
+            {
+                await _stateSignal.Reader.ReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private GroupOutbox Outbox(Guid facility)
+    {
+        lock (_outboxes)
+        {
+            if (_outboxes.TryGetValue(facility, out var existing))
+            {
+                return existing.Outbox;
+            }
+
+            var outbox = new GroupOutbox(facility == Guid.Empty ? null : facility, _options.GroupQueueCapacity, _hub, _metrics, _time, _logger);
+            var loop = Task.Run(() => RunOutboxAsync(outbox, facility), CancellationToken.None);
+            _outboxes.Add(facility, (outbox, loop));
+            return outbox;
+        }
+    }
+
+    private async Task RunOutboxAsync(GroupOutbox outbox, Guid facility)
+    {
+        try
+        {
+            // Not cancelled by stopping: Complete() ends it after what is queued was sent.
+            await outbox.RunAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            DashboardLog.LoopFailed(_logger, facility == Guid.Empty ? Unassigned : "outbox", e);
+        }
+    }
+}

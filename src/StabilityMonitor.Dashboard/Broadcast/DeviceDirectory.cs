@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+using StabilityMonitor.Alerting.Access;
+
+namespace StabilityMonitor.Dashboard.Broadcast;
+
+/// <summary>
+/// Which resident (and facility) wears which wearable, from the store. Read by the broadcaster's loops, never on
+/// the ingest thread; reloaded periodically and when an unknown wearable shows up (at most once per second).
+/// </summary>
+internal sealed class DeviceDirectory
+{
+    private static readonly TimeSpan s_missRefresh = TimeSpan.FromSeconds(1);
+    private readonly CareAdmin _admin;
+    private readonly TimeProvider _time;
+    private FrozenDictionary<string, DeviceOwner> _owners = FrozenDictionary<string, DeviceOwner>.Empty;
+    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
+
+    public DeviceDirectory(CareAdmin admin, TimeProvider time)
+    {
+        _admin = admin;
+        _time = time;
+    }
+
+    /// <summary>The owner of a wearable, or null (unregistered, or not assigned to a resident).</summary>
+    public DeviceOwner? Find(string deviceId) => _owners.TryGetValue(deviceId, out var owner) ? owner : null;
+
+    /// <summary>Reloads when <paramref name="maxAge"/> has passed, or after one second when <paramref name="missed"/>.</summary>
+    public async Task RefreshAsync(TimeSpan maxAge, bool missed, CancellationToken cancellationToken)
+    {
+        var age = _time.GetUtcNow() - _loadedAt;
+        if (age < maxAge && !(missed && age >= s_missRefresh))
+        {
+            return;
+        }
+
+        var wearables = await _admin.ListWearablesAsync(Actor.System, cancellationToken).ConfigureAwait(false);
+        _owners = wearables
+            .Where(static w => w.ResidentId is not null && w.FacilityId is not null)
+            .ToFrozenDictionary(static w => w.DeviceId, static w => new DeviceOwner(w.ResidentId!.Value, w.FacilityId!.Value), StringComparer.Ordinal);
+        _loadedAt = _time.GetUtcNow();
+    }
+}
