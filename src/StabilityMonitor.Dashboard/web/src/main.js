@@ -501,7 +501,7 @@ async function openAlert(id) {
   const status = $('evidence-status');
   status.textContent = 'Loading the trace…';
   const dialog = $('alert-dialog');
-  dialog.dataset.alertId = id;
+  dialog.dataset.openAlert = id;
   dialog.showModal();
   const chartEl = $('evidence-chart');
   clearChart(chartEl);
