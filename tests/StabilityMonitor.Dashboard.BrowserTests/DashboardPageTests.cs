@@ -27,6 +27,10 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await using var server = await ServerHost.StartAsync(EmbeddedBroker(ServerHost.FreePort()));
         var world = await World.CreateAsync(server);
         await AddCaregiverAsync(server, world.FacilityA, "carer-a2");
+        using (var resident = await server.Http.PostAsJsonAsync($"/api/facilities/{world.FacilityA}/residents", new { name = "Clara Cole", room = "14" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, resident.StatusCode);
+        }
 
         await using var carer = await browser.OpenAsync(server.BaseAddress);
         Assert.Empty(await carer.SeriousAccessibilityViolationsAsync());
@@ -42,6 +46,7 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await Expect(other.Tile(world.ResidentB)).ToContainTextAsync("Bob Baker");
         await Expect(other.Tile(world.ResidentA)).ToHaveCountAsync(0);
         await Expect(carer.Tile(world.ResidentB)).ToHaveCountAsync(0);
+        await Expect(carer.Page.Locator("[data-resident-id]")).ToHaveCountAsync(2);
         Assert.Empty(await carer.SeriousAccessibilityViolationsAsync());
 
         // A near-fall through the broker, published with the wearable's own credentials.
@@ -88,6 +93,17 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await Expect(carer.Alert(alertId)).ToHaveAttributeAsync("data-alert-state", "resolved");
         await Expect(carer.Tile(world.ResidentA).Locator(".badge")).ToHaveTextAsync("0 open");
         Assert.Equal("false_alarm", (await SingleAlertAsync(server, "carer-a", "near_fall")).GetProperty("outcome").GetString());
+
+        // The resident's history: events from the pipeline's memory; sway windows need InfluxDB, which this server lacks (503).
+        await carer.Button(carer.Tile(world.ResidentA), "Ann Archer").ClickAsync();
+        await Expect(carer.Page.GetByRole(AriaRole.Heading, new() { Name = "Ann Archer", Exact = true })).ToBeVisibleAsync();
+        await Expect(carer.Page.Locator("#events-status")).ToContainTextAsync("event");
+        await Expect(carer.Page.Locator("#windows-status")).ToContainTextAsync("503");
+        await carer.Button(carer.Page.Locator("[role=group]"), "Week").ClickAsync();
+        await Expect(carer.Page.Locator("#windows-status")).ToContainTextAsync("503");
+        await carer.Page.ScreenshotAsync(new() { Path = Path.Combine(browser.Artifacts, "resident.png"), FullPage = true });
+        await carer.Button(carer.Page.Locator("#resident-view"), "Back to ward").ClickAsync();
+        await Expect(carer.Tile(world.ResidentA)).ToBeVisibleAsync();
         Assert.Empty(server.Logs.Errors);
     }
 

@@ -327,7 +327,7 @@ function renderTile(r) {
   const s = t.state;
   const online = r.el.querySelector('.online');
   online.textContent = !t.deviceId ? 'No wearable' : !s ? 'Not seen yet' : s.online ? 'Online' : 'Offline';
-  online.dataset.online = s && s.online ? 'true' : 'false';
+  online.dataset.online = s ? String(s.online) : 'unknown';
   r.el.querySelector('.battery').textContent = s && s.battery != null ? `Battery ${Math.round(s.battery * 100)}%` : 'Battery –';
   const badge = r.el.querySelector('.badge');
   const open = t.openAlerts || 0;
