@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using StabilityMonitor.Alerting.Alerts;
+using StabilityMonitor.Alerting.Data;
+using StabilityMonitor.Dashboard.Broadcast;
+using StabilityMonitor.Dashboard.Contract;
+using StabilityMonitor.IntegrationTests.Alerts;
+using StabilityMonitor.Pipeline;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.IntegrationTests.Dashboard;
+
+/// <summary>
+/// The dashboard hub over real Kestrel with the .NET SignalR client: who may connect, what each facility's
+/// connections receive (and never receive), acting on alerts through the hub, and metrics coalescing.
+/// </summary>
+public sealed class DashboardHubTests
+{
+    private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task Negotiate_Anonymous_Is401()
+    {
+        await using var server = await StartAsync();
+        using var anonymous = server.Client();
+        using var response = await anonymous.PostAsync($"{DashboardRoutes.Hub}/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => DashboardClient.ConnectAsync(server, static _ => { }));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Caregiver_ReceivesOwnFacilitySnapshotAndAlerts_NeverAnotherFacilitys()
+    {
+        await using var server = await StartAsync();
+        var world = await World.CreateAsync(server);
+        var alerts = server.Services.GetRequiredService<AlertService>();
+        var oldA = (await alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.NearFall, 1, AlertSeverities.Medium), default))!;
+        var oldB = (await alerts.RaiseAsync(new AlertRaise("b-01", AlertKinds.NearFall, 1, AlertSeverities.Medium), default))!;
+
+        await using var carerA = await DashboardClient.ConnectAsUserAsync(server, "carer-a", World.Password);
+        await using var carerB = await DashboardClient.ConnectAsUserAsync(server, "carer-b", World.Password);
+        await using var admin = await DashboardClient.ConnectAsUserAsync(server, "admin", ServerHost.AdminPassword);
+
+        var snapshotA = await carerA.FirstSnapshotAsync();
+        Assert.Equal(world.FacilityA, snapshotA.FacilityId);
+        Assert.Equal("North House", snapshotA.FacilityName);
+        var tile = Assert.Single(snapshotA.Residents);
+        Assert.Equal((world.ResidentA, "Ann Archer", "12", "a-01", 1), (tile.ResidentId, tile.Name, tile.Room, tile.DeviceId, tile.OpenAlerts));
+        Assert.Equal([oldA.Id], snapshotA.Alerts.Select(static a => a.Id));
+        var snapshotB = await carerB.FirstSnapshotAsync();
+        Assert.Equal([world.ResidentB], snapshotB.Residents.Select(static r => r.ResidentId));
+        Assert.Equal([oldB.Id], snapshotB.Alerts.Select(static a => a.Id));
+        var all = await admin.FirstSnapshotAsync();
+        Assert.Null(all.FacilityId);
+        Assert.Equal(new[] { world.ResidentA, world.ResidentB }.Order(), all.Residents.Select(static r => r.ResidentId).Order());
+
+        var newA = (await alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 2, AlertSeverities.High), default))!;
+        var newB = (await alerts.RaiseAsync(new AlertRaise("b-01", AlertKinds.Fall, 2, AlertSeverities.High), default))!;
+        var unassigned = (await alerts.RaiseAsync(new AlertRaise("nobody-01", AlertKinds.Fall, 2, AlertSeverities.High), default))!;
+
+        var raised = await carerA.AlertAsync(newA.Id, "raised");
+        Assert.Equal(("fall", "open", world.ResidentA, "Ann Archer"), (raised.Alert.Kind, raised.Alert.State, raised.Alert.ResidentId!.Value, raised.Alert.ResidentName!));
+        await carerB.AlertAsync(newB.Id, "raised");
+        await admin.AlertAsync(newA.Id, "raised");
+        await admin.AlertAsync(newB.Id, "raised");
+        await admin.AlertAsync(unassigned.Id, "raised");
+
+        // B's and the unassigned alert reached their receivers; give A's connection as long again to receive them wrongly.
+        await Task.Delay(s_quiet);
+        Assert.Equal([newA.Id], carerA.Alerts.Select(static a => a.Alert.Id));
+        Assert.Equal([newB.Id], carerB.Alerts.Select(static a => a.Alert.Id));
+
+        // Sync is the snapshot again, now with both of A's alerts (unresolved, newest first).
+        var synced = await carerA.Connection.InvokeAsync<WardSnapshot>("Sync").WaitAsync(DashboardClient.Timeout);
+        Assert.Equal([newA.Id, oldA.Id], synced.Alerts.Select(static a => a.Id));
+        Assert.Equal(2, Assert.Single(synced.Residents).OpenAlerts);
+        Assert.Empty(server.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task ApiKey_ReceivesOnlyItsFacility()
+    {
+        await using var server = await StartAsync();
+        var world = await World.CreateAsync(server);
+        using var adminA = await world.SignInAsync("admin-a");
+        using var created = await adminA.PostAsync($"/api/facilities/{world.FacilityA}/api-keys", null);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+
+        await using var machine = await DashboardClient.ConnectWithApiKeyAsync(server, key);
+        await using var carerB = await DashboardClient.ConnectAsUserAsync(server, "carer-b", World.Password);
+        Assert.Equal([world.ResidentA], (await machine.FirstSnapshotAsync()).Residents.Select(static r => r.ResidentId));
+
+        var alerts = server.Services.GetRequiredService<AlertService>();
+        var alertB = (await alerts.RaiseAsync(new AlertRaise("b-01", AlertKinds.NearFall, 3, AlertSeverities.Medium), default))!;
+        var alertA = (await alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.NearFall, 3, AlertSeverities.Medium), default))!;
+        await machine.AlertAsync(alertA.Id, "raised");
+        await carerB.AlertAsync(alertB.Id, "raised");
+        await Task.Delay(s_quiet);
+        Assert.Equal([alertA.Id], machine.Alerts.Select(static a => a.Alert.Id));
+
+        var wrong = await Assert.ThrowsAsync<HttpRequestException>(() => DashboardClient.ConnectWithApiKeyAsync(server, key[..^2] + "zz"));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task AcknowledgeAndResolve_ThroughHub_ChangeStateAndReachOnlyTheFacility()
+    {
+        await using var server = await StartAsync();
+        var world = await World.CreateAsync(server);
+        var alerts = server.Services.GetRequiredService<AlertService>();
+        var alertA = (await alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 4, AlertSeverities.High), default))!;
+        var alertB = (await alerts.RaiseAsync(new AlertRaise("b-01", AlertKinds.Fall, 4, AlertSeverities.High), default))!;
+
+        await using var carerA = await DashboardClient.ConnectAsUserAsync(server, "carer-a", World.Password);
+        await using var adminA = await DashboardClient.ConnectAsUserAsync(server, "admin-a", World.Password);
+        await using var carerB = await DashboardClient.ConnectAsUserAsync(server, "carer-b", World.Password);
+        await carerA.FirstSnapshotAsync();
+        await adminA.FirstSnapshotAsync();
+        await carerB.FirstSnapshotAsync();
+
+        var acknowledged = await carerA.Connection.InvokeAsync<AlertView>("Acknowledge", alertA.Id, "on my way").WaitAsync(DashboardClient.Timeout);
+        Assert.Equal(("acknowledged", "carer-a", "on my way"), (acknowledged.State, acknowledged.AcknowledgedBy!, acknowledged.AcknowledgeNote!));
+        var seen = await adminA.AlertAsync(alertA.Id, "acknowledged");
+        Assert.Equal("carer-a", seen.Alert.AcknowledgedBy);
+
+        // Another facility's alert is "not found", exactly as an unknown one; a bad outcome or a second acknowledge is refused with the reason.
+        var foreign = await Assert.ThrowsAsync<HubException>(() => carerA.Connection.InvokeAsync<AlertView>("Acknowledge", alertB.Id, "x").WaitAsync(DashboardClient.Timeout));
+        Assert.Contains("not found", foreign.Message, StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<HubException>(() => carerA.Connection.InvokeAsync<AlertView>("Acknowledge", alertA.Id, "x").WaitAsync(DashboardClient.Timeout));
+        Assert.Contains("only an open alert", again.Message, StringComparison.Ordinal);
+        var badOutcome = await Assert.ThrowsAsync<HubException>(() => carerA.Connection.InvokeAsync<AlertView>("Resolve", alertA.Id, "bogus", null).WaitAsync(DashboardClient.Timeout));
+        Assert.Contains("Unknown outcome", badOutcome.Message, StringComparison.Ordinal);
+
+        var resolved = await adminA.Connection.InvokeAsync<AlertView>("Resolve", alertA.Id, "fall_confirmed", "helped up").WaitAsync(DashboardClient.Timeout);
+        Assert.Equal(("resolved", "fall_confirmed"), (resolved.State, resolved.Outcome!));
+        await carerA.AlertAsync(alertA.Id, "resolved");
+
+        await Task.Delay(s_quiet);
+        Assert.DoesNotContain(carerB.Alerts, a => a.Alert.Id == alertA.Id);
+        using var carerBHttp = await world.SignInAsync("carer-b");
+        Assert.Equal("open", (await carerBHttp.GetFromJsonAsync<JsonElement>($"/api/alerts/{alertB.Id}")).GetProperty("state").GetString());
+
+        // SignalR logs every HubException it returns as an error (refusals included); nothing else may be logged.
+        Assert.All(server.Logs.Errors, static e => Assert.Contains("HubException", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metrics_ManyWindowsFast_AtMostOneEntryPerResidentPerInterval()
+    {
+        await using var server = await StartAsync();
+        var world = await World.CreateAsync(server);
+        await using var carerA = await DashboardClient.ConnectAsUserAsync(server, "carer-a", World.Password);
+        await using var carerB = await DashboardClient.ConnectAsUserAsync(server, "carer-b", World.Password);
+        await carerA.FirstSnapshotAsync();
+        var broadcaster = server.Services.GetRequiredService<DashboardBroadcaster>();
+        var metrics = server.Services.GetRequiredService<DashboardMetrics>();
+        var coalescedBefore = metrics.Coalesced;
+
+        // 100 windows a second for 3 s: the ingest side as fast as a busy ward could ever be, straight into the broadcaster.
+        var clock = Stopwatch.StartNew();
+        var fed = 0;
+        while (clock.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            fed++;
+            broadcaster.OnWindow(new DeviceWindow("a-01", new SwayMetrics(fed * 10_000L, (fed * 10_000L) + 5_000_000, Posture.Upright, Signal.Processing.Activity.Still, 3f, 0.05f, 0.03f, 0, 0, 0, 0, 0)));
+            await Task.Delay(10);
+        }
+
+        var fedFor = clock.Elapsed;
+        await Poll.UntilAsync(() => !carerA.Metrics.IsEmpty, DashboardClient.Timeout, static () => "no metrics");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var entries = carerA.Metrics.SelectMany(static m => m.Batch.Select(e => (m.Timestamp, Entry: e))).Where(e => e.Entry.ResidentId == world.ResidentA).ToList();
+
+        // The directory learns of a-01 within a second of its first window; from then on, 2 per second at most (+1 for edges).
+        var allowed = (int)Math.Ceiling((fedFor.TotalSeconds + 1) / 0.5) + 1;
+        Assert.InRange(entries.Count, 2, allowed);
+        Assert.All(carerA.Metrics, static m => Assert.Single(m.Batch));
+        Assert.InRange(entries[^1].Entry.SwayRmsMg, 5.9f, 6.0f);
+        Assert.True(metrics.Coalesced - coalescedBefore > fed / 2, $"coalesced {metrics.Coalesced - coalescedBefore} of {fed} windows");
+        Assert.Empty(carerB.Metrics);
+
+        var text = await server.Http.GetStringAsync("/metrics");
+        Assert.Contains("stability_dashboard_coalesced_total ", text, StringComparison.Ordinal);
+        Assert.Contains("stability_dashboard_messages_total{kind=\"metrics\"} ", text, StringComparison.Ordinal);
+        Assert.Contains("stability_dashboard_dropped_total{kind=\"metrics\"} 0", text, StringComparison.Ordinal);
+        Assert.Contains("stability_alert_hub_latency_seconds_bucket{le=\"+Inf\"} ", text, StringComparison.Ordinal);
+    }
+
+    private static Task<ServerHost> StartAsync(params (string Key, string Value)[] extra) =>
+        ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Dashboard:DevicePollInterval", "00:00:00.200"), .. extra]);
+}
