@@ -127,12 +127,16 @@ internal sealed class DashboardBroadcaster : BackgroundService
                     continue;
                 }
 
-                var missed = false;
+                // A wearable assigned a moment ago: reload first (at most once a second), so its first windows are not lost.
+                if (_flushing.Keys.Any(id => _directory.Find(id) is null))
+                {
+                    await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: true, cancellationToken).ConfigureAwait(false);
+                }
+
                 foreach (var window in _flushing.Values)
                 {
                     if (_directory.Find(window.DeviceId) is not { } owner)
                     {
-                        missed = true;
                         continue;
                     }
 
@@ -153,10 +157,6 @@ internal sealed class DashboardBroadcaster : BackgroundService
                 }
 
                 batches.Clear();
-                if (missed)
-                {
-                    await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: true, cancellationToken).ConfigureAwait(false);
-                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -171,13 +171,12 @@ internal sealed class DashboardBroadcaster : BackgroundService
         {
             try
             {
-                await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: false, cancellationToken).ConfigureAwait(false);
-                var missed = false;
-                foreach (var device in _pipeline.GetDevices())
+                var devices = _pipeline.GetDevices();
+                await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: devices.Any(d => _directory.Find(d.DeviceId) is null), cancellationToken).ConfigureAwait(false);
+                foreach (var device in devices)
                 {
                     if (_directory.Find(device.DeviceId) is not { } owner)
                     {
-                        missed = true;
                         continue;
                     }
 
@@ -189,11 +188,6 @@ internal sealed class DashboardBroadcaster : BackgroundService
                     {
                         _sentStates[device.DeviceId] = state;
                     }
-                }
-
-                if (missed)
-                {
-                    await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: true, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

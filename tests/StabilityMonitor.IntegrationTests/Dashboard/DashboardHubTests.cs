@@ -12,6 +12,7 @@ using StabilityMonitor.Dashboard.Contract;
 using StabilityMonitor.IntegrationTests.Alerts;
 using StabilityMonitor.Pipeline;
 using StabilityMonitor.Signal.Processing;
+using Xunit.Abstractions;
 
 namespace StabilityMonitor.IntegrationTests.Dashboard;
 
@@ -19,7 +20,7 @@ namespace StabilityMonitor.IntegrationTests.Dashboard;
 /// The dashboard hub over real Kestrel with the .NET SignalR client: who may connect, what each facility's
 /// connections receive (and never receive), acting on alerts through the hub, and metrics coalescing.
 /// </summary>
-public sealed class DashboardHubTests
+public sealed class DashboardHubTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_quiet = TimeSpan.FromMilliseconds(500);
 
@@ -192,6 +193,30 @@ public sealed class DashboardHubTests
         Assert.Contains("stability_dashboard_messages_total{kind=\"metrics\"} ", text, StringComparison.Ordinal);
         Assert.Contains("stability_dashboard_dropped_total{kind=\"metrics\"} 0", text, StringComparison.Ordinal);
         Assert.Contains("stability_alert_hub_latency_seconds_bucket{le=\"+Inf\"} ", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AlertLatency_WarmServer_MeasuredFromArrivalToHubSend()
+    {
+        await using var server = await StartAsync();
+        var world = await World.CreateAsync(server);
+        await using var carerA = await DashboardClient.ConnectAsUserAsync(server, "carer-a", World.Password);
+        await carerA.FirstSnapshotAsync();
+        var alerts = server.Services.GetRequiredService<AlertService>();
+        var latency = server.Services.GetRequiredService<DashboardMetrics>().AlertLatency;
+
+        // As the ingest service raises detector alerts: arrival is now, then the store commit, the feed and the hub send.
+        for (var i = 0; i < 50; i++)
+        {
+            await alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.NearFall, 1000 + i, AlertSeverities.Medium, ArrivedAt: DateTimeOffset.UtcNow), default);
+        }
+
+        await Poll.UntilAsync(() => carerA.Alerts.Count >= 50, DashboardClient.Timeout, () => $"{carerA.Alerts.Count} of 50 alerts");
+        await Poll.UntilAsync(() => latency.Count >= 50, DashboardClient.Timeout, () => $"{latency.Count} latency observations");
+        var text = await server.Http.GetStringAsync("/metrics");
+        Assert.Contains("stability_alert_hub_latency_seconds_count 50", text, StringComparison.Ordinal);
+        Assert.Contains("stability_dashboard_messages_total{kind=\"alert\"} 50", text, StringComparison.Ordinal);
+        output.WriteLine(string.Join('\n', text.Split('\n').Where(static l => l.StartsWith("stability_alert_hub_latency", StringComparison.Ordinal))));
     }
 
     private static Task<ServerHost> StartAsync(params (string Key, string Value)[] extra) =>
