@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 for pkg in mosquitto:/usr/sbin/mosquitto influxdb:/usr/bin/influxd victoria-metrics:/usr/bin/victoria-metrics \
-           postgresql:/usr/lib/postgresql/*/bin/initdb redis-server:/usr/bin/redis-server chromium:/usr/bin/chromium; do
+           postgresql:/usr/lib/postgresql/*/bin/initdb redis-server:/usr/bin/redis-server chromium:/usr/bin/chromium \
+           nodejs:/usr/bin/node npm:/usr/bin/npm; do
     # shellcheck disable=SC2086 # the path may hold a glob (postgresql's versioned folder)
     compgen -G "${pkg#*:}" >/dev/null || need+=("${pkg%%:*}")
 done

@@ -113,12 +113,13 @@ public static class StabilityServer
         return builder;
     }
 
-    /// <summary>Maps <c>/healthz</c>, <c>/readyz</c> (JSON per check), <c>/metrics</c> and the <c>/api</c> endpoints (including <c>/api/history</c>).</summary>
+    /// <summary>Serves the caregiver page at <c>/</c>; maps <c>/healthz</c>, <c>/readyz</c> (JSON per check), <c>/metrics</c> and the <c>/api</c> endpoints (including <c>/api/history</c>).</summary>
     public static WebApplication MapStabilityServer(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDashboardPage();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi();

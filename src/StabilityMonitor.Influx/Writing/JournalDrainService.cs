@@ -175,8 +175,9 @@ internal sealed class JournalDrainService : BackgroundService
         switch (outcome.Kind)
         {
             case WriteOutcomeKind.Written:
-                _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(end - 1), points);
+                // Counted before the journal lets go: whoever sees the journal drained also sees the points counted.
                 _telemetry.Written(points);
+                _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(end - 1), points);
                 RememberProbe(batch.Line(end - 1).Span);
                 return outcome;
 
