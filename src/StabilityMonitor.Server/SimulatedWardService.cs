@@ -40,7 +40,12 @@ internal sealed class SimulatedWardService : BackgroundService
     private async Task RunDeviceAsync(string id, int index, long startMicros, CancellationToken stoppingToken)
     {
         var seed = unchecked((_options.Seed * 7919) + index);
-        var plan = new WardRoutine { NearFallProbability = _options.NearFallProbability, FallProbability = _options.FallProbability };
+        var plan = new WardRoutine
+        {
+            NearFallProbability = _options.NearFallProbability,
+            FallProbability = _options.FallProbability,
+            StumbleEveryNthWalk = index == 0 ? _options.ScriptedStumbleEveryNthWalk : 0,
+        };
         var emulator = new WearableEmulator(id, WearerProfile.Random(seed), plan, new WearableOptions
         {
             RateHz = _options.RateHz,

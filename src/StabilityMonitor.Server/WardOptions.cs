@@ -33,6 +33,13 @@ public sealed class WardOptions
     [Range(0.0, 1.0)]
     public double NearFallProbability { get; set; } = 0.25;
 
+    /// <summary>
+    /// The first wearable stumbles on its first walk and then on every Nth walk (about every 1.5 min with 2), so that a
+    /// newcomer sees a near-fall alert within about a minute of starting; 0 turns it off. Default 2.
+    /// </summary>
+    [Range(0, 1000)]
+    public int ScriptedStumbleEveryNthWalk { get; set; } = 2;
+
     /// <summary>Chance that a walk ends in a fall. Default 0.03.</summary>
     [Range(0.0, 1.0)]
     public double FallProbability { get; set; } = 0.03;

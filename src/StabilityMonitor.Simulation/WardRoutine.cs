@@ -8,12 +8,19 @@ public sealed class WardRoutine : IMotionPlan
 {
     private readonly Queue<MotionSegment> _pending = new();
     private bool _standNext = true;
+    private int _walks;
 
     /// <summary>Chance that a walk contains a stumble (near-fall), 0..1. Default 0.2.</summary>
     public double NearFallProbability { get; init; } = 0.2;
 
     /// <summary>Chance that a walk ends in a fall, 0..1. Default 0.03.</summary>
     public double FallProbability { get; init; } = 0.03;
+
+    /// <summary>
+    /// Every Nth walk contains a stumble whatever the draw (0: never forced). The demo forces one wearable's, so that a
+    /// newcomer sees a near-fall alert arrive within about a minute. Default 0.
+    /// </summary>
+    public int StumbleEveryNthWalk { get; init; }
 
     /// <summary>Standing time, s: drawn uniformly in this range. Default 10..30 s.</summary>
     public (double Min, double Max) StandSeconds { get; init; } = (10, 30);
@@ -38,6 +45,13 @@ public sealed class WardRoutine : IMotionPlan
 
         var walk = Uniform(random, WalkSeconds);
         var draw = random.NextDouble();
+        _walks++;
+        if (StumbleEveryNthWalk > 0 && _walks % StumbleEveryNthWalk == 1 % StumbleEveryNthWalk)
+        {
+            // Forced: a stumble, never a fall (the draw is moved into the stumble's range).
+            draw = FallProbability;
+        }
+
         if (draw < FallProbability)
         {
             // Walk, fall, lie a while, get up.
