@@ -2,7 +2,6 @@ using StabilityMonitor.Alerting.Access;
 using StabilityMonitor.Alerting.Devices;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Pipeline;
-using StabilityMonitor.Server.Auth;
 using StabilityMonitor.Signal.Detection;
 
 namespace StabilityMonitor.Server;

@@ -1,7 +1,7 @@
 using StabilityMonitor.Alerting.Devices;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Pipeline;
-using StabilityMonitor.Server.Auth;
+using StabilityMonitor.Alerting.Access;
 using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Server;

@@ -31,7 +31,7 @@ internal sealed class DashboardHub : Hub<IDashboardClient>
 
     public override async Task OnConnectedAsync()
     {
-        var actor = DashboardActor.From(Context.User);
+        var actor = (Context.User ?? new System.Security.Claims.ClaimsPrincipal()).ToActor();
         string group;
         if (actor.IsGlobalAdmin)
         {
@@ -58,7 +58,7 @@ internal sealed class DashboardHub : Hub<IDashboardClient>
     /// <summary>Acknowledges an open alert; the alert as it is now, or a HubException with the reason.</summary>
     public async Task<AlertView> Acknowledge(string alertId, string? note)
     {
-        var actor = DashboardActor.From(Context.User);
+        var actor = (Context.User ?? new System.Security.Claims.ClaimsPrincipal()).ToActor();
         var result = await _alerts.AcknowledgeAsync(alertId, actor, note, Context.ConnectionAborted).ConfigureAwait(false);
         return Done(result, actor, "acknowledged", alertId);
     }
@@ -66,13 +66,13 @@ internal sealed class DashboardHub : Hub<IDashboardClient>
     /// <summary>Resolves an open or acknowledged alert with an outcome; the alert as it is now, or a HubException with the reason.</summary>
     public async Task<AlertView> Resolve(string alertId, string outcome, string? note)
     {
-        var actor = DashboardActor.From(Context.User);
+        var actor = (Context.User ?? new System.Security.Claims.ClaimsPrincipal()).ToActor();
         var result = await _alerts.ResolveAsync(alertId, actor, outcome, note, Context.ConnectionAborted).ConfigureAwait(false);
         return Done(result, actor, "resolved", alertId);
     }
 
     /// <summary>The ward now (after a reconnect, or when the page suspects it missed dropped metrics/state).</summary>
-    public Task<WardSnapshot> Sync() => _snapshots.BuildAsync(DashboardActor.From(Context.User), Context.ConnectionAborted);
+    public Task<WardSnapshot> Sync() => _snapshots.BuildAsync((Context.User ?? new System.Security.Claims.ClaimsPrincipal()).ToActor(), Context.ConnectionAborted);
 
     private AlertView Done(AlertActionResult result, Actor actor, string action, string alertId)
     {

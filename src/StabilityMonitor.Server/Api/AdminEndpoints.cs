@@ -1,7 +1,6 @@
 using StabilityMonitor.Alerting.Access;
 using StabilityMonitor.Alerting.Data;
 using StabilityMonitor.Mqtt;
-using StabilityMonitor.Server.Auth;
 using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Server.Api;

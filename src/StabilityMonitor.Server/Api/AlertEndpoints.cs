@@ -1,7 +1,7 @@
 using StabilityMonitor.Alerting.Alerts;
 using StabilityMonitor.Alerting.Data;
 using StabilityMonitor.Alerting.Webhooks;
-using StabilityMonitor.Server.Auth;
+using StabilityMonitor.Alerting.Access;
 
 namespace StabilityMonitor.Server.Api;
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using StabilityMonitor.Alerting.Access;
-using StabilityMonitor.Server.Auth;
 
 namespace StabilityMonitor.Server.Api;
 

@@ -1,11 +1,13 @@
 using System.Security.Claims;
-using StabilityMonitor.Alerting.Access;
 using StabilityMonitor.Alerting.Data;
 
-namespace StabilityMonitor.Server.Auth;
+namespace StabilityMonitor.Alerting.Access;
 
-/// <summary>The claims a signed-in user or API key carries, and the <see cref="Actor"/> made from them.</summary>
-internal static class StabilityClaims
+/// <summary>
+/// The claims a signed-in user or API key carries, and the <see cref="Actor"/> made from them: one rule for the API
+/// and the dashboard hub.
+/// </summary>
+public static class StabilityClaims
 {
     public const string Facility = "sm:facility";
 
@@ -31,6 +33,12 @@ internal static class StabilityClaims
     public static Actor ToActor(this ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
+        if (principal.Identity?.IsAuthenticated != true)
+        {
+            // Authorization keeps anonymous callers out; this is a second fence: an anonymous caller sees nothing.
+            return new Actor("anonymous", Roles.Caregiver, Guid.Empty);
+        }
+
         var facility = principal.FindFirstValue(Facility) is { } f && Guid.TryParse(f, out var id) ? id : (Guid?)null;
         var role = principal.FindFirstValue(ClaimTypes.Role) ?? Roles.Caregiver;
 
