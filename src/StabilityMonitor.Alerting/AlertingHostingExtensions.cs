@@ -47,6 +47,7 @@ public static class AlertingHostingExtensions
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertIngestService>();
         services.AddHostedService(static sp => sp.GetRequiredService<AlertIngestService>());
+        services.AddSingleton<IEffectsBarrier>(static sp => sp.GetRequiredService<AlertIngestService>().Barrier);
         services.AddHostedService<EscalationService>();
         services.AddWebhookDelivery();
         return builder;

@@ -68,6 +68,106 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
 
     public DeviceQuality Quality => new(Frames, Samples, Lost, Duplicates, Reordered, Late, ClockJumps, Restarts, 0);
 
+    /// <summary>
+    /// Writes the device for a checkpoint: counters and status, then the processor's state as one length-prefixed block
+    /// (so a block that no longer fits the options can be skipped on restore), the sequencer and the evidence ring.
+    /// </summary>
+    public void WriteState(BinaryWriter writer, MemoryStream scratch)
+    {
+        writer.Write(Id);
+        writer.Write(Online);
+        WriteTime(writer, LastSeen);
+        writer.Write(LastDeviceTimeMicros.HasValue);
+        writer.Write(LastDeviceTimeMicros ?? 0);
+        writer.Write(RateHz ?? -1);
+        writer.Write(Battery ?? float.NaN);
+        writer.Write(Firmware is not null);
+        writer.Write(Firmware ?? string.Empty);
+        writer.Write(Events);
+        WriteTime(writer, QuarantinedUntil);
+        writer.Write(QuarantineRejects);
+        writer.Write(Frames);
+        writer.Write(Samples);
+        writer.Write(Lost);
+        writer.Write(Duplicates);
+        writer.Write(Reordered);
+        writer.Write(Late);
+        writer.Write(ClockJumps);
+        writer.Write(Restarts);
+
+        scratch.SetLength(0);
+        using (var block = new BinaryWriter(scratch, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Processor.WriteState(block);
+        }
+
+        writer.Write((int)scratch.Length);
+        writer.Write(scratch.GetBuffer().AsSpan(0, (int)scratch.Length));
+        Sequencer.WriteState(writer);
+        Evidence.WriteState(writer);
+    }
+
+    /// <summary>
+    /// Restores what <see cref="WriteState"/> wrote (after the id, which the caller read to build this device). False
+    /// when the processor's block does not fit this build's options: the device starts with a fresh processor.
+    /// </summary>
+    public bool ReadState(BinaryReader reader, SamplePool pool, long receivedTimestamp)
+    {
+        Online = reader.ReadBoolean();
+        LastSeen = ReadTime(reader);
+        var hasDeviceTime = reader.ReadBoolean();
+        var deviceTime = reader.ReadInt64();
+        LastDeviceTimeMicros = hasDeviceTime ? deviceTime : null;
+        var rate = reader.ReadInt32();
+        RateHz = rate >= 0 ? rate : null;
+        var battery = reader.ReadSingle();
+        Battery = float.IsNaN(battery) ? null : battery;
+        var hasFirmware = reader.ReadBoolean();
+        var firmware = reader.ReadString();
+        Firmware = hasFirmware ? firmware : null;
+        Events = reader.ReadInt64();
+        QuarantinedUntil = ReadTime(reader);
+        QuarantineRejects = reader.ReadInt64();
+        Frames = reader.ReadInt64();
+        Samples = reader.ReadInt64();
+        Lost = reader.ReadInt64();
+        Duplicates = reader.ReadInt64();
+        Reordered = reader.ReadInt64();
+        Late = reader.ReadInt64();
+        ClockJumps = reader.ReadInt64();
+        Restarts = reader.ReadInt64();
+
+        var length = reader.ReadInt32();
+        var block = reader.ReadBytes(length);
+        if (block.Length != length)
+        {
+            throw new EndOfStreamException("The checkpoint ends inside a processor's state.");
+        }
+
+        var restored = true;
+        try
+        {
+            using var blockReader = new BinaryReader(new MemoryStream(block, writable: false));
+            Processor.ReadState(blockReader);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        {
+            restored = false;
+        }
+
+        Sequencer.ReadState(reader, pool, receivedTimestamp);
+        Evidence.ReadState(reader);
+        return restored;
+    }
+
+    private static void WriteTime(BinaryWriter writer, DateTimeOffset? time) => writer.Write(time?.UtcTicks ?? -1);
+
+    private static DateTimeOffset? ReadTime(BinaryReader reader)
+    {
+        var ticks = reader.ReadInt64();
+        return ticks >= 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+    }
+
     void ISequencedFrameTarget.Release(in IngestItem item) => _pipeline.ProcessFrame(this, item);
 
     void ISequencedFrameTarget.Drop(in IngestItem item) => _pipeline.ReturnSamples(item);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using StabilityMonitor.Signal;
 using StabilityMonitor.Signal.Codec;
 using StabilityMonitor.Signal.Detection;
@@ -118,6 +119,61 @@ internal sealed class EvidenceRecorder
         Array.Clear(_counts);
         _pendingCount = 0;
         _empty = true;
+    }
+
+    /// <summary>Writes the ring and the waiting events for a checkpoint.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_empty);
+        writer.Write(_head);
+        writer.Write(_pendingCount);
+        for (var i = 0; i < _pendingCount; i++)
+        {
+            writer.Write((byte)_pending[i].Kind);
+            writer.Write(_pending[i].TimeMicros);
+        }
+
+        if (_empty)
+        {
+            return;
+        }
+
+        writer.Write(MemoryMarshal.AsBytes(_sums.AsSpan()));
+        writer.Write(MemoryMarshal.AsBytes(_counts.AsSpan()));
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote into a new recorder.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        _empty = reader.ReadBoolean();
+        _head = reader.ReadInt64();
+        var pending = reader.ReadInt32();
+        if (pending is < 0 or > MaxPending)
+        {
+            throw new InvalidDataException($"The checkpoint holds {pending} waiting traces; at most {MaxPending} wait.");
+        }
+
+        for (var i = 0; i < pending; i++)
+        {
+            _pending[i] = new PendingEvidence((EventKind)reader.ReadByte(), reader.ReadInt64());
+        }
+
+        _pendingCount = pending;
+        if (_empty)
+        {
+            return;
+        }
+
+        ReadExactly(reader, MemoryMarshal.AsBytes(_sums.AsSpan()));
+        ReadExactly(reader, MemoryMarshal.AsBytes(_counts.AsSpan()));
+    }
+
+    private static void ReadExactly(BinaryReader reader, Span<byte> target)
+    {
+        if (reader.Read(target) != target.Length)
+        {
+            throw new EndOfStreamException("The checkpoint ends inside an evidence ring.");
+        }
     }
 
     private static long Slot(long micros) => micros >= 0 ? micros / SlotMicros : ((micros + 1) / SlotMicros) - 1;

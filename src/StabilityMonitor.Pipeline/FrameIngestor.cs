@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using StabilityMonitor.Pipeline.Ports;
 using StabilityMonitor.Signal;
 using StabilityMonitor.Signal.Codec;
 
@@ -26,9 +27,11 @@ public sealed class FrameIngestor : IFrameIngress
     private readonly RejectLogLimiter _rejectLog;
     private readonly DeviceRejectCounter _deviceRejects;
     private readonly TimeProvider _time;
+    private readonly IFrameLog? _log;
 
-    internal FrameIngestor(IOptions<PipelineOptions> options, MetricsRegistry metrics, IDeadLetterStore deadLetters, SamplePool pool, RejectLogLimiter rejectLog, DeviceRejectCounter deviceRejects, TimeProvider time)
+    internal FrameIngestor(IOptions<PipelineOptions> options, MetricsRegistry metrics, IDeadLetterStore deadLetters, SamplePool pool, RejectLogLimiter rejectLog, DeviceRejectCounter deviceRejects, TimeProvider time, IFrameLog? log = null)
     {
+        _log = log;
         ArgumentNullException.ThrowIfNull(options);
         _channel = Channel.CreateBounded<IngestItem>(new BoundedChannelOptions(options.Value.ChannelCapacity)
         {
@@ -58,55 +61,29 @@ public sealed class FrameIngestor : IFrameIngress
     internal ChannelReader<IngestItem> Reader => _channel.Reader;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// With a frame log, a message is logged before this returns (or completes): the transport acknowledges it only
+    /// then, so everything acknowledged is replayed after a crash. A log that cannot take it (full, disk failing) holds
+    /// the handler, and with it every acknowledgement, until it can: back-pressure, never loss.
+    /// </remarks>
     public ValueTask AcceptAsync(string topic, in ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         var received = _time.GetTimestamp();
-        if (!DeviceId.TryParseTopic(topic, out var idRange, out var kind))
+        var arrival = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        if (!TryDecode(topic, payload, received, arrival, 0, reject: true, out var item))
         {
-            Reject(topic, ClassifyTopic(topic), payload);
             return default;
         }
 
-        IngestItem item;
-        if (kind == TopicKind.Status)
+        if (_log is not null)
         {
-            if (payload.IsEmpty)
+            if (!_log.TryAppend(topic, payload, arrival, out var position))
             {
-                // A retained status being cleared: nothing to do.
-                return default;
+                return AppendWhenWritableAsync(item, payload.ToArray(), cancellationToken);
             }
 
-            if (!StatusParser.TryParse(payload, out var status))
-            {
-                _deviceRejects.Add(topic.AsSpan()[idRange]);
-                Reject(topic, RejectReason.MalformedStatus, payload);
-                return default;
-            }
-
-            item = IngestItem.StatusMessage(topic, idRange, status, received);
-        }
-        else
-        {
-            Span<AccelSample> scratch = stackalloc AccelSample[BinaryFrameCodec.MaxSamples];
-            var error = FrameDecoder.TryDecode(payload, scratch, out var header);
-            if (error != FrameError.None)
-            {
-                _deviceRejects.Add(topic.AsSpan()[idRange]);
-                Reject(topic, RejectReasons.FromFrameError(error), payload);
-                return default;
-            }
-
-            if (header.DeviceTimeMicros is < 0 or > MaxDeviceTimeMicros)
-            {
-                _deviceRejects.Add(topic.AsSpan()[idRange]);
-                Reject(topic, RejectReason.InvalidDeviceTime, payload);
-                return default;
-            }
-
-            var samples = _pool.Rent(header.SampleCount);
-            scratch[..header.SampleCount].CopyTo(samples);
-            item = IngestItem.Frame(topic, idRange, header, samples, received);
+            item = item.At(position);
         }
 
         if (_channel.Writer.TryWrite(item))
@@ -115,6 +92,74 @@ public sealed class FrameIngestor : IFrameIngress
         }
 
         return WaitForRoomAsync(item, cancellationToken);
+    }
+
+    /// <summary>
+    /// Decodes a message read back from the frame log for replay at start. False when it no longer decodes (the log
+    /// holds only messages that did): counted as corrupt, nothing else happens.
+    /// </summary>
+    internal bool TryDecodeLogged(in LoggedMessage message, out IngestItem item)
+    {
+        var payload = new ReadOnlySequence<byte>(message.Payload);
+        return TryDecode(message.Topic, payload, _time.GetTimestamp(), message.ArrivalUnixMicros, message.Position, reject: false, out item);
+    }
+
+    private bool TryDecode(string topic, in ReadOnlySequence<byte> payload, long received, long arrival, long position, bool reject, out IngestItem item)
+    {
+        item = default;
+        if (!DeviceId.TryParseTopic(topic, out var idRange, out var kind))
+        {
+            if (reject)
+            {
+                Reject(topic, ClassifyTopic(topic), payload);
+            }
+
+            return false;
+        }
+
+        if (kind == TopicKind.Status)
+        {
+            if (payload.IsEmpty)
+            {
+                // A retained status being cleared: nothing to do.
+                return false;
+            }
+
+            if (!StatusParser.TryParse(payload, out var status))
+            {
+                if (reject)
+                {
+                    _deviceRejects.Add(topic.AsSpan()[idRange]);
+                    Reject(topic, RejectReason.MalformedStatus, payload);
+                }
+
+                return false;
+            }
+
+            item = IngestItem.StatusMessage(topic, idRange, status, received, arrival, position);
+            return true;
+        }
+
+        Span<AccelSample> scratch = stackalloc AccelSample[BinaryFrameCodec.MaxSamples];
+        var error = FrameDecoder.TryDecode(payload, scratch, out var header);
+        RejectReason? refused = error != FrameError.None ? RejectReasons.FromFrameError(error)
+            : header.DeviceTimeMicros is < 0 or > MaxDeviceTimeMicros ? RejectReason.InvalidDeviceTime
+            : null;
+        if (refused is { } reason)
+        {
+            if (reject)
+            {
+                _deviceRejects.Add(topic.AsSpan()[idRange]);
+                Reject(topic, reason, payload);
+            }
+
+            return false;
+        }
+
+        var samples = _pool.Rent(header.SampleCount);
+        scratch[..header.SampleCount].CopyTo(samples);
+        item = IngestItem.Frame(topic, idRange, header, samples, received, arrival, position);
+        return true;
     }
 
     /// <summary>The receive timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the oldest message waiting, if any.</summary>
@@ -127,6 +172,34 @@ public sealed class FrameIngestor : IFrameIngress
 
     /// <summary>No more messages: the consumer drains what is left and stops.</summary>
     public void Complete() => _channel.Writer.TryComplete();
+
+    private async ValueTask AppendWhenWritableAsync(IngestItem item, byte[] payload, CancellationToken cancellationToken)
+    {
+        // The transport's buffer is only ours until the first await: the copy is what gets logged.
+        var start = _time.GetTimestamp();
+        var log = _log!;
+        var sequence = new ReadOnlySequence<byte>(payload);
+        long position;
+        try
+        {
+            while (!log.TryAppend(item.Topic, sequence, item.ArrivalUnixMicros, out position))
+            {
+                await log.WaitUntilWritableAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // Not logged: not acknowledged either, so the broker sends it again.
+            _pool.Return(item.Samples);
+            throw;
+        }
+        finally
+        {
+            _metrics.AddBlocked(_time.GetTimestamp() - start);
+        }
+
+        await WaitForRoomAsync(item.At(position), cancellationToken).ConfigureAwait(false);
+    }
 
     private async ValueTask WaitForRoomAsync(IngestItem item, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Pipeline;
 
@@ -130,6 +131,80 @@ internal sealed class FrameSequencer
         }
 
         _started = false;
+    }
+
+    /// <summary>Writes the numbering and the held frames (with their samples) for a checkpoint.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_started);
+        writer.Write(_expected);
+        writer.Write(_expectedTimeMicros);
+        writer.Write(_hasReleased);
+        writer.Write(_afterGap);
+        foreach (var word in _recent)
+        {
+            writer.Write(word);
+        }
+
+        writer.Write(_heldCount);
+        for (var i = 0; i < _heldCount; i++)
+        {
+            ref readonly var item = ref _held[i];
+            var header = item.Header;
+            writer.Write(item.Topic);
+            writer.Write(item.DeviceIdRange.Start.Value);
+            writer.Write(item.DeviceIdRange.End.Value);
+            writer.Write(header.SampleRateHz);
+            writer.Write(header.RangeG);
+            writer.Write(header.SampleCount);
+            writer.Write(header.Sequence);
+            writer.Write(header.DeviceTimeMicros);
+            writer.Write(item.ArrivalUnixMicros);
+            writer.Write(item.LogPosition);
+            foreach (ref readonly var sample in item.SampleSpan)
+            {
+                writer.Write(sample.X);
+                writer.Write(sample.Y);
+                writer.Write(sample.Z);
+            }
+        }
+    }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote into a new sequencer; held frames get buffers from <paramref name="pool"/>.</summary>
+    public void ReadState(BinaryReader reader, SamplePool pool, long receivedTimestamp)
+    {
+        _started = reader.ReadBoolean();
+        _expected = reader.ReadUInt32();
+        _expectedTimeMicros = reader.ReadInt64();
+        _hasReleased = reader.ReadBoolean();
+        _afterGap = reader.ReadBoolean();
+        for (var i = 0; i < _recent.Length; i++)
+        {
+            _recent[i] = reader.ReadUInt64();
+        }
+
+        var held = reader.ReadInt32();
+        if (held < 0 || held >= _held.Length)
+        {
+            throw new InvalidDataException($"The checkpoint holds {held} frames for a sequencer that holds at most {_held.Length - 1}.");
+        }
+
+        for (var i = 0; i < held; i++)
+        {
+            var topic = reader.ReadString();
+            var range = new Range(reader.ReadInt32(), reader.ReadInt32());
+            var header = new FrameHeader(reader.ReadUInt16(), reader.ReadByte(), reader.ReadUInt16(), reader.ReadUInt32(), reader.ReadInt64());
+            var arrival = reader.ReadInt64();
+            var position = reader.ReadInt64();
+            var samples = pool.Rent(header.SampleCount);
+            for (var k = 0; k < header.SampleCount; k++)
+            {
+                samples[k] = new AccelSample(reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle());
+            }
+
+            _held[i] = IngestItem.Frame(topic, range, header, samples, receivedTimestamp, arrival, position);
+            _heldCount = i + 1;
+        }
     }
 
     private void Start(uint seq, long timeMicros)

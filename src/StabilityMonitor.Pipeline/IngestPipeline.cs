@@ -28,6 +28,9 @@ namespace StabilityMonitor.Pipeline;
 /// </remarks>
 public sealed class IngestPipeline : IDisposable
 {
+    private const int CheckpointMagic = 0x4350_4D53; // "SMPC"
+    private const int CheckpointVersion = 1;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceState>.AlternateLookup<ReadOnlySpan<char>> _lookup;
@@ -51,6 +54,8 @@ public sealed class IngestPipeline : IDisposable
     private readonly Subject<DeviceConnectivity> _connectivity = new();
     private long _eventId;
     private int _online;
+    private long _position;
+    private long _arrivalMicros;
 
     internal IngestPipeline(
         IOptions<PipelineOptions> options,
@@ -166,6 +171,112 @@ public sealed class IngestPipeline : IDisposable
         }
     }
 
+    /// <summary>The frame-log position of the last message processed (0 when nothing logged was processed).</summary>
+    public long LogPosition
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _position;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes every device's state at the current log position, and takes each barrier's mark in the same instant (under
+    /// the lock, so everything the pipeline produced before the state is before the marks). Returns the position.
+    /// </summary>
+    public long WriteCheckpoint(Stream output, IReadOnlyList<IEffectsBarrier> barriers, Span<long> marks)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(barriers);
+        lock (_lock)
+        {
+            for (var i = 0; i < barriers.Count; i++)
+            {
+                marks[i] = barriers[i].Mark();
+            }
+
+            using var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(CheckpointMagic);
+            writer.Write(CheckpointVersion);
+            writer.Write(_position);
+            writer.Write(_eventId);
+            writer.Write(_devices.Count);
+            using var scratch = new MemoryStream();
+            foreach (var device in _devices.Values)
+            {
+                device.WriteState(writer, scratch);
+            }
+
+            return _position;
+        }
+    }
+
+    /// <summary>
+    /// Restores what <see cref="WriteCheckpoint"/> wrote, before any message is processed. A device whose processor
+    /// state does not fit this build's options starts with a fresh processor (counted in the result).
+    /// </summary>
+    public CheckpointRestore RestoreCheckpoint(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        lock (_lock)
+        {
+            using var reader = new BinaryReader(input, System.Text.Encoding.UTF8, leaveOpen: true);
+            if (reader.ReadInt32() != CheckpointMagic || reader.ReadInt32() != CheckpointVersion)
+            {
+                throw new InvalidDataException("Not a pipeline checkpoint of this version.");
+            }
+
+            _position = reader.ReadInt64();
+            _eventId = reader.ReadInt64();
+            var count = reader.ReadInt32();
+            var cold = 0;
+            var received = TimeProvider.System.GetTimestamp();
+            for (var i = 0; i < count; i++)
+            {
+                var id = reader.ReadString();
+                var device = NewDevice(id);
+                if (!device.ReadState(reader, _pool, received))
+                {
+                    device.Processor = new DeviceProcessor(_processorOptions);
+                    cold++;
+                }
+
+                _devices[id] = device;
+                _online += device.Online ? 1 : 0;
+            }
+
+            // Oldest first, so the recency lists come out in the order they had.
+            foreach (var device in _devices.Values.OrderBy(static d => d.LastSeen ?? DateTimeOffset.MinValue))
+            {
+                Touch(device);
+            }
+
+            _metrics.SetDevices(_online, _devices.Count);
+            return new CheckpointRestore(count, cold, _position);
+        }
+    }
+
+    /// <summary>Forgets every device (a checkpoint that failed half-way through its restore); held buffers go back to the pool.</summary>
+    internal void ClearDevices()
+    {
+        lock (_lock)
+        {
+            foreach (var device in _devices.Values)
+            {
+                device.Sequencer.Discard(device);
+                device.Lru?.Remove(device);
+            }
+
+            _devices.Clear();
+            _online = 0;
+            _position = 0;
+            _metrics.SetDevices(0, 0);
+        }
+    }
+
     public void Dispose()
     {
         _frames.Dispose();
@@ -180,6 +291,12 @@ public sealed class IngestPipeline : IDisposable
     {
         lock (_lock)
         {
+            _arrivalMicros = item.ArrivalUnixMicros;
+            if (item.LogPosition > _position)
+            {
+                _position = item.LogPosition;
+            }
+
             try
             {
                 if (item.Kind == TopicKind.Status)
@@ -264,7 +381,9 @@ public sealed class IngestPipeline : IDisposable
 
     internal void EmitEvent(DeviceState device, in StabilityEvent stabilityEvent)
     {
-        var deviceEvent = new DeviceEvent(++_eventId, device.Id, stabilityEvent, _scheduler.Now);
+        // Stamped with the arrival of the frame that completed it, not the clock now: a replay after a crash stamps it the same.
+        var receivedAt = _arrivalMicros > 0 ? DateTimeOffset.UnixEpoch.AddTicks(_arrivalMicros * TimeSpan.TicksPerMicrosecond) : _scheduler.Now;
+        var deviceEvent = new DeviceEvent(++_eventId, device.Id, stabilityEvent, receivedAt);
         device.Events++;
         _metrics.AddEvent(stabilityEvent.Kind);
         _eventStore.Add(deviceEvent);
@@ -388,16 +507,18 @@ public sealed class IngestPipeline : IDisposable
         }
 
         var id = item.DeviceId.ToString();
-        device = new DeviceState(
-            id,
-            this,
-            new DeviceProcessor(_processorOptions),
-            new FrameSequencer(_options.ReorderWindow, _options.MaxHeldFrames, _processorOptions.MaxTimeSlipMicros, _options.ResyncFrames));
+        device = NewDevice(id);
         _devices.Add(id, device);
         _probation.MoveToNewest(device);
         _metrics.SetDevices(_online, _devices.Count);
         return device;
     }
+
+    private DeviceState NewDevice(string id) => new(
+        id,
+        this,
+        new DeviceProcessor(_processorOptions),
+        new FrameSequencer(_options.ReorderWindow, _options.MaxHeldFrames, _processorOptions.MaxTimeSlipMicros, _options.ResyncFrames));
 
     /// <summary>Rejects a message before any device state exists for it: counted, dead-lettered without its payload, logged at a limited rate.</summary>
     private void Reject(string topic, RejectReason reason)

@@ -48,7 +48,8 @@ public static class PipelineHostingExtensions
             sp.GetRequiredService<SamplePool>(),
             sp.GetRequiredService<RejectLogLimiter>(),
             sp.GetRequiredService<DeviceRejectCounter>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IFrameLog>()));
         services.TryAddSingleton<IFrameIngress>(static sp => sp.GetRequiredService<FrameIngestor>());
         services.TryAddSingleton(static sp => new IngestPipeline(
             sp.GetRequiredService<IOptions<PipelineOptions>>(),
@@ -63,6 +64,10 @@ public static class PipelineHostingExtensions
             sp.GetRequiredService<IScheduler>(),
             sp.GetRequiredService<ILogger<IngestPipeline>>()));
         services.TryAddSingleton<PipelineProgress>();
+
+        // Before the consumer: it restores and replays before the consumer starts, and checkpoints after it drained.
+        services.TryAddSingleton<PipelineCheckpointService>();
+        services.AddHostedService(static sp => sp.GetRequiredService<PipelineCheckpointService>());
         services.TryAddSingleton<PipelineWorker>();
         services.AddHostedService(static sp => sp.GetRequiredService<PipelineWorker>());
 

@@ -44,4 +44,19 @@ internal static partial class PipelineLog
 
     [LoggerMessage(1014, LogLevel.Error, "The silence check failed; it runs again at the next interval", EventName = "SilenceCheckFailed")]
     public static partial void SilenceCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1020, LogLevel.Information, "Restored {Devices} devices from the checkpoint of {SavedAt:O} at log position {Position}; {Cold} start with a fresh processor (options changed)", EventName = "CheckpointRestored")]
+    public static partial void CheckpointRestored(ILogger logger, int devices, DateTimeOffset savedAt, long position, int cold);
+
+    [LoggerMessage(1021, LogLevel.Error, "The checkpoint cannot be read; every device starts fresh and the whole frame log is replayed", EventName = "CheckpointUnreadable")]
+    public static partial void CheckpointUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(1022, LogLevel.Information, "Replayed {Messages} logged messages ({Undecodable} no longer decode) in {Elapsed}", EventName = "LogReplayed")]
+    public static partial void LogReplayed(ILogger logger, long messages, long undecodable, TimeSpan elapsed);
+
+    [LoggerMessage(1023, LogLevel.Debug, "Checkpoint at log position {Position}: {Bytes} bytes, {Elapsed} including the wait for stored effects", EventName = "CheckpointSaved")]
+    public static partial void CheckpointSaved(ILogger logger, long position, long bytes, TimeSpan elapsed);
+
+    [LoggerMessage(1024, LogLevel.Error, "The checkpoint failed; the frame log keeps everything since the last one and the next interval tries again", EventName = "CheckpointFailed")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception);
 }

@@ -93,4 +93,12 @@ public sealed class PipelineOptions
     /// <summary>Least time between two log lines about rejected frames of one reason; the rest are counted. Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RejectLogInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How often every device's state is checkpointed with the frame-log position it covers (docs/reliability.md). After
+    /// a crash the log after the checkpoint is replayed, so this bounds the replay at start (at most this much of the
+    /// stream), not what can be lost. Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Pipeline;
+using StabilityMonitor.Pipeline.Ports;
 
 namespace StabilityMonitor.Server;
 
@@ -65,6 +66,12 @@ internal sealed class MetricStoreBridge : BackgroundService
             new BoundedChannelOptions(_options.WindowQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             OnWindowDropped);
     }
+
+    /// <summary>Events and online/offline changes queued and in the journal (a checkpoint waits for them).</summary>
+    public CountingBarrier EventBarrier { get; } = new();
+
+    /// <summary>Windows queued and in the journal or dropped (a checkpoint waits for them).</summary>
+    public CountingBarrier WindowBarrier { get; } = new();
 
     /// <summary>Events and online/offline changes appended to the store.</summary>
     public long EventsStored => Interlocked.Read(ref _eventsStored);
@@ -160,10 +167,18 @@ internal sealed class MetricStoreBridge : BackgroundService
 
     // The arrival time is taken here, when the pipeline closes the window, not when the store task takes it off the
     // queue (hours later while the journal is full): the store checks the device clock against it.
-    private void OnWindow(DeviceWindow window) => _windows.Writer.TryWrite((window, ToMicros(_time.GetUtcNow())));
+    private void OnWindow(DeviceWindow window)
+    {
+        WindowBarrier.Produced();
+        if (!_windows.Writer.TryWrite((window, ToMicros(_time.GetUtcNow()))) && _windows.Reader.Completion.IsCompleted)
+        {
+            WindowBarrier.Handled();
+        }
+    }
 
     private void EnqueueEvent(PendingStoreEvent item)
     {
+        EventBarrier.Produced();
         if (_events.Writer.TryWrite(item))
         {
             return;
@@ -176,6 +191,7 @@ internal sealed class MetricStoreBridge : BackgroundService
         }
         catch (ChannelClosedException ex)
         {
+            EventBarrier.Handled();
             Interlocked.Increment(ref _appendFailures);
             StoreBridgeLog.AppendFailed(_logger, "an event", item.DeviceId, ex);
         }
@@ -183,6 +199,7 @@ internal sealed class MetricStoreBridge : BackgroundService
 
     private void OnWindowDropped((DeviceWindow Window, long ArrivalMicros) window)
     {
+        WindowBarrier.Handled();
         Interlocked.Increment(ref _windowsDropped);
         if (Interlocked.Exchange(ref _dropping, 1) == 0)
         {
@@ -211,6 +228,7 @@ internal sealed class MetricStoreBridge : BackgroundService
                 // Taken off the queue only once it is in the journal (or failed for good), so a cancelled wait
                 // at shutdown leaves it counted as not stored.
                 reader.TryRead(out _);
+                EventBarrier.Handled();
             }
         }
     }
@@ -254,6 +272,7 @@ internal sealed class MetricStoreBridge : BackgroundService
                 }
 
                 reader.TryRead(out _);
+                WindowBarrier.Handled();
                 if (Volatile.Read(ref _dropping) == 1 && reader.Count <= _options.WindowQueueCapacity / 2 && Interlocked.Exchange(ref _dropping, 0) == 1)
                 {
                     StoreBridgeLog.WindowsResumed(_logger, WindowsDropped);

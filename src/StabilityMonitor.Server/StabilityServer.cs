@@ -7,6 +7,7 @@ using StabilityMonitor.Dashboard;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Mqtt;
 using StabilityMonitor.Pipeline;
+using StabilityMonitor.Pipeline.Ports;
 using StabilityMonitor.Server.Api;
 using StabilityMonitor.Server.Auth;
 using StabilityMonitor.Server.Demo;
@@ -90,6 +91,8 @@ public static class StabilityServer
         builder.AddInfluxStorage();
         services.AddSingleton<MetricStoreBridge>();
         services.AddHostedService(static sp => sp.GetRequiredService<MetricStoreBridge>());
+        services.AddSingleton<IEffectsBarrier>(static sp => sp.GetRequiredService<MetricStoreBridge>().EventBarrier);
+        services.AddSingleton<IEffectsBarrier>(static sp => sp.GetRequiredService<MetricStoreBridge>().WindowBarrier);
         builder.AddStabilityPipeline();
         builder.AddMqttIngestion();
 

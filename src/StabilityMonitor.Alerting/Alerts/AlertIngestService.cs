@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Alerting.Data;
 using StabilityMonitor.Pipeline;
+using StabilityMonitor.Pipeline.Ports;
 using StabilityMonitor.Signal.Detection;
 
 namespace StabilityMonitor.Alerting.Alerts;
@@ -40,6 +41,9 @@ internal sealed class AlertIngestService : BackgroundService
         _logger = logger;
     }
 
+    /// <summary>Counts what is queued and written, so a pipeline checkpoint waits until its alerts are in the store.</summary>
+    public CountingBarrier Barrier { get; } = new();
+
     /// <summary>Alerts waiting to be written.</summary>
     public int Backlog => _work.Reader.Count;
 
@@ -49,7 +53,7 @@ internal sealed class AlertIngestService : BackgroundService
         _connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
 
         // Same queue as the raise it belongs to, so a trace is never attached before its alert exists.
-        _evidence = _pipeline.Evidence.Subscribe(e => _work.Writer.TryWrite(e));
+        _evidence = _pipeline.Evidence.Subscribe(e => Enqueue(e));
         return base.StartAsync(cancellationToken);
     }
 
@@ -74,7 +78,7 @@ internal sealed class AlertIngestService : BackgroundService
                 if (now - since >= _options.DeviceOfflineAfter)
                 {
                     _offlineSince.Remove(deviceId);
-                    queued += _work.Writer.TryWrite(new AlertRaise(deviceId, AlertKinds.DeviceOffline, ToMicros(since), AlertSeverities.Medium, Features(new { offlineSince = since }))) ? 1 : 0;
+                    queued += Enqueue(new AlertRaise(deviceId, AlertKinds.DeviceOffline, ToMicros(since), AlertSeverities.Medium, Features(new { offlineSince = since }))) ? 1 : 0;
                 }
             }
         }
@@ -90,7 +94,7 @@ internal sealed class AlertIngestService : BackgroundService
             {
                 if (battery < _options.BatteryLowThreshold && _batteryLow.Add(device.DeviceId))
                 {
-                    queued += _work.Writer.TryWrite(new AlertRaise(device.DeviceId, AlertKinds.BatteryLow, ToMicros(now), AlertSeverities.Low, Features(new { battery }))) ? 1 : 0;
+                    queued += Enqueue(new AlertRaise(device.DeviceId, AlertKinds.BatteryLow, ToMicros(now), AlertSeverities.Low, Features(new { battery }))) ? 1 : 0;
                 }
                 else if (battery >= _options.BatteryLowThreshold + 0.05)
                 {
@@ -110,6 +114,7 @@ internal sealed class AlertIngestService : BackgroundService
             await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 await WriteWithRetryAsync(work, stoppingToken).ConfigureAwait(false);
+                Barrier.Handled();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -117,6 +122,20 @@ internal sealed class AlertIngestService : BackgroundService
         }
 
         await health.ConfigureAwait(false);
+    }
+
+    private bool Enqueue(object work)
+    {
+        Barrier.Produced();
+        if (_work.Writer.TryWrite(work))
+        {
+            return true;
+        }
+
+        // Completed at shutdown: it will not be written; the checkpoint must not wait for it (nor be taken past it:
+        // the pipeline has stopped by then).
+        Barrier.Handled();
+        return false;
     }
 
     private static long ToMicros(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks / 10;
@@ -147,7 +166,7 @@ internal sealed class AlertIngestService : BackgroundService
             tiltChangeDeg = e.TiltChangeDeg,
             decisionDelayMs = (e.DecisionTimeMicros - e.TimeMicros) / 1000.0,
         });
-        _work.Writer.TryWrite(new AlertRaise(deviceEvent.DeviceId, kind, e.TimeMicros, severity!, features, deviceEvent.ReceivedAt));
+        Enqueue(new AlertRaise(deviceEvent.DeviceId, kind, e.TimeMicros, severity!, features, deviceEvent.ReceivedAt));
     }
 
     private void OnConnectivity(DeviceConnectivity change)
