@@ -12,8 +12,9 @@ namespace StabilityMonitor.Mqtt;
 /// The ingestion worker's MQTT side: an MQTTnet 5 client with a persistent MQTT 5 session (clean start off,
 /// session expiry set), QoS 1 subscriptions renewed after every connect (whether or not the broker kept the
 /// session), and a reconnect loop with exponential backoff and jitter (MQTTnet 5 has no managed client).
-/// Each message goes to <see cref="IFrameIngress"/> inside the receive handler; the handler awaits only when
-/// the ingest channel is full, and MQTTnet sends the QoS 1 acknowledgement after the handler returns.
+/// Each message goes to <see cref="IFrameIngress"/> inside the receive handler; the handler returns once the
+/// message is in the frame log and the ingest channel (it awaits while either is full), and MQTTnet sends the QoS 1
+/// acknowledgement only after the handler returns: acknowledged means logged (docs/reliability.md).
 /// </summary>
 internal sealed class MqttIngestService : BackgroundService
 {
@@ -64,6 +65,7 @@ internal sealed class MqttIngestService : BackgroundService
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithTimeout(_options.Timeout)
             .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
+            .WithMaximumPacketSize((uint)_options.MaxPacketBytes)
             .Build();
 
         var delay = _options.ReconnectDelayMin;

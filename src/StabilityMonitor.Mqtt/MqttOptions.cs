@@ -79,17 +79,26 @@ public sealed class MqttOptions
     public string? SharedSubscriptionGroup { get; set; }
 
     /// <summary>
-    /// MQTT 5 receive maximum: unacknowledged QoS 1 messages the broker may send at once. With the ingest
-    /// channel full, at most this many wait in the client and the socket. Default 65535 (the protocol's largest).
+    /// MQTT 5 receive maximum: unacknowledged QoS 1 messages the broker may send at once. MQTTnet queues what it has
+    /// read from the socket before our handler takes it, so this times <see cref="MaxPacketBytes"/> bounds the
+    /// worker's memory for messages in flight (2048 × 66 KiB ≈ 132 MiB at worst; a 25-sample binary frame is ~170 B,
+    /// so ~0.4 MiB in practice). Default 2048.
     /// </summary>
     /// <remarks>
-    /// Messages beyond this window wait in the broker's queue. A load run once saw a backlog drain at about
-    /// 170 frames/s with 100 and blamed the window; the same stall was later seen with 65535, caused by the worker's
-    /// fixed 16 KiB socket receive buffer (see <see cref="SocketBufferBytes"/>). With the buffer left to the OS a
-    /// 120,000-frame backlog drained at about 10,000 frames/s even with 100 (docs/ingestion.md, "Socket buffers").
+    /// Messages beyond this window wait in the broker's queue. The handler acknowledges as soon as a message is in the
+    /// frame log, so the window only fills while the pipeline applies back-pressure; 2048 is ~0.1 s of a 20,000
+    /// frames/s drain on loopback. An old drain stall at ~170 frames/s was not the window but the worker's fixed 16 KiB
+    /// socket receive buffer (see <see cref="SocketBufferBytes"/>; docs/ingestion.md, "Socket buffers").
     /// </remarks>
     [Range(1, 65535)]
-    public int ReceiveMaximum { get; set; } = 65535;
+    public int ReceiveMaximum { get; set; } = 2048;
+
+    /// <summary>
+    /// MQTT 5 maximum packet size the worker accepts (sent at connect): the broker does not send larger messages to it.
+    /// Default: the largest frame the codecs accept plus the packet's overhead (<see cref="DefaultEmbeddedMaxPacketBytes"/>).
+    /// </summary>
+    [Range(1024, 268_435_455)]
+    public int MaxPacketBytes { get; set; } = DefaultEmbeddedMaxPacketBytes;
 
     /// <summary>
     /// SO_RCVBUF and SO_SNDBUF of the worker's broker connection (and of simulated wearables), bytes. Default 0:

@@ -68,6 +68,9 @@ internal sealed class PipelineCheckpointService : BackgroundService
     /// <summary>Checkpoints saved since start.</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
+    /// <summary>When the last checkpoint was saved, by this run; null before the first.</summary>
+    public DateTimeOffset? LastSaved => Interlocked.Read(ref _lastSavedUnixSeconds) is var s and > 0 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+
     /// <summary>Messages replayed at start.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
 

@@ -74,9 +74,15 @@ public static class PipelineHostingExtensions
         // Singletons: the readiness check remembers the blocked time of its previous run.
         services.TryAddSingleton<PipelineHealthCheck>();
         services.TryAddSingleton<PipelineLivenessCheck>();
+        services.TryAddSingleton(static sp => new DurabilityHealthCheck(
+            sp.GetRequiredService<PipelineCheckpointService>(),
+            sp.GetRequiredService<IOptions<PipelineOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IFrameLog>()));
         services.AddHealthChecks()
             .AddCheck<PipelineHealthCheck>("pipeline", tags: [ReadyTag])
-            .AddCheck<PipelineLivenessCheck>("pipeline-live", tags: [LiveTag]);
+            .AddCheck<PipelineLivenessCheck>("pipeline-live", tags: [LiveTag])
+            .AddCheck<DurabilityHealthCheck>("durability", tags: [ReadyTag]);
         return builder;
     }
 }
