@@ -45,6 +45,7 @@ public sealed class IngestPipeline : IDisposable
     private readonly IDeviceRegistry _registry;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
+    private readonly OrderedDictionary<string, byte[]> _parked = new(StringComparer.Ordinal);
     private readonly DeviceLru _probation = new();
     private readonly DeviceLru _established = new();
     private readonly Subject<EventEvidence> _evidence = new();
@@ -210,6 +211,14 @@ public sealed class IngestPipeline : IDisposable
                 device.WriteState(writer, scratch);
             }
 
+            writer.Write(_parked.Count);
+            foreach (var (id, state) in _parked)
+            {
+                writer.Write(id);
+                writer.Write(state.Length);
+                writer.Write(state);
+            }
+
             return _position;
         }
     }
@@ -247,6 +256,17 @@ public sealed class IngestPipeline : IDisposable
                 _devices[id] = device;
                 _online += device.Online ? 1 : 0;
             }
+
+            var parked = reader.ReadInt32();
+            for (var i = 0; i < parked; i++)
+            {
+                var id = reader.ReadString();
+                var state = reader.ReadBytes(reader.ReadInt32());
+                _parked.Remove(id);
+                _parked.Add(id, state);
+            }
+
+            _metrics.SetParked(_parked.Count);
 
             // Oldest first, so the recency lists come out in the order they had.
             foreach (var device in _devices.Values.OrderBy(static d => d.LastSeen ?? DateTimeOffset.MinValue))
@@ -508,10 +528,58 @@ public sealed class IngestPipeline : IDisposable
 
         var id = item.DeviceId.ToString();
         device = NewDevice(id);
+        if (_parked.Remove(id, out var parked))
+        {
+            Unpark(device, parked);
+        }
+
         _devices.Add(id, device);
-        _probation.MoveToNewest(device);
+        Touch(device);
         _metrics.SetDevices(_online, _devices.Count);
         return device;
+    }
+
+    /// <summary>
+    /// Keeps an evicted established device's state (its wearer's sway baseline above all) in serialized form, so it
+    /// continues when the device comes back; at most <see cref="PipelineOptions.MaxParkedDevices"/>, oldest dropped.
+    /// </summary>
+    private void Park(DeviceState device)
+    {
+        if (_options.MaxParkedDevices == 0)
+        {
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        using (var scratch = new MemoryStream())
+        {
+            device.WriteState(writer, scratch);
+        }
+
+        while (_parked.Count >= _options.MaxParkedDevices)
+        {
+            _parked.RemoveAt(0);
+        }
+
+        _parked.Remove(device.Id);
+        _parked.Add(device.Id, buffer.ToArray());
+        _metrics.SetParked(_parked.Count);
+    }
+
+    private void Unpark(DeviceState device, byte[] state)
+    {
+        using var reader = new BinaryReader(new MemoryStream(state, writable: false));
+        _ = reader.ReadString();
+        if (!device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp()))
+        {
+            device.Processor = new DeviceProcessor(_processorOptions);
+        }
+
+        // It was offline when evicted; this frame brings it back online.
+        device.Online = false;
+        _metrics.AddUnparked();
+        _metrics.SetParked(_parked.Count);
     }
 
     private DeviceState NewDevice(string id) => new(
@@ -555,6 +623,11 @@ public sealed class IngestPipeline : IDisposable
         victim.Sequencer.Discard(victim);
         victim.Lru?.Remove(victim);
         _devices.Remove(victim.Id);
+        if (victim.Frames >= _options.ProbationFrames)
+        {
+            Park(victim);
+        }
+
         _metrics.AddEvicted();
         PipelineLog.DeviceEvicted(_logger, victim.Id, victim.LastSeen);
         if (victim.Online)

@@ -28,6 +28,8 @@ public sealed class MetricsRegistry
     private long _windows;
     private long _quarantined;
     private long _evicted;
+    private long _unparked;
+    private int _parked;
     private long _blockedTimestampTicks;
     private int _devicesOnline;
     private int _devicesKnown;
@@ -144,6 +146,8 @@ public sealed class MetricsRegistry
         Counter(writer, "stability_windows_total", "Sway analysis windows closed.", Interlocked.Read(ref _windows));
         Counter(writer, "stability_devices_quarantined_total", "Devices quarantined because processing their frames failed.", Quarantined);
         Counter(writer, "stability_devices_evicted_total", "Devices removed from the device table to make room for new ones.", Evicted);
+        Counter(writer, "stability_devices_unparked_total", "Evicted devices that came back and continued from their parked state.", Interlocked.Read(ref _unparked));
+        Gauge(writer, "stability_devices_parked", "Evicted devices whose state is kept, serialized, for when they come back.", Volatile.Read(ref _parked));
 
         Header(writer, "stability_events_total", "Stability events raised, by kind.", "counter");
         WriteEvent(writer, "sway_elevated", EventKind.SwayElevated);
@@ -200,6 +204,10 @@ public sealed class MetricsRegistry
     internal void AddQuarantined() => Interlocked.Increment(ref _quarantined);
 
     internal void AddEvicted() => Interlocked.Increment(ref _evicted);
+
+    internal void AddUnparked() => Interlocked.Increment(ref _unparked);
+
+    internal void SetParked(int parked) => Volatile.Write(ref _parked, parked);
 
     internal void AddEvent(EventKind kind) => Interlocked.Increment(ref _events[(int)kind & 3]);
 

@@ -65,6 +65,14 @@ public sealed class PipelineOptions
     public TimeSpan DeviceIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// Evicted devices past probation whose state (processor, sway baseline, counters) is kept in serialized form, so a
+    /// wearable that was silent long enough to be evicted continues where it stopped; the oldest go first. About 10 KB
+    /// each (docs/reliability.md). 0: evicted state is dropped. Default 10 000.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxParkedDevices { get; set; } = 10_000;
+
+    /// <summary>
     /// How long, wall clock, the frames of a device whose processing threw are rejected (<c>quarantined</c>) before
     /// its stream starts afresh. An online status message from the device (a reconnect) ends it early. Default 1 min.
     /// </summary>

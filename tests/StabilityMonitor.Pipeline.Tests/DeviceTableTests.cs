@@ -149,6 +149,52 @@ public class DeviceTableTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Eviction_EstablishedDevice_IsParkedAndContinuesWhenItComesBack()
+    {
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 2, ProbationFrames = 2, DeviceIdleTimeout = TimeSpan.FromMinutes(10) });
+        for (uint i = 0; i < 5; i++)
+        {
+            harness.Deliver("wearables/a/accel", Frame(i, T0 + (i * 500_000)));
+        }
+
+        harness.Deliver("wearables/b/accel", Frame(0, T0));
+        var before = harness.Pipeline.GetDevice("a")!;
+        harness.Scheduler.AdvanceBy(TimeSpan.FromMinutes(11));
+        harness.Deliver("wearables/b/accel", Frame(1, T0 + 500_000));
+        harness.Deliver("wearables/c/accel", Frame(0, T0));
+        Assert.Null(harness.Pipeline.GetDevice("a"));
+        Assert.Equal(1, harness.Metrics.Evicted);
+
+        // a comes back: its counters (and processor, sway baseline included) continue from where they were.
+        harness.Scheduler.AdvanceBy(TimeSpan.FromMinutes(11));
+        harness.Deliver("wearables/a/accel", Frame(5, T0 + 2_500_000));
+        var after = harness.Pipeline.GetDevice("a")!;
+        Assert.Equal(before.Quality.Frames + 1, after.Quality.Frames);
+        Assert.Equal(before.Posture, after.Posture);
+        Assert.Equal(0, after.Quality.Lost);
+        Assert.True(after.Online);
+    }
+
+    [Fact]
+    public void Eviction_ParkedStatesAreBounded_OldestDropped()
+    {
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 1, ProbationFrames = 1, DeviceIdleTimeout = TimeSpan.FromSeconds(1), MaxParkedDevices = 2 });
+        foreach (var id in new[] { "a", "b", "c", "d" })
+        {
+            harness.Deliver($"wearables/{id}/accel", Frame(0, T0));
+            harness.Deliver($"wearables/{id}/accel", Frame(1, T0 + 500_000));
+            harness.Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        }
+
+        // a and b were dropped from the parking (oldest); c is parked and continues.
+        harness.Deliver("wearables/a/accel", Frame(2, T0 + 1_000_000));
+        Assert.Equal(1, harness.Pipeline.GetDevice("a")!.Quality.Frames);
+        harness.Scheduler.AdvanceBy(TimeSpan.FromSeconds(2));
+        harness.Deliver("wearables/c/accel", Frame(2, T0 + 1_000_000));
+        Assert.Equal(3, harness.Pipeline.GetDevice("c")!.Quality.Frames);
+    }
+
     private static byte[] Frame(uint seq, long time) =>
         PipelineHarness.Encode(new FrameHeader(50, 8, 25, seq, time), Enumerable.Repeat(new AccelSample(0f, 1f, 0f), 25).ToArray());
 }
