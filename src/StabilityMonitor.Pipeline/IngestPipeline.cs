@@ -45,7 +45,7 @@ public sealed class IngestPipeline : IDisposable
     private readonly IDeviceRegistry _registry;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
-    private readonly OrderedDictionary<string, byte[]> _parked = new(StringComparer.Ordinal);
+    private readonly ParkedDevices _parked = new();
     private readonly DeviceLru _probation = new();
     private readonly DeviceLru _established = new();
     private readonly Subject<EventEvidence> _evidence = new();
@@ -212,7 +212,7 @@ public sealed class IngestPipeline : IDisposable
             }
 
             writer.Write(_parked.Count);
-            foreach (var (id, state) in _parked)
+            foreach (var (id, state) in _parked.InOrder())
             {
                 writer.Write(id);
                 writer.Write(state.Length);
@@ -262,8 +262,7 @@ public sealed class IngestPipeline : IDisposable
             {
                 var id = reader.ReadString();
                 var state = reader.ReadBytes(reader.ReadInt32());
-                _parked.Remove(id);
-                _parked.Add(id, state);
+                _parked.Park(id, state, int.MaxValue);
             }
 
             _metrics.SetParked(_parked.Count);
@@ -520,15 +519,23 @@ public sealed class IngestPipeline : IDisposable
             return null;
         }
 
+        // Taken out before making room, so the eviction cannot push this device's own parked state out.
+        byte[]? parked = _parked.TryTake(item.DeviceId, out var parkedId, out var state) ? state : null;
+
         if (_devices.Count >= _options.MaxDevices && !TryEvict())
         {
+            if (parked is not null)
+            {
+                _parked.PutBack(parkedId, parked);
+            }
+
             Reject(item.Topic, RejectReason.TooManyDevices);
             return null;
         }
 
         var id = item.DeviceId.ToString();
         device = NewDevice(id);
-        if (_parked.Remove(id, out var parked))
+        if (parked is not null)
         {
             Unpark(device, parked);
         }
@@ -557,13 +564,7 @@ public sealed class IngestPipeline : IDisposable
             device.WriteState(writer, scratch);
         }
 
-        while (_parked.Count >= _options.MaxParkedDevices)
-        {
-            _parked.RemoveAt(0);
-        }
-
-        _parked.Remove(device.Id);
-        _parked.Add(device.Id, buffer.ToArray());
+        _parked.Park(device.Id, buffer.ToArray(), _options.MaxParkedDevices);
         _metrics.SetParked(_parked.Count);
     }
 
