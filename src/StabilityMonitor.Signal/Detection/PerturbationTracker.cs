@@ -138,22 +138,34 @@ internal sealed class PerturbationTracker
         public float Peak;
         public PerturbationFeatures Features;
 
+        // A free slot's other fields are never read (Open overwrites the whole slot): its stage is all it keeps.
         public readonly void WriteState(BinaryWriter writer)
         {
             writer.Write((byte)Stage);
+            if (Stage == CandidateStage.None)
+            {
+                return;
+            }
+
             writer.Write(CollectUntil);
             writer.Write(PeakIndex);
             writer.Write(Peak);
             Features.WriteState(writer);
         }
 
-        public static Candidate ReadState(BinaryReader reader) => new()
+        public static Candidate ReadState(BinaryReader reader)
         {
-            Stage = StateBinary.ReadEnum<CandidateStage>(reader),
-            CollectUntil = reader.ReadInt64(),
-            PeakIndex = reader.ReadInt64(),
-            Peak = reader.ReadSingle(),
-            Features = PerturbationFeatures.ReadState(reader),
-        };
+            var stage = StateBinary.ReadEnum<CandidateStage>(reader);
+            return stage == CandidateStage.None
+                ? default
+                : new Candidate
+                {
+                    Stage = stage,
+                    CollectUntil = reader.ReadInt64(),
+                    PeakIndex = reader.ReadInt64(),
+                    Peak = reader.ReadSingle(),
+                    Features = PerturbationFeatures.ReadState(reader),
+                };
+        }
     }
 }
