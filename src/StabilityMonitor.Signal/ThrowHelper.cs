@@ -10,4 +10,7 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void ThrowArgument(string message, string paramName) => throw new ArgumentException(message, paramName);
+
+    [DoesNotReturn]
+    public static void ThrowInvalidData(string message) => throw new InvalidDataException(message);
 }

@@ -39,4 +39,46 @@ public readonly record struct PerturbationFeatures(
     float PostStdG,
     float EnergyRatio,
     int SampleRateHz,
-    float PostLongStdG = 0f);
+    float PostLongStdG = 0f)
+{
+    internal void WriteState(BinaryWriter writer)
+    {
+        writer.Write(PeakIndex);
+        writer.Write(PeakAccelG);
+        writer.Write(PeakJerkGPerS);
+        writer.Write(PreMaxG);
+        writer.Write(PreStdG);
+        writer.Write(MinBeforeG);
+        writer.Write(HorizontalPeakG);
+        writer.Write(VerticalPeakG);
+        writer.Write(ActiveMs);
+        writer.Write(TiltBeforeDeg);
+        writer.Write(TiltAfterDeg);
+        writer.Write(TiltChangeDeg);
+        writer.Write(MaxExcursionDeg);
+        writer.Write(PostStdG);
+        writer.Write(EnergyRatio);
+        writer.Write(SampleRateHz);
+        writer.Write(PostLongStdG);
+    }
+
+    // Arguments are evaluated left to right, so the fields are read in the order written.
+    internal static PerturbationFeatures ReadState(BinaryReader reader) => new(
+        reader.ReadInt64(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        reader.ReadInt32(),
+        reader.ReadSingle());
+}

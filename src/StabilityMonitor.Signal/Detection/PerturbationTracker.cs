@@ -96,6 +96,26 @@ internal sealed class PerturbationTracker
         return CandidateStage.None;
     }
 
+    /// <summary>Writes every candidate slot; the rest of the tracker follows from the options and the rate.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_candidates.Length);
+        foreach (ref readonly var c in _candidates.AsSpan())
+        {
+            c.WriteState(writer);
+        }
+    }
+
+    /// <summary>Restores into a tracker built with the same options and rate.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        StateBinary.ReadInRange(reader, Slots, Slots, "the number of candidate slots");
+        for (var i = 0; i < _candidates.Length; i++)
+        {
+            _candidates[i] = Candidate.ReadState(reader);
+        }
+    }
+
     private void Open(long index, float magnitude)
     {
         for (var i = 0; i < _candidates.Length; i++)
@@ -117,5 +137,35 @@ internal sealed class PerturbationTracker
         public long PeakIndex;
         public float Peak;
         public PerturbationFeatures Features;
+
+        // A free slot's other fields are never read (Open overwrites the whole slot): its stage is all it keeps.
+        public readonly void WriteState(BinaryWriter writer)
+        {
+            writer.Write((byte)Stage);
+            if (Stage == CandidateStage.None)
+            {
+                return;
+            }
+
+            writer.Write(CollectUntil);
+            writer.Write(PeakIndex);
+            writer.Write(Peak);
+            Features.WriteState(writer);
+        }
+
+        public static Candidate ReadState(BinaryReader reader)
+        {
+            var stage = StateBinary.ReadEnum<CandidateStage>(reader);
+            return stage == CandidateStage.None
+                ? default
+                : new Candidate
+                {
+                    Stage = stage,
+                    CollectUntil = reader.ReadInt64(),
+                    PeakIndex = reader.ReadInt64(),
+                    Peak = reader.ReadSingle(),
+                    Features = PerturbationFeatures.ReadState(reader),
+                };
+        }
     }
 }

@@ -18,6 +18,30 @@ internal sealed class SwayBaselineDetector
 
     public SwayBaselineDetector(SwayOptions options) => _options = options;
 
+    /// <summary>Quiet upright windows learned so far (the baseline is trusted from <see cref="SwayOptions.BaselineWindows"/> on).</summary>
+    public int LearnedWindows => _learned;
+
+    /// <summary>The wearer's baseline sway RMS, m/s² (0 before the first window learned).</summary>
+    public double BaselineRms => _learned == 0 ? 0 : Math.Exp(_logBaseline);
+
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_learned);
+        writer.Write(_logBaseline);
+        writer.Write(_consecutive);
+        writer.Write(_raised);
+        writer.Write(_lastEventMicros);
+    }
+
+    public void ReadState(BinaryReader reader)
+    {
+        _learned = StateBinary.ReadInRange(reader, 0, int.MaxValue, "learned sway windows");
+        _logBaseline = reader.ReadDouble();
+        _consecutive = StateBinary.ReadInRange(reader, 0, int.MaxValue, "consecutive elevated windows");
+        _raised = StateBinary.ReadBoolean(reader);
+        _lastEventMicros = reader.ReadInt64();
+    }
+
     public bool OnWindow(in SwayMetrics m, double stillFraction, out StabilityEvent stabilityEvent)
     {
         stabilityEvent = default;

@@ -14,7 +14,7 @@ public sealed class DeviceProcessor
     private const float StandardGravity = 9.80665f;
 
     private readonly ProcessorOptions _options;
-    private readonly SwayBaselineDetector _sway;
+    private SwayBaselineDetector _sway;
     private RateState? _state;
     private bool _continuous;
     private uint _nextSequence;
@@ -90,6 +90,133 @@ public sealed class DeviceProcessor
 
     /// <summary>Forgets all signal history, as after a gap; the wearer's sway baseline is kept.</summary>
     public void Reset() => _continuous = false;
+
+    /// <summary>The wearer's elevated-sway detector with its learned baseline (tests, diagnostics).</summary>
+    internal SwayBaselineDetector SwayBaseline => _sway;
+
+    /// <summary>
+    /// Writes everything needed to continue processing exactly: the filters' delay lines, the sample ring, the
+    /// detector's candidates, the upright reference, gait, sway windows, the wearer's sway baseline, the counters
+    /// and the frame continuity. A processor restored from it (<see cref="ReadState"/>) and fed the frames that
+    /// followed produces the same events and windows, bit for bit, as this one would have. Event rate, not
+    /// sample rate: it allocates. Not <see cref="CandidateObserver"/>, which is wiring, not state.
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        using var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            WritePayload(w);
+        }
+
+        ProcessorStateFormat.WriteEnvelope(writer, ProcessorStateFormat.Fingerprint(_options), payload.GetBuffer().AsSpan(0, (int)payload.Length));
+    }
+
+    /// <summary>
+    /// Restores a state written by <see cref="WriteState"/> into this processor, which must have been constructed
+    /// with equivalent <see cref="ProcessorOptions"/> (see <see cref="ProcessorStateFormat.Fingerprint"/>).
+    /// All or nothing: the state is checked and read completely before anything of this processor changes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The state is of another format version, was written with other
+    /// options, is damaged or is cut short. The processor is then unchanged.</exception>
+    public void ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var payload = ProcessorStateFormat.ReadEnvelope(reader, ProcessorStateFormat.Fingerprint(_options));
+        using var r = new BinaryReader(new MemoryStream(payload, writable: false));
+        try
+        {
+            ReadPayload(r);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("Processor state ends inside its content.", e);
+        }
+    }
+
+    private void WritePayload(BinaryWriter w)
+    {
+        w.Write(Resets);
+        w.Write(Samples);
+        w.Write((byte)Posture);
+        w.Write((byte)Activity);
+        w.Write(TiltDeg);
+        w.Write(_continuous);
+        w.Write(_nextSequence);
+        w.Write(_nextTimeMicros);
+        w.Write(_segmentStartMicros);
+        StateBinary.Write(w, _upright);
+        w.Write(_hasUpright);
+        w.Write(_meanMag);
+        w.Write(_varMag);
+        _gait.WriteState(w);
+        _windowA.WriteState(w);
+        _windowB.WriteState(w);
+        w.Write(_lastFallMicros);
+        w.Write(_lastNearFallMicros);
+        _sway.WriteState(w);
+        w.Write(_state?.Rate ?? 0);
+        _state?.WriteState(w);
+    }
+
+    private void ReadPayload(BinaryReader r)
+    {
+        // Into locals first, committed at the end: a failure leaves the processor as it was.
+        var resets = StateBinary.ReadInRange(r, 0, long.MaxValue, "resets");
+        var samples = StateBinary.ReadInRange(r, 0, long.MaxValue, "samples");
+        var posture = StateBinary.ReadEnum<Posture>(r);
+        var activity = StateBinary.ReadEnum<Activity>(r);
+        var tilt = r.ReadSingle();
+        var continuous = StateBinary.ReadBoolean(r);
+        var nextSequence = r.ReadUInt32();
+        var nextTime = r.ReadInt64();
+        var segmentStart = r.ReadInt64();
+        var upright = StateBinary.ReadVector3(r);
+        var hasUpright = StateBinary.ReadBoolean(r);
+        var meanMag = r.ReadSingle();
+        var varMag = r.ReadSingle();
+        var gait = GaitDetector.ReadState(r);
+        var windowA = SwayAccumulator.ReadState(r);
+        var windowB = SwayAccumulator.ReadState(r);
+        var lastFall = r.ReadInt64();
+        var lastNearFall = r.ReadInt64();
+        var sway = new SwayBaselineDetector(_options.Sway);
+        sway.ReadState(r);
+        var rate = StateBinary.ReadInRange(r, 0, ushort.MaxValue, "the sample rate");
+        RateState? state = null;
+        if (rate > 0)
+        {
+            state = new RateState(_options, rate);
+            state.ReadState(r);
+        }
+
+        if (r.BaseStream.Position != r.BaseStream.Length)
+        {
+            ThrowHelper.ThrowInvalidData("Processor state has bytes left over after its content.");
+        }
+
+        Resets = resets;
+        Samples = samples;
+        Posture = posture;
+        Activity = activity;
+        TiltDeg = tilt;
+        _continuous = continuous;
+        _nextSequence = nextSequence;
+        _nextTimeMicros = nextTime;
+        _segmentStartMicros = segmentStart;
+        _upright = upright;
+        _hasUpright = hasUpright;
+        _meanMag = meanMag;
+        _varMag = varMag;
+        _gait = gait;
+        _windowA = windowA;
+        _windowB = windowB;
+        _lastFallMicros = lastFall;
+        _lastNearFallMicros = lastNearFall;
+        _sway = sway;
+        _state = state;
+    }
 
     private void StartSegment(long startMicros)
     {
@@ -302,6 +429,23 @@ public sealed class DeviceProcessor
             Sway.Reset();
             Tracker.Reset();
             Ring.Clear();
+        }
+
+        // The rest is derived from the options and the rate, which the caller writes.
+        public void WriteState(BinaryWriter writer)
+        {
+            Gravity.WriteState(writer);
+            Sway.WriteState(writer);
+            Tracker.WriteState(writer);
+            Ring.WriteState(writer);
+        }
+
+        public void ReadState(BinaryReader reader)
+        {
+            Gravity.ReadState(reader);
+            Sway.ReadState(reader);
+            Tracker.ReadState(reader);
+            Ring.ReadState(reader);
         }
     }
 }

@@ -17,6 +17,22 @@ internal struct GaitDetector
 
     public void Reset() => this = default;
 
+    public readonly void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_above);
+        writer.Write(_lastCrossing);
+        writer.Write(_stepSeconds);
+        writer.Write(_regularSteps);
+    }
+
+    public static GaitDetector ReadState(BinaryReader reader) => new()
+    {
+        _above = StateBinary.ReadBoolean(reader),
+        _lastCrossing = reader.ReadInt64(),
+        _stepSeconds = reader.ReadSingle(),
+        _regularSteps = StateBinary.ReadInRange(reader, 0, 8, "the gait's regular steps"),
+    };
+
     /// <summary>Feeds one sample's dynamic magnitude (magnitude minus its running mean, g); true while walking.</summary>
     public bool Update(float dynamic, long index, int rate)
     {

@@ -1,4 +1,3 @@
-using NWaves.Filters.Base;
 using NWaves.Filters.Fda;
 using ButterworthLowPass = NWaves.Filters.Butterworth.LowPassFilter;
 
@@ -7,13 +6,14 @@ namespace StabilityMonitor.Signal.Processing;
 /// <summary>
 /// One streaming Butterworth low-pass per axis, designed for the stream's sample rate.
 /// Orders above 2 run as second-order sections: direct-form float coefficients of a high-order
-/// low-cutoff design lose precision.
+/// low-cutoff design lose precision. NWaves designs the filters; the sections are held here
+/// (<see cref="ZiSection"/>, <see cref="SosChain"/>) so that their state can be checkpointed.
 /// </summary>
 internal sealed class LowPass3
 {
-    private readonly IOnlineFilter _x;
-    private readonly IOnlineFilter _y;
-    private readonly IOnlineFilter _z;
+    private readonly IStatefulFilter _x;
+    private readonly IStatefulFilter _y;
+    private readonly IStatefulFilter _z;
     private const int PrimingSteps = 4000;
 
     private bool _primed;
@@ -25,7 +25,7 @@ internal sealed class LowPass3
         _z = Create(cutoffHz, sampleRateHz, order);
     }
 
-    public static IOnlineFilter Create(double cutoffHz, int sampleRateHz, int order)
+    public static IStatefulFilter Create(double cutoffHz, int sampleRateHz, int order)
     {
         // Cutoff at or above Nyquist: the stream is already band-limited there; pass it through.
         var normalized = cutoffHz / sampleRateHz;
@@ -35,7 +35,7 @@ internal sealed class LowPass3
         }
 
         var tf = new ButterworthLowPass(normalized, order).Tf;
-        return order <= 2 ? new ZiFilter(tf) : new FilterChain(DesignFilter.TfToSos(tf));
+        return order <= 2 ? new ZiSection(tf) : new SosChain(DesignFilter.TfToSos(tf));
     }
 
     public AccelSample Process(in AccelSample input)
@@ -58,6 +58,23 @@ internal sealed class LowPass3
         _primed = false;
     }
 
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_primed);
+        _x.WriteState(writer);
+        _y.WriteState(writer);
+        _z.WriteState(writer);
+    }
+
+    /// <summary>Restores a state written by a <see cref="LowPass3"/> of the same design.</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        _primed = StateBinary.ReadBoolean(reader);
+        _x.ReadState(reader);
+        _y.ReadState(reader);
+        _z.ReadState(reader);
+    }
+
     private void Prime(in AccelSample input)
     {
         _primed = true;
@@ -72,11 +89,19 @@ internal sealed class LowPass3
         }
     }
 
-    private sealed class PassThrough : IOnlineFilter
+    private sealed class PassThrough : IStatefulFilter
     {
         public float Process(float input) => input;
 
         public void Reset()
+        {
+        }
+
+        public void WriteState(BinaryWriter writer)
+        {
+        }
+
+        public void ReadState(BinaryReader reader)
         {
         }
     }

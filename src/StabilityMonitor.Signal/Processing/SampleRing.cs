@@ -41,4 +41,24 @@ internal sealed class SampleRing
     }
 
     public void Clear() => _count = 0;
+
+    /// <summary>Writes the count and the samples still held, oldest first; slots not held are never read.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(_count);
+        for (var i = OldestIndex; i < _count; i++)
+        {
+            StateBinary.Write(writer, At(i));
+        }
+    }
+
+    /// <summary>Restores into a ring of the same capacity (same sample rate and detector options).</summary>
+    public void ReadState(BinaryReader reader)
+    {
+        _count = StateBinary.ReadInRange(reader, 0, long.MaxValue, "the ring's sample count");
+        for (var i = OldestIndex; i < _count; i++)
+        {
+            _items[(int)(i % _items.Length)] = StateBinary.ReadSample(reader);
+        }
+    }
 }

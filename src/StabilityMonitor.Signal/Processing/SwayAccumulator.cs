@@ -103,5 +103,47 @@ internal struct SwayAccumulator
             (float)centroid);
     }
 
+    public readonly void WriteState(BinaryWriter writer)
+    {
+        writer.Write(StartIndex);
+        writer.Write(_n);
+        writer.Write(_sumAp);
+        writer.Write(_sumMl);
+        writer.Write(_sumApAp);
+        writer.Write(_sumMlMl);
+        writer.Write(_sumApMl);
+        writer.Write(_sumDAp2);
+        writer.Write(_sumDMl2);
+        writer.Write(_path);
+        writer.Write(_tilt);
+        writer.Write(_still);
+        writer.Write(_prevAp);
+        writer.Write(_prevMl);
+    }
+
+    public static SwayAccumulator ReadState(BinaryReader reader)
+    {
+        // A window not yet started has StartIndex -1 (the second, staggered window before its first hop).
+        var start = StateBinary.ReadInRange(reader, -1, long.MaxValue, "a window's start");
+        var n = StateBinary.ReadInRange(reader, 0, long.MaxValue, "a window's sample count");
+        return new SwayAccumulator
+        {
+            StartIndex = start,
+            _n = n,
+            _sumAp = reader.ReadDouble(),
+            _sumMl = reader.ReadDouble(),
+            _sumApAp = reader.ReadDouble(),
+            _sumMlMl = reader.ReadDouble(),
+            _sumApMl = reader.ReadDouble(),
+            _sumDAp2 = reader.ReadDouble(),
+            _sumDMl2 = reader.ReadDouble(),
+            _path = reader.ReadDouble(),
+            _tilt = reader.ReadDouble(),
+            _still = StateBinary.ReadInRange(reader, 0, n, "a window's still samples"),
+            _prevAp = reader.ReadSingle(),
+            _prevMl = reader.ReadSingle(),
+        };
+    }
+
     private const double Chi2Df2P95 = 5.991464547107979;
 }

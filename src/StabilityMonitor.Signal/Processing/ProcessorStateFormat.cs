@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+
+namespace StabilityMonitor.Signal.Processing;
+
+/// <summary>
+/// The envelope of a <see cref="DeviceProcessor"/> checkpoint: magic, format version, fingerprint of the options
+/// that shape the state, payload length, payload, checksum. Everything is checked before any of the payload is
+/// used, so a state from another build, another configuration, or one damaged or cut short in storage fails
+/// with <see cref="InvalidDataException"/> instead of restoring nonsense.
+/// </summary>
+internal static class ProcessorStateFormat
+{
+    /// <summary>"SMPS" read as a little-endian uint32.</summary>
+    public const uint Magic = 0x53_50_4D_53;
+
+    /// <summary>Raise on any change to what is written: old checkpoints are then refused, never misread.</summary>
+    public const ushort Version = 1;
+
+    // Magic, version, fingerprint, payload length.
+    private const int HeaderBytes = 4 + 2 + 8 + 4;
+    private const int ChecksumBytes = 8;
+
+    // A processor's state is a few seconds of samples: 16 MB would be a ring of over 1 GHz. Bounds what a
+    // damaged length field makes us allocate.
+    private const int MaxPayloadBytes = 16 << 20;
+
+    /// <summary>
+    /// Hash of the options that decide the state's layout or the meaning of its numbers: the filter designs
+    /// (their delay lines), the window and hop (the accumulators' progress), the AP axis (what the
+    /// accumulators summed) and the detector's timing (ring length, candidates' collect and decision points).
+    /// Thresholds are left out on purpose: retuning them between checkpoint and restore keeps the wearers'
+    /// learned baselines and applies the new thresholds from the next sample.
+    /// </summary>
+    public static ulong Fingerprint(ProcessorOptions options)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(options.GravityCutoffHz);
+            w.Write(options.SwayCutoffHz);
+            w.Write(options.SwayFilterOrder);
+            w.Write(options.SwayWindowSeconds);
+            w.Write(options.SwayHopSeconds);
+            w.Write(options.ApAxis);
+            w.Write(options.Detector.CollectSeconds);
+            w.Write(options.Detector.DecisionDelaySeconds);
+            w.Write(options.Detector.NearFallDecisionDelaySeconds);
+        }
+
+        return BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+    }
+
+    public static void WriteEnvelope(BinaryWriter writer, ulong fingerprint, ReadOnlySpan<byte> payload)
+    {
+        var block = new byte[HeaderBytes + payload.Length + ChecksumBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(block, Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(4), Version);
+        BinaryPrimitives.WriteUInt64LittleEndian(block.AsSpan(6), fingerprint);
+        BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(14), payload.Length);
+        payload.CopyTo(block.AsSpan(HeaderBytes));
+        Checksum(block.AsSpan(0, HeaderBytes + payload.Length), block.AsSpan(HeaderBytes + payload.Length));
+        writer.Write(block);
+    }
+
+    /// <summary>Reads and checks one envelope; returns its payload.</summary>
+    public static byte[] ReadEnvelope(BinaryReader reader, ulong fingerprint)
+    {
+        var header = ReadExactly(reader, HeaderBytes);
+        var magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (magic != Magic)
+        {
+            ThrowHelper.ThrowInvalidData("Not a device processor state (wrong magic number).");
+        }
+
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(4));
+        if (version != Version)
+        {
+            ThrowHelper.ThrowInvalidData($"Processor state has format version {version}; this build reads version {Version}.");
+        }
+
+        if (BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(6)) != fingerprint)
+        {
+            ThrowHelper.ThrowInvalidData("Processor state was written with other processor options (filters, windows or detector timing).");
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(14));
+        if (length is < 0 or > MaxPayloadBytes)
+        {
+            ThrowHelper.ThrowInvalidData($"Processor state claims {length} bytes of payload.");
+        }
+
+        var payload = ReadExactly(reader, length);
+        var stored = ReadExactly(reader, ChecksumBytes);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(header);
+        hash.AppendData(payload);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        hash.GetHashAndReset(digest);
+        if (!stored.AsSpan().SequenceEqual(digest[..ChecksumBytes]))
+        {
+            ThrowHelper.ThrowInvalidData("Processor state is damaged (checksum mismatch).");
+        }
+
+        return payload;
+    }
+
+    private static void Checksum(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(data, hash);
+        hash[..ChecksumBytes].CopyTo(destination);
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int count)
+    {
+        var bytes = reader.ReadBytes(count);
+        if (bytes.Length != count)
+        {
+            ThrowHelper.ThrowInvalidData($"Processor state is cut short: {bytes.Length} of {count} bytes.");
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,42 @@
+using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Processing;
+using StabilityMonitor.Signal.Tests.Synthetic;
+using Xunit.Abstractions;
+
+namespace StabilityMonitor.Signal.Tests.State;
+
+/// <summary>What a checkpoint costs per device; the server keeps up to 10,000.</summary>
+public sealed class StateSizeTests(ITestOutputHelper output)
+{
+    // Everything but the ring, with the default options and every candidate slot open (the most there can be),
+    // bytes: envelope 26, processor fields 64, gait 17, two sway windows 208, refractory times 16, sway
+    // baseline 25, rate 4, gravity filter 49, sway filter (2 sections x 3 axes) 253, 8 candidate slots with
+    // their features 748, ring count 8. A free slot takes 1 byte instead of 93.
+    private const int FixedPartAtMost = 1418;
+
+    [Theory]
+    [InlineData(25)]
+    [InlineData(50)]
+    [InlineData(100)]
+    [InlineData(200)]
+    public void StateSize_IsTheSampleHistoryPlusUnder1500Bytes(int rate)
+    {
+        var options = new ProcessorOptions();
+
+        // 40 s of standing and walking fills the ring; the stumble at the end leaves a candidate open in the state.
+        var processor = new DeviceProcessor(options);
+        var frames = ScenarioStreams.Frames(new SyntheticStream(rate).Stand(5).Walk(34).Stumble().Walk(1), ScenarioStreams.Start);
+        frames.ForEach(f => processor.Process(f.Header, f.Samples, new BitSink()));
+
+        var size = Continuation.Save(processor).Length;
+        output.WriteLine($"{rate} Hz: {size} bytes per device, {size * 10_000L / 1e6:0.0} MB for 10,000 devices");
+
+        // The ring keeps the detector's history (3.5 s of baseline before a peak, 1 s collect, 2.5 s to the
+        // near-fall decision: 7 s with the defaults) as raw samples, 12 bytes each, written whole: the features
+        // are measured from it at decision time, so it cannot be summarised. At 200 Hz that bounds a device at
+        // 18.3 KB and 10,000 devices at 183 MB of checkpoint; at the scenarios' 50 Hz, 5.6 KB and 56 MB.
+        var history = (int)Math.Ceiling(PerturbationTracker.HistorySeconds(options.Detector) * rate) + 1;
+        Assert.InRange(size, 12 * history, (12 * history) + FixedPartAtMost);
+        Assert.True(size < (12 * history) + FixedPartAtMost - (6 * 92), "the free candidate slots should take a byte each");
+    }
+}
