@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Pipeline.Ports;
+
+namespace StabilityMonitor.Durability;
+
+public static class DurabilityServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="DurabilityOptions"/> from the <c>Durability</c> section (validated on start) and, when
+    /// enabled, registers <see cref="IFrameLog"/> (the journal in <see cref="DurabilityOptions.Directory"/>, opened
+    /// and recovered on first use) and <see cref="ICheckpointStore"/> (one file in the same directory) as singletons.
+    /// When <c>Durability:Enabled</c> is false neither is registered: resolve them with <c>GetService</c>.
+    /// A host that defaults the directory does so with <c>PostConfigure&lt;DurabilityOptions&gt;</c>.
+    /// </summary>
+    public static IServiceCollection AddDurability(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<DurabilityOptions>().Bind(configuration.GetSection(DurabilityOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DurabilityOptions>, DurabilityOptionsValidator>());
+        if (!configuration.GetSection(DurabilityOptions.SectionName).GetValue(nameof(DurabilityOptions.Enabled), true))
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static sp => FrameLog.Open(
+            sp.GetRequiredService<IOptions<DurabilityOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IFrameLog>(static sp => sp.GetRequiredService<FrameLog>());
+        services.TryAddSingleton<ICheckpointStore>(static sp => new FileCheckpointStore(
+            sp.GetRequiredService<IOptions<DurabilityOptions>>().Value.Directory!,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<FileCheckpointStore>()));
+        return services;
+    }
+}
