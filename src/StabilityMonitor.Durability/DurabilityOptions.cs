@@ -22,8 +22,8 @@ public sealed class DurabilityOptions : IValidatableObject
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// Directory of the frame log's segments and the checkpoint file; required when <see cref="Enabled"/>. Default
-    /// null: the host sets it to <c>&lt;Server:DataDirectory&gt;/frames</c>.
+    /// Directory of the frame log's segments and the checkpoint file; required when <see cref="Enabled"/>; relative
+    /// paths are under the content root. Default null: the host sets it to <c>&lt;Server:DataDirectory&gt;/frames</c>.
     /// </summary>
     public string? Directory { get; set; }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Pipeline.Ports;
@@ -29,14 +30,26 @@ public static class DurabilityServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp => FrameLog.Open(
-            sp.GetRequiredService<IOptions<DurabilityOptions>>().Value,
+            Resolved(sp),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<IFrameLog>(static sp => sp.GetRequiredService<FrameLog>());
         services.TryAddSingleton<ICheckpointStore>(static sp => new FileCheckpointStore(
-            sp.GetRequiredService<IOptions<DurabilityOptions>>().Value.Directory!,
+            Resolved(sp).Directory!,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<FileCheckpointStore>()));
         return services;
+    }
+
+    /// <summary>The options with a relative directory made absolute under the content root (when there is a host).</summary>
+    private static DurabilityOptions Resolved(IServiceProvider services)
+    {
+        DurabilityOptions options = services.GetRequiredService<IOptions<DurabilityOptions>>().Value;
+        if (options.Directory is { } directory && !Path.IsPathRooted(directory) && services.GetService<IHostEnvironment>() is { } host)
+        {
+            options.Directory = Path.Combine(host.ContentRootPath, directory);
+        }
+
+        return options;
     }
 }

@@ -142,6 +142,17 @@ public sealed class DiskFullTests
         }
     }
 
+    [SkippableFact]
+    public void TryMount_Refused_SaysWhy_AndLeavesNothingBehind()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "tmpfs is a Linux filesystem");
+        int before = Directory.GetDirectories(Path.GetTempPath(), "sm-tmpfs-*").Length;
+        using TmpfsMount? disk = TmpfsMount.TryMount("size=not-a-size", out string whyNot);
+        Assert.Null(disk);
+        Assert.StartsWith("mount -t tmpfs -o size=not-a-size failed", whyNot, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "sm-tmpfs-*").Length);
+    }
+
     private static bool Append(FrameLog log, int seq, out long position)
     {
         byte[] payload = new byte[PayloadBytes];

@@ -422,8 +422,8 @@ public sealed class WriteAheadJournal : IDisposable
 
     /// <summary>
     /// Everything at or before <paramref name="position"/> (a position <see cref="TryAppend(Span{byte}, bool, out long)"/>
-    /// returned) is no longer needed: segments whose records all are are deleted, and a restart replays only what
-    /// follows. A position already released is ignored. One caller at a time (the checkpoint task); appends go on.
+    /// returned) is no longer needed: segments holding nothing after it are deleted, and a restart replays only
+    /// what follows. A position already released is ignored. One caller at a time (the checkpoint task); appends go on.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The position is beyond the last record appended.</exception>
     public void Release(long position)
