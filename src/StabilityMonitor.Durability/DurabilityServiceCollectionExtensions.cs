@@ -10,10 +10,14 @@ namespace StabilityMonitor.Durability;
 
 public static class DurabilityServiceCollectionExtensions
 {
+    /// <summary>Name of the frame log's health check (tag <c>ready</c>).</summary>
+    public const string HealthCheckName = "frames";
+
     /// <summary>
     /// Binds <see cref="DurabilityOptions"/> from the <c>Durability</c> section (validated on start) and, when
     /// enabled, registers <see cref="IFrameLog"/> (the journal in <see cref="DurabilityOptions.Directory"/>, opened
-    /// and recovered on first use) and <see cref="ICheckpointStore"/> (one file in the same directory) as singletons.
+    /// and recovered on first use) and <see cref="ICheckpointStore"/> (one file in the same directory) as singletons,
+    /// and the frame log's <c>ready</c> health check <see cref="HealthCheckName"/>.
     /// When <c>Durability:Enabled</c> is false neither is registered: resolve them with <c>GetService</c>.
     /// A host that defaults the directory does so with <c>PostConfigure&lt;DurabilityOptions&gt;</c>.
     /// </summary>
@@ -38,6 +42,7 @@ public static class DurabilityServiceCollectionExtensions
             Resolved(sp).Directory!,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<FileCheckpointStore>()));
+        services.AddHealthChecks().AddCheck<FrameLogHealthCheck>(HealthCheckName, tags: ["ready"]);
         return services;
     }
 

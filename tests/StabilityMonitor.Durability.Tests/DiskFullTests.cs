@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using StabilityMonitor.Durability.Journal;
 using StabilityMonitor.Pipeline.Ports;
@@ -58,6 +59,9 @@ public sealed class DiskFullTests
             }
 
             Assert.True(refused, "an append on a full disk was refused");
+            HealthCheckResult health = await new FrameLogHealthCheck(log).CheckHealthAsync(new HealthCheckContext());
+            Assert.Equal(HealthStatus.Unhealthy, health.Status);
+            Assert.Contains("No space left on device", health.Description, StringComparison.Ordinal);
             FrameLogStatus status = log.Status;
             Assert.Contains("No space left on device", status.LastError, StringComparison.Ordinal);
             Assert.NotNull(status.FailingSince);
@@ -85,6 +89,7 @@ public sealed class DiskFullTests
                 written.Add((seq, position));
             }
 
+            Assert.Equal(HealthStatus.Healthy, (await new FrameLogHealthCheck(log).CheckHealthAsync(new HealthCheckContext())).Status);
             status = log.Status;
             Assert.Null(status.LastError);
             Assert.Null(status.FailingSince);

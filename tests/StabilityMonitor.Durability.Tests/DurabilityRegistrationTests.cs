@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Pipeline.Ports;
@@ -13,7 +14,7 @@ public sealed class DurabilityRegistrationTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void AddDurability_RegistersFrameLogAndCheckpointStoreInTheDirectory()
+    public async Task AddDurability_RegistersFrameLogCheckpointStoreAndReadiness()
     {
         using ServiceProvider provider = Build(("Durability:Directory", _dir.Path), ("Durability:SegmentBytes", "1048576"), ("Durability:MaxBytes", "8388608"));
         var options = provider.GetRequiredService<IOptions<DurabilityOptions>>().Value;
@@ -28,6 +29,9 @@ public sealed class DurabilityRegistrationTests : IDisposable
         checkpoints.Save([1, 2], 5, DateTimeOffset.UnixEpoch);
         Assert.True(File.Exists(Path.Combine(_dir.Path, FileCheckpointStore.FileName)));
         Assert.NotEmpty(Directory.GetFiles(_dir.Path, "*.wal"));
+
+        HealthReport report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(static r => r.Tags.Contains("ready"));
+        Assert.Equal(HealthStatus.Healthy, report.Entries[DurabilityServiceCollectionExtensions.HealthCheckName].Status);
     }
 
     [Fact]
