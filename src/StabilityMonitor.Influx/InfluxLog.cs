@@ -8,17 +8,8 @@ internal static partial class InfluxLog
     [LoggerMessage(4100, LogLevel.Information, "Journal {Directory} opened: {Backlog} points waiting, {SizeBytes} bytes on disk, {TruncatedBytes} bytes of torn tail cut", EventName = "JournalOpened")]
     public static partial void JournalOpened(ILogger logger, string directory, long backlog, long sizeBytes, long truncatedBytes);
 
-    [LoggerMessage(4101, LogLevel.Warning, "Journal segment {Path}: cut {Bytes} bytes of torn or corrupt records after byte {ValidLength}", EventName = "JournalTruncated")]
-    public static partial void JournalTruncated(ILogger logger, string path, long bytes, long validLength);
-
-    [LoggerMessage(4102, LogLevel.Warning, "Journal checkpoint {Path} is invalid: replaying from the oldest segment (the server stores replayed points once)", EventName = "JournalCheckpointInvalid")]
-    public static partial void JournalCheckpointInvalid(ILogger logger, string path);
-
-    [LoggerMessage(4103, LogLevel.Warning, "Journal checkpoint {Path} could not be written (points may be replayed after a restart)", EventName = "JournalCheckpointFailed")]
-    public static partial void JournalCheckpointFailed(ILogger logger, string path, Exception exception);
-
-    [LoggerMessage(4104, LogLevel.Error, "Journal {Directory}: fsync failed; retrying at the next interval", EventName = "JournalFsyncFailed")]
-    public static partial void JournalFsyncFailed(ILogger logger, string directory, Exception exception);
+    // 4101-4104 (journal truncated, checkpoint invalid or not written, fsync failed) moved with the journal to
+    // StabilityMonitor.Durability (DurabilityLog, 4400-4403); they are not reused here.
 
     [LoggerMessage(4105, LogLevel.Warning, "Influx:Url is empty: points are kept in the journal at {Directory} (at most {MaxBytes} bytes) and sent once a server is configured", EventName = "NoServer")]
     public static partial void NoServer(ILogger logger, string directory, long maxBytes);
@@ -58,4 +49,10 @@ internal static partial class InfluxLog
 
     [LoggerMessage(4117, LogLevel.Warning, "Device {DeviceId}: the arrival time is {Offset} from its clock (more than {MaxSkew} either way); its events and windows are stored at the arrival time with the device time in device_time_us (logged once per device, counted in stability_store_time_corrected_total)", EventName = "DeviceClockCorrected")]
     public static partial void DeviceClockCorrected(ILogger logger, string deviceId, TimeSpan offset, TimeSpan maxSkew);
+
+    [LoggerMessage(4118, LogLevel.Error, "The journal refuses points because a write fails ({Error}): events and windows wait in memory (their queues back up) and are appended when writes succeed again", EventName = "JournalWriteFailing")]
+    public static partial void JournalWriteFailing(ILogger logger, string error);
+
+    [LoggerMessage(4119, LogLevel.Information, "The journal accepts points again after {Failures} refused appends", EventName = "JournalWriteRecovered")]
+    public static partial void JournalWriteRecovered(ILogger logger, long failures);
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 using StabilityMonitor.Influx.LineProtocol;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
@@ -12,6 +12,9 @@ namespace StabilityMonitor.Influx;
 /// <summary>
 /// <see cref="IMetricStore"/> over the write-ahead journal: each point is formatted as line protocol into a stack
 /// buffer and appended, allocation-free, on the caller's thread. Sending is the drain loop's business.
+/// When the journal refuses a point, because it is full or because a write failed (disk full, I/O error), the
+/// returned task keeps a copy and completes once the point is in: the caller's queue holds what comes next, the
+/// health check reports the failure, and appends resume by themselves when the disk takes writes again.
 /// </summary>
 internal sealed class InfluxMetricStore : IMetricStore
 {
@@ -20,7 +23,7 @@ internal sealed class InfluxMetricStore : IMetricStore
 
     private const int Header = WriteAheadJournal.RecordHeaderBytes;
     private const int StackFrameBytes = 1024;
-    private const int LargeFrameBytes = Header + WriteAheadJournal.MaxRecordBytes;
+    private const int LargeFrameBytes = Header + WriteAheadJournal.DefaultMaxRecordBytes;
 
     private readonly WriteAheadJournal _journal;
     private readonly StoreTelemetry _telemetry;
@@ -30,6 +33,7 @@ internal sealed class InfluxMetricStore : IMetricStore
     // Devices whose clock was corrected, logged once each (per-point logging would flood at window rate).
     private readonly ConcurrentDictionary<string, byte> _skewLogged = new(StringComparer.Ordinal);
     private int _fullLogged;
+    private int _writeFailing;
 
     public InfluxMetricStore(WriteAheadJournal journal, StoreTelemetry telemetry, IOptions<InfluxOptions> options, ILogger<InfluxMetricStore> logger)
     {
@@ -175,33 +179,40 @@ internal sealed class InfluxMetricStore : IMetricStore
 
     private bool TryAppend(Span<byte> frame, bool priority)
     {
-        bool appended;
-        try
-        {
-            appended = _journal.TryAppend(frame, priority);
-        }
-        catch (IOException)
-        {
-            _telemetry.Error("journal_io");
-            throw;
-        }
-
-        if (appended)
+        if (_journal.TryAppend(frame, priority))
         {
             _telemetry.Appended();
             Volatile.Write(ref _fullLogged, 0);
+            if (Volatile.Read(ref _writeFailing) == 1 && Interlocked.Exchange(ref _writeFailing, 0) == 1)
+            {
+                InfluxLog.JournalWriteRecovered(_logger, _journal.AppendFailures);
+            }
+
+            return true;
         }
 
-        return appended;
+        if (_journal.CurrentFailure is { } failure)
+        {
+            _telemetry.Error("journal_io");
+            if (Interlocked.Exchange(ref _writeFailing, 1) == 0)
+            {
+                InfluxLog.JournalWriteFailing(_logger, failure.Error);
+            }
+        }
+
+        return false;
     }
 
-    /// <summary>Slow path, journal full: wait for the drain loop to free space (back-pressure), never drop.</summary>
+    /// <summary>
+    /// Slow path, journal full or failing: wait for the drain loop to free space (back-pressure), or for the retry
+    /// interval after a write error, and try again; never drop.
+    /// </summary>
     private async ValueTask WaitAndAppendAsync(byte[] frame, int length, bool priority, CancellationToken cancellationToken)
     {
         try
         {
             _telemetry.BackPressure();
-            if (Interlocked.Exchange(ref _fullLogged, 1) == 0)
+            if (Volatile.Read(ref _writeFailing) == 0 && Interlocked.Exchange(ref _fullLogged, 1) == 0)
             {
                 InfluxLog.JournalFull(_logger, _journal.SizeBytes, _journal.MaxBytes);
             }

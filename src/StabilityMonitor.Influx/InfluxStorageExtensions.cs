@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 using StabilityMonitor.Influx.Query;
 using StabilityMonitor.Influx.Writing;
 

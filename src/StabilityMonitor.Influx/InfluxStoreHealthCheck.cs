@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 
 namespace StabilityMonitor.Influx;
 
 /// <summary>
-/// Store state for <c>/readyz</c> (tag <c>ready</c>): Unhealthy when the journal is full (appends wait) or the
-/// dead-letter file is at its bound (the journal waits at a rejected point), Degraded when no server is configured
+/// Store state for <c>/readyz</c> (tag <c>ready</c>): Unhealthy when journal writes fail (disk full, I/O error:
+/// appends wait and are retried), when the journal is full (appends wait) or the dead-letter file is at its bound
+/// (the journal waits at a rejected point), Degraded when no server is configured
 /// or writes are failing, including a server that rejects every write (points are kept, delayed), else Healthy.
 /// </summary>
 internal sealed class InfluxStoreHealthCheck(WriteAheadJournal journal, StoreTelemetry telemetry, IOptions<InfluxOptions> options) : IHealthCheck
@@ -21,10 +22,18 @@ internal sealed class InfluxStoreHealthCheck(WriteAheadJournal journal, StoreTel
             ["points_written"] = telemetry.PointsWritten,
             ["dead_letter_points"] = telemetry.PointsDeadLettered,
             ["time_corrected_points"] = telemetry.TimeCorrected,
+            ["journal_append_failures"] = journal.AppendFailures,
         };
 
         HealthCheckResult result;
-        if (journal.IsFull)
+        if (journal.CurrentFailure is { } failure)
+        {
+            // Nothing is lost (the points wait in memory and the callers' queues), but nothing new is stored either.
+            result = HealthCheckResult.Unhealthy(
+                $"Journal writes failing since {failure.Since:O} ({failure.Error}): {failure.Failures} appends refused, retried until the disk takes them.",
+                data: data);
+        }
+        else if (journal.IsFull)
         {
             result = HealthCheckResult.Unhealthy($"Journal full ({journal.SizeBytes} bytes): appends wait for the server.", data: data);
         }

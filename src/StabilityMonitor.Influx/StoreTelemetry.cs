@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 
 namespace StabilityMonitor.Influx;
 
@@ -48,6 +48,7 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
         _timeCorrectedCounter = _meter.CreateCounter<long>("stability_store_time_corrected_total", description: "Events and windows stored at the arrival time because the device clock was too far from it.");
         _meter.CreateObservableGauge("stability_store_backlog_points", () => journal.BacklogPoints, description: "Points in the journal not yet acknowledged by the server.");
         _meter.CreateObservableGauge("stability_store_journal_bytes", () => journal.SizeBytes, description: "Bytes of journal segments on disk.");
+        _meter.CreateObservableCounter("stability_store_journal_append_failures_total", () => journal.AppendFailures, description: "Appends the journal refused because a write failed (disk full, I/O error); the points were kept and retried.");
         _meter.CreateObservableGauge("stability_store_rejection_outage", () => SystemicRejection is null ? 0 : 1, description: "1 while the server rejects every write (points kept, not dead-lettered).");
         _meter.CreateObservableGauge("stability_store_dead_letter_full", () => DeadLetterFull is null ? 0 : 1, description: "1 while the dead-letter file is at its bound and a rejected point waits in the journal.");
     }
@@ -146,6 +147,7 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
         Family(writer, "stability_store_points_written_total", "Points the server acknowledged.", "counter", PointsWritten);
         Family(writer, "stability_store_backlog_points", "Points in the journal not yet acknowledged by the server.", "gauge", _journal.BacklogPoints);
         Family(writer, "stability_store_journal_bytes", "Bytes of journal segments on disk.", "gauge", _journal.SizeBytes);
+        Family(writer, "stability_store_journal_append_failures_total", "Appends the journal refused because a write failed (disk full, I/O error); the points were kept and retried.", "counter", _journal.AppendFailures);
         Family(writer, "stability_store_dead_letter_points_total", "Points the server rejected for good, kept in the dead-letter file.", "counter", PointsDeadLettered);
         Family(writer, "stability_store_rejection_outage", "1 while the server rejects every write (points kept, not dead-lettered).", "gauge", SystemicRejection is null ? 0 : 1);
         Family(writer, "stability_store_dead_letter_full", "1 while the dead-letter file is at its bound and a rejected point waits in the journal.", "gauge", DeadLetterFull is null ? 0 : 1);

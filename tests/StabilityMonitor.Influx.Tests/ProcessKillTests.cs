@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 using StabilityMonitor.IntegrationTests.Storage;
 
 namespace StabilityMonitor.Influx.Tests;

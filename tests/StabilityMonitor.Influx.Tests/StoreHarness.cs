@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 using StabilityMonitor.Influx.Writing;
 
 namespace StabilityMonitor.Influx.Tests;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 
 namespace StabilityMonitor.Influx.Writing;
 
@@ -33,7 +33,7 @@ internal sealed class JournalDrainService : BackgroundService
 
     // The last point the server stored, with its '\n': re-sent as a probe after a rejection. Allocated once; the
     // largest record fits.
-    private readonly byte[] _probe = new byte[WriteAheadJournal.MaxRecordBytes + 1];
+    private readonly byte[] _probe = new byte[WriteAheadJournal.DefaultMaxRecordBytes + 1];
     private int _probeLength;
 
     /// <summary>Points of the batch tried singly as a probe when no point was stored since start.</summary>

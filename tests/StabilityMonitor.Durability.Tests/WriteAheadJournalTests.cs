@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
-using StabilityMonitor.Influx.Journal;
+using StabilityMonitor.Durability.Journal;
 
-namespace StabilityMonitor.Influx.Tests;
+namespace StabilityMonitor.Durability.Tests;
 
 public sealed class WriteAheadJournalTests : IDisposable
 {

@@ -1,11 +1,11 @@
-namespace StabilityMonitor.Influx.Journal;
+namespace StabilityMonitor.Durability.Journal;
 
 /// <summary>
 /// Consecutive journal records read for one send: their line protocol joined by '\n' in <see cref="Body"/>, and
 /// for each record where it ends in the body and in its segment (what to acknowledge). Owned and reused by the
 /// one drain loop, so its buffers are allocated once.
 /// </summary>
-internal sealed class JournalBatch
+public sealed class JournalBatch
 {
     private readonly byte[] _buffer;
     private readonly int[] _bodyEnd;
@@ -14,7 +14,7 @@ internal sealed class JournalBatch
     public JournalBatch(int maxPoints, int bufferBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPoints);
-        ArgumentOutOfRangeException.ThrowIfLessThan(bufferBytes, WriteAheadJournal.MaxRecordBytes + WriteAheadJournal.RecordHeaderBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bufferBytes, WriteAheadJournal.DefaultMaxRecordBytes + WriteAheadJournal.RecordHeaderBytes);
         _buffer = new byte[bufferBytes];
         _bodyEnd = new int[maxPoints];
         _segmentEnd = new long[maxPoints];

@@ -1,14 +1,18 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace StabilityMonitor.Influx.Journal;
+namespace StabilityMonitor.Durability.Journal;
 
 /// <summary>CRC-32C (Castagnoli) over a span; hardware-accelerated where the CPU has it (SSE4.2, ARMv8 CRC).</summary>
-internal static class Crc32C
+public static class Crc32C
 {
-    public static uint Compute(ReadOnlySpan<byte> data)
+    public static uint Compute(ReadOnlySpan<byte> data) => ~Update(~0u, data);
+
+    /// <summary>The CRC of <paramref name="first"/> followed by <paramref name="second"/>, without joining them.</summary>
+    public static uint Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) => ~Update(Update(~0u, first), second);
+
+    private static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
-        uint crc = ~0u;
         while (data.Length >= sizeof(ulong))
         {
             crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
@@ -20,6 +24,6 @@ internal static class Crc32C
             crc = BitOperations.Crc32C(crc, b);
         }
 
-        return ~crc;
+        return crc;
     }
 }
