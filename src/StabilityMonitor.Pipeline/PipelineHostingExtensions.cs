@@ -74,7 +74,7 @@ public static class PipelineHostingExtensions
         // Singletons: the readiness check remembers the blocked time of its previous run.
         services.TryAddSingleton<PipelineHealthCheck>();
         services.TryAddSingleton<PipelineLivenessCheck>();
-        services.TryAddSingleton(static sp => new DurabilityHealthCheck(
+        services.TryAddSingleton(static sp => new CheckpointHealthCheck(
             sp.GetRequiredService<PipelineCheckpointService>(),
             sp.GetRequiredService<IOptions<PipelineOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -82,7 +82,7 @@ public static class PipelineHostingExtensions
         services.AddHealthChecks()
             .AddCheck<PipelineHealthCheck>("pipeline", tags: [ReadyTag])
             .AddCheck<PipelineLivenessCheck>("pipeline-live", tags: [LiveTag])
-            .AddCheck<DurabilityHealthCheck>("durability", tags: [ReadyTag]);
+            .AddCheck<CheckpointHealthCheck>("checkpoints", tags: [ReadyTag]);
         return builder;
     }
 }

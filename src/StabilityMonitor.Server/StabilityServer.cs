@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Alerting;
 using StabilityMonitor.Dashboard;
+using StabilityMonitor.Durability;
 using StabilityMonitor.Influx;
 using StabilityMonitor.Mqtt;
 using StabilityMonitor.Pipeline;
@@ -67,6 +68,10 @@ public static class StabilityServer
         {
             config.AddInMemoryCollection([new($"{InfluxOptions.SectionName}:{nameof(InfluxOptions.JournalDirectory)}", Path.Combine(dataDirectory, "influx-journal"))]);
         }
+
+        // The frame log and the pipeline checkpoint (acknowledged means durable) live in the data folder unless configured.
+        services.AddDurability(config);
+        services.PostConfigure<DurabilityOptions>(o => o.Directory ??= Path.Combine(dataDirectory, "frames"));
 
         if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["http_ports"]) && !config.GetSection("Kestrel:Endpoints").Exists())
         {

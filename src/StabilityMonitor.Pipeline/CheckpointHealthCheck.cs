@@ -5,12 +5,11 @@ using StabilityMonitor.Pipeline.Ports;
 namespace StabilityMonitor.Pipeline;
 
 /// <summary>
-/// Readiness of "acknowledged means durable": unhealthy while the frame log refuses appends (disk full or failing:
-/// nothing is acknowledged, the broker holds the stream) ; degraded when the log is over 90 % full, or when no
-/// checkpoint was saved for three intervals (the effects of the stream are not becoming durable: a store is down,
-/// and the log grows until they are).
+/// Readiness of the checkpoints (the frame log's own check reports its writes and fill): degraded when the log is over
+/// 90 % full, or when no checkpoint was saved for three intervals (the stream's effects are not becoming durable: a
+/// store is down, and the log grows until they are).
 /// </summary>
-internal sealed class DurabilityHealthCheck(PipelineCheckpointService checkpoints, IOptions<PipelineOptions> options, TimeProvider time, IFrameLog? log = null) : IHealthCheck
+internal sealed class CheckpointHealthCheck(PipelineCheckpointService checkpoints, IOptions<PipelineOptions> options, TimeProvider time, IFrameLog? log = null) : IHealthCheck
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
@@ -30,11 +29,6 @@ internal sealed class DurabilityHealthCheck(PipelineCheckpointService checkpoint
             ["appendFailures"] = status.AppendFailures,
             ["checkpoints"] = checkpoints.Checkpoints,
         };
-        if (status.FailingSince is { } since)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"frame log refuses appends since {since:O}: {status.LastError}; nothing is acknowledged until it recovers", data: data));
-        }
-
         if (status.MaxBytes > 0 && status.SizeBytes > 0.9 * status.MaxBytes)
         {
             return Task.FromResult(HealthCheckResult.Degraded($"frame log {status.SizeBytes} of {status.MaxBytes} bytes full", data: data));
@@ -47,6 +41,6 @@ internal sealed class DurabilityHealthCheck(PipelineCheckpointService checkpoint
             return Task.FromResult(HealthCheckResult.Degraded($"no checkpoint since {last:O}: the stream's effects are not becoming durable (a store down?); the frame log keeps everything meanwhile", data: data));
         }
 
-        return Task.FromResult(HealthCheckResult.Healthy("frame log and checkpoints current", data));
+        return Task.FromResult(HealthCheckResult.Healthy("checkpoints current", data));
     }
 }
