@@ -3,4 +3,4 @@ using StabilityMonitor.Signal.Processing;
 namespace StabilityMonitor.Pipeline;
 
 /// <summary>A closed sway analysis window of one device (device time).</summary>
-public sealed record DeviceWindow(string DeviceId, SwayMetrics Metrics);
+public readonly record struct DeviceWindow(string DeviceId, SwayMetrics Metrics);

@@ -184,33 +184,59 @@ public class IngestPipelineTests
     }
 
     [Fact]
-    public void Process_SteadyStateFrames_AllocateNothingPerFrame()
+    public void Process_SteadyStateFrames_AllocateNothingPerFrame_WithStoreLikeObserversAndAStumble()
     {
-        var frames = Recordings.Record("dev-a", WearerProfile.Random(2), new MotionScript().Stand(60).Walk(60), 2, 50, 25, null);
+        // Two minutes of standing and walking with a stumble in the measured pass; observers on every stream that do
+        // what the store bridge does on the pipeline's thread (a value into a bounded queue). Only the near-fall's own
+        // objects may allocate: the event and its evidence trace.
+        var frames = Recordings.Record("dev-a", WearerProfile.Random(3), new MotionScript().Stand(30).Walk(30).Stumble().Walk(30).Stand(30), 3, 50, 25, null);
         using var harness = new PipelineHarness();
         var frameCount = 0L;
-        using var _ = harness.Pipeline.Frames.Subscribe(_ => frameCount++);
+        var windows = System.Threading.Channels.Channel.CreateBounded<(DeviceWindow, long)>(1024);
+        var events = System.Threading.Channels.Channel.CreateBounded<DeviceEvent>(1024);
+        var evidence = new List<EventEvidence>(16);
+        using var s1 = harness.Pipeline.Frames.Subscribe(_ => frameCount++);
+        using var s2 = harness.Pipeline.Windows.Subscribe(w => windows.Writer.TryWrite((w, 0L)));
+        using var s3 = harness.Pipeline.Events.Subscribe(e => events.Writer.TryWrite(e));
+        using var s4 = harness.Pipeline.Evidence.Subscribe(evidence.Add);
+        using var s5 = harness.Pipeline.Connectivity.Subscribe(_ => { });
         var payloads = frames.Select(static f => new System.Buffers.ReadOnlySequence<byte>(f.Bytes)).ToArray();
 
-        // Warm-up: the device's state, pools and the channel's buffer are created once.
-        for (var i = 0; i < 40; i++)
+        // The queues grow their buffers once, as the bridge's do in its first minutes: grow them now.
+        for (var i = 0; i < 1024; i++)
+        {
+            windows.Writer.TryWrite((default, 0L));
+            events.Writer.TryWrite(null!);
+        }
+
+        while (windows.Reader.TryRead(out _) | events.Reader.TryRead(out _))
+        {
+        }
+
+        // Warm-up: the device's state, pools and the JIT's tiers are created once.
+        const int WarmUp = 40;
+        for (var i = 0; i < WarmUp; i++)
         {
             Accept(harness, payloads[i]);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 40; i < payloads.Length; i++)
+        for (var i = WarmUp; i < payloads.Length; i++)
         {
             Accept(harness, payloads[i]);
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        var measuredFrames = payloads.Length - 40;
+        var measuredFrames = payloads.Length - WarmUp;
 
         Assert.Equal(payloads.Length, frameCount);
+        Assert.True(windows.Reader.Count >= 10, $"{windows.Reader.Count} windows");
+        var nearFall = Assert.Single(DrainEvents(events), static e => e.Event.Kind == EventKind.NearFall);
+        var trace = Assert.Single(evidence);
 
-        // Windows (one per 5 s) have no observer here and allocate nothing; the bound allows the odd resize.
-        Assert.True(allocated <= 1024, $"{allocated} bytes for {measuredFrames} frames ({measuredFrames * 25} samples)");
+        // The near-fall's own objects: the event record and the trace (its record, list and points).
+        var eventBytes = EstimateBytes(nearFall, trace);
+        Assert.True(allocated <= eventBytes, $"{allocated} bytes for {measuredFrames} frames ({measuredFrames * 25} samples) and one near-fall (its objects ~{eventBytes} bytes)");
 
         static void Accept(PipelineHarness harness, System.Buffers.ReadOnlySequence<byte> payload)
         {
@@ -218,6 +244,21 @@ public class IngestPipelineTests
             Assert.True(pending.IsCompletedSuccessfully);
             harness.Drain();
         }
+
+        static List<DeviceEvent> DrainEvents(System.Threading.Channels.Channel<DeviceEvent> channel)
+        {
+            var list = new List<DeviceEvent>();
+            while (channel.Reader.TryRead(out var e))
+            {
+                list.Add(e);
+            }
+
+            return list;
+        }
+
+        // The trace's points array (header + 6 bytes a point) and 256 bytes for the event record and the trace record
+        // (~100 B each): anything allocated per frame (201 frames) or per window would exceed it.
+        static long EstimateBytes(DeviceEvent e, EventEvidence trace) => 24 + (trace.Samples.Count * 6) + 256;
     }
 
     [Fact]
