@@ -36,6 +36,9 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
 
     public long? LastDeviceTimeMicros { get; set; }
 
+    /// <summary>The last frame's device time minus its arrival time (saturating); null before a logged or timed frame.</summary>
+    public long? ClockOffsetMicros { get; set; }
+
     public int? RateHz { get; set; }
 
     public float? Battery { get; set; }

@@ -4,6 +4,7 @@ using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Pipeline.Ports;
+using StabilityMonitor.Signal;
 using StabilityMonitor.Signal.Codec;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
@@ -345,6 +346,11 @@ public sealed class IngestPipeline : IDisposable
             device.Frames++;
             device.Samples += header.SampleCount;
             device.LastDeviceTimeMicros = header.EndTimeMicros;
+            if (item.ArrivalUnixMicros > 0)
+            {
+                device.ClockOffsetMicros = DeviceTimeMath.Subtract(header.DeviceTimeMicros, item.ArrivalUnixMicros);
+            }
+
             device.RateHz = header.SampleRateHz;
             _metrics.AddFrame(header.SampleCount);
             if (device.Evidence.PendingCount > 0)
@@ -738,5 +744,6 @@ public sealed class IngestPipeline : IDisposable
         d.Events,
         d.Processor.Resets,
         d.Quality with { Rejected = _deviceRejects.Get(d.Id) },
-        d.QuarantinedUntil);
+        d.QuarantinedUntil,
+        d.ClockOffsetMicros);
 }

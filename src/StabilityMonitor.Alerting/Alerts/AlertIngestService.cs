@@ -27,6 +27,7 @@ internal sealed class AlertIngestService : BackgroundService
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DateTimeOffset> _offlineSince = new(StringComparer.Ordinal);
     private readonly HashSet<string> _batteryLow = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _clockSkewed = new(StringComparer.Ordinal);
     private IDisposable? _events;
     private IDisposable? _connectivity;
     private IDisposable? _evidence;
@@ -85,6 +86,7 @@ internal sealed class AlertIngestService : BackgroundService
 
         foreach (var device in _pipeline.GetDevices())
         {
+            queued += CheckClock(device, now);
             if (device.Battery is not { } battery)
             {
                 continue;
@@ -122,6 +124,33 @@ internal sealed class AlertIngestService : BackgroundService
         }
 
         await health.ConfigureAwait(false);
+    }
+
+    private int CheckClock(DeviceSnapshot device, DateTimeOffset now)
+    {
+        var limit = _options.DeviceClockSkewAfter;
+        if (limit <= TimeSpan.Zero || device.ClockOffsetMicros is not { } offset)
+        {
+            return 0;
+        }
+
+        var limitMicros = limit.Ticks / TimeSpan.TicksPerMicrosecond;
+        var magnitude = offset == long.MinValue ? long.MaxValue : Math.Abs(offset);
+        lock (_lock)
+        {
+            if (magnitude > limitMicros && _clockSkewed.Add(device.DeviceId))
+            {
+                var features = Features(new { clockOffsetSeconds = offset / 1_000_000.0, deviceTimeMicros = device.LastDeviceTimeMicros });
+                return Enqueue(new AlertRaise(device.DeviceId, AlertKinds.DeviceClock, ToMicros(now), AlertSeverities.Medium, features)) ? 1 : 0;
+            }
+
+            if (magnitude <= limitMicros / 2)
+            {
+                _clockSkewed.Remove(device.DeviceId);
+            }
+        }
+
+        return 0;
     }
 
     private bool Enqueue(object work)

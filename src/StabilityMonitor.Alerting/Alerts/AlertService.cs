@@ -75,6 +75,7 @@ public sealed class AlertService
         {
             AlertKinds.DeviceOffline => WebhookEvents.DeviceOffline,
             AlertKinds.BatteryLow => WebhookEvents.DeviceBatteryLow,
+            AlertKinds.DeviceClock => WebhookEvents.DeviceClock,
             _ => WebhookEvents.AlertRaised,
         };
         var deliveries = await WebhookOutbox.EnqueueAsync(db, eventName, view, now, cancellationToken).ConfigureAwait(false);

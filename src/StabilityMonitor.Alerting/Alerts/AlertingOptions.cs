@@ -27,7 +27,15 @@ public sealed class AlertingOptions
     [Range(0.0, 1.0)]
     public double BatteryLowThreshold { get; set; } = 0.15;
 
-    /// <summary>How often device health (offline time, battery) is checked. Default 5 s.</summary>
+    /// <summary>
+    /// A wearable whose clock is further than this from the time its frames arrive raises <c>device_clock</c> (its events
+    /// are stored at a corrected time, docs/storage.md), once until the clock is back within half of it. Default 1 h, as
+    /// <c>Influx:MaxDeviceClockSkew</c>; <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "365.00:00:00")]
+    public TimeSpan DeviceClockSkewAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often device health (offline time, battery, clock) is checked. Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan DeviceHealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -7,8 +7,9 @@ public static class AlertKinds
     public const string NearFall = "near_fall";
     public const string DeviceOffline = "device_offline";
     public const string BatteryLow = "battery_low";
+    public const string DeviceClock = "device_clock";
 
-    public static readonly IReadOnlyList<string> All = [Fall, NearFall, DeviceOffline, BatteryLow];
+    public static readonly IReadOnlyList<string> All = [Fall, NearFall, DeviceOffline, BatteryLow, DeviceClock];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
 }

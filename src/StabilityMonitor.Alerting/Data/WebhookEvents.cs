@@ -9,8 +9,9 @@ public static class WebhookEvents
     public const string AlertEscalated = "alert.escalated";
     public const string DeviceOffline = "device.offline";
     public const string DeviceBatteryLow = "device.battery_low";
+    public const string DeviceClock = "device.clock";
 
-    public static readonly IReadOnlyList<string> All = [AlertRaised, AlertAcknowledged, AlertResolved, AlertEscalated, DeviceOffline, DeviceBatteryLow];
+    public static readonly IReadOnlyList<string> All = [AlertRaised, AlertAcknowledged, AlertResolved, AlertEscalated, DeviceOffline, DeviceBatteryLow, DeviceClock];
 
     public static bool IsKnown(string name) => All.Contains(name, StringComparer.Ordinal);
 }

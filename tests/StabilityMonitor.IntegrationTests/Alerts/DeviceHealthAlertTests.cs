@@ -37,6 +37,35 @@ public sealed class DeviceHealthAlertTests
         Assert.Empty(server.Logs.Errors);
     }
 
+    [Fact]
+    public async Task WearableClockAt1970_RaisesDeviceClockOnceForTheFacility()
+    {
+        await using var server = await ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Alerts:DeviceHealthCheckInterval", "00:00:00.200")]);
+        var world = await World.CreateAsync(server);
+        var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
+        var broker = new MqttConnectionSettings("127.0.0.1", port, Username: "a-01", Password: world.DevicePasswords["a-01"]);
+        using var cts = new CancellationTokenSource(s_timeout);
+        await using var publisher = new MqttDevicePublisher("a-01", broker, WearableEmulator.StatusPayload(true, battery: 0.9));
+
+        // A clock reset to 1970: a day after the epoch.
+        var emulator = new WearableEmulator("a-01", WearerProfile.Random(1), new MotionScript().Stand(10), new WearableOptions { StartMicros = 86_400_000_000 });
+        var frame = new byte[emulator.FrameBytes];
+        for (var i = 0; i < 6; i++)
+        {
+            emulator.WriteNextFrame(frame);
+            await publisher.PublishFrameAsync(frame, cts.Token);
+        }
+
+        using var carer = await world.SignInAsync("carer-a");
+        await Poll.UntilAsync(async () => await KindsAsync(carer) is ["device_clock"], s_timeout, () => "no device_clock alert");
+
+        // Raised once, not at every check.
+        await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+        Assert.Equal(["device_clock"], await KindsAsync(carer));
+        using var carerB = await world.SignInAsync("carer-b");
+        Assert.Empty(await KindsAsync(carerB));
+    }
+
     private static async Task<string[]> KindsAsync(HttpClient client)
     {
         var page = await client.GetFromJsonAsync<JsonElement>("/api/alerts");

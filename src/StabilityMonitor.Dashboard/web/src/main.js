@@ -10,7 +10,7 @@ const HUB = '/hubs/dashboard';
 const SPARK_POINTS = 60;
 const FEED_MAX = 200;
 const RETRY_MS = 3000;
-const KIND = { fall: 'Fall', near_fall: 'Near-fall', device_offline: 'Wearable offline', battery_low: 'Battery low' };
+const KIND = { fall: 'Fall', near_fall: 'Near-fall', device_offline: 'Wearable offline', battery_low: 'Battery low', device_clock: 'Wearable clock wrong' };
 const STATE = { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' };
 const OUTCOME = { fall_confirmed: 'fall confirmed', near_fall_confirmed: 'near-fall confirmed', false_alarm: 'false alarm', device_issue: 'device issue', other: 'other' };
 const RANGES = { day: [86400, 3600], week: [7 * 86400, 86400], month: [30 * 86400, 86400] };
@@ -446,7 +446,7 @@ function askResolve(id) {
   if (!a) return;
   app.resolving = id;
   $('resolve-what').textContent = `${KIND[a.view.kind] || a.view.kind}: ${who(a.view)}`;
-  $('resolve-outcome').value = a.view.kind === 'fall' ? 'fall_confirmed' : a.view.kind === 'near_fall' ? 'near_fall_confirmed' : a.view.kind === 'device_offline' || a.view.kind === 'battery_low' ? 'device_issue' : 'other';
+  $('resolve-outcome').value = a.view.kind === 'fall' ? 'fall_confirmed' : a.view.kind === 'near_fall' ? 'near_fall_confirmed' : a.view.kind === 'device_offline' || a.view.kind === 'battery_low' || a.view.kind === 'device_clock' ? 'device_issue' : 'other';
   $('resolve-note').value = '';
   $('resolve-dialog').showModal();
   $('resolve-outcome').focus();
