@@ -27,6 +27,10 @@ internal sealed class ScriptedWard : IAsyncDisposable
     /// <summary>Frames acknowledged by the broker so far, all wearables.</summary>
     public int Published => _devices.Sum(static d => d.Device.Published);
 
+    /// <summary>Frames acknowledged by the broker so far, per wearable.</summary>
+    public IReadOnlyDictionary<string, int> PublishedPerDevice =>
+        _devices.ToDictionary(static d => d.Device.Emulator.Id, static d => d.Device.Published, StringComparer.Ordinal);
+
     /// <summary>Frames the whole run publishes.</summary>
     public int Total => _devices.Sum(d => FramesOf(d.Device, d.Script));
 
