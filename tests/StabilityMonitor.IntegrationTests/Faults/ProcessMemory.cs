@@ -18,7 +18,7 @@ internal static class ProcessMemory
             if (line.StartsWith(name, StringComparison.Ordinal))
             {
                 // "VmRSS:	  123456 kB"
-                var parts = line[name.Length..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+                var parts = line[name.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 return long.Parse(parts[0], CultureInfo.InvariantCulture) * 1024;
             }
         }
