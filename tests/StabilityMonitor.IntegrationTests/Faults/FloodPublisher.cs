@@ -19,6 +19,7 @@ internal sealed class FloodPublisher : IAsyncDisposable
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly MqttConnectionSettings _broker;
     private readonly string _clientId;
+    private long _acknowledged;
 
     public FloodPublisher(MqttConnectionSettings broker, string clientId)
     {
@@ -28,8 +29,6 @@ internal sealed class FloodPublisher : IAsyncDisposable
 
     /// <summary>Messages the broker acknowledged.</summary>
     public long Acknowledged => Interlocked.Read(ref _acknowledged);
-
-    private long _acknowledged;
 
     /// <summary>A frame of 25 upright samples (50 Hz, ±8 g) with the given header fields.</summary>
     public static byte[] Frame(uint sequence, long timeMicros)

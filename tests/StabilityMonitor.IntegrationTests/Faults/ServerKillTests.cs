@@ -87,6 +87,15 @@ public sealed class ServerKillTests(ITestOutputHelper output)
         await rig.WaitSettledAsync(ward.Ids);
         var events = await rig.StoredDetectorEventsAsync();
         var metrics = await rig.Server.MetricsAsync();
+
+        // Frames the server processed, summed over its starts (each count read just before a kill, so a few processed
+        // after the read are missed): what falls short of the frames published was acknowledged and never processed.
+        var processed = framesAtKill.Sum() + metrics.Sum("stability_frames_total");
+        if (kill)
+        {
+            output.WriteLine($"{clientId}: frames processed over {rig.Server.Starts} starts {processed} of {total}: at most {total - processed} acknowledged and never processed");
+        }
+
         output.WriteLine(
             $"{clientId}: {total} frames published; kills after {string.Join("/", published)} published, the server had processed {string.Join("/", framesAtKill)} frames since its start; "
             + $"last start: frames {metrics.Sum("stability_frames_total")}, lost {metrics.Sum("stability_frames_lost_total")}, duplicates {metrics.Sum("stability_frames_duplicate_total")}, "
