@@ -137,6 +137,11 @@ internal sealed class PipelineCheckpointService : BackgroundService
             var now = _time.GetUtcNow();
             _store!.Save(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), position, now);
             _log!.Release(position);
+            for (var i = 0; i < _barriers.Length; i++)
+            {
+                _barriers[i].Committed(marks[i]);
+            }
+
             _savedPosition = position;
             Interlocked.Increment(ref _checkpoints);
             Interlocked.Exchange(ref _lastBytes, buffer.Length);

@@ -33,6 +33,7 @@ internal sealed class MetricStoreBridge : BackgroundService
     private readonly Channel<PendingStoreEvent> _events;
     private readonly Channel<(DeviceWindow Window, long ArrivalMicros)> _windows;
     private readonly QualityTracker _quality = new();
+    private readonly StoredEventLedger? _ledger;
     private readonly CancellationTokenSource _qualityStop = new();
     private IDisposable? _subscriptions;
     private long _eventsStored;
@@ -48,8 +49,15 @@ internal sealed class MetricStoreBridge : BackgroundService
         FacilityMap facilities,
         IOptions<StoreBridgeOptions> options,
         TimeProvider time,
-        ILogger<MetricStoreBridge> logger)
+        ILogger<MetricStoreBridge> logger,
+        StoredEventLedger? ledger = null)
     {
+        _ledger = ledger;
+        if (ledger is not null)
+        {
+            EventBarrier.OnCommitted = ledger.Committed;
+        }
+
         ArgumentNullException.ThrowIfNull(options);
         _pipeline = pipeline;
         _store = store;
@@ -137,6 +145,9 @@ internal sealed class MetricStoreBridge : BackgroundService
             # HELP stability_store_windows_dropped_total Windows dropped because the store fell behind by more than the window queue.
             # TYPE stability_store_windows_dropped_total counter
             stability_store_windows_dropped_total {{WindowsDropped}}
+            # HELP stability_store_replayed_events_suppressed_total Events repeated by the replay after a crash and not sent again (the last run had put them in the journal).
+            # TYPE stability_store_replayed_events_suppressed_total counter
+            stability_store_replayed_events_suppressed_total {{_ledger?.Suppressed ?? 0}}
             # HELP stability_store_append_failures_total Points the store refused with an error (logged); they are not stored.
             # TYPE stability_store_append_failures_total counter
             stability_store_append_failures_total {{Interlocked.Read(ref _appendFailures)}}
@@ -161,7 +172,17 @@ internal sealed class MetricStoreBridge : BackgroundService
 
     // Observers: on the pipeline's thread. Never wait, except for an event when the journal's reserve and the
     // event queue are both exhausted (an event is never dropped).
-    private void OnEvent(DeviceEvent deviceEvent) => EnqueueEvent(new PendingStoreEvent(deviceEvent, null));
+    private void OnEvent(DeviceEvent deviceEvent)
+    {
+        // The replay after a crash repeats the events since the last checkpoint: those the last run had already put in
+        // the journal are not sent again.
+        if (_ledger is not null && _ledger.WasStored(StoredEventLedger.Key(deviceEvent.DeviceId, deviceEvent.Event)))
+        {
+            return;
+        }
+
+        EnqueueEvent(new PendingStoreEvent(deviceEvent, null));
+    }
 
     private void OnConnectivity(DeviceConnectivity change) => EnqueueEvent(new PendingStoreEvent(null, change));
 
@@ -178,7 +199,7 @@ internal sealed class MetricStoreBridge : BackgroundService
 
     private void EnqueueEvent(PendingStoreEvent item)
     {
-        EventBarrier.Produced();
+        item = item with { Number = EventBarrier.Produced() };
         if (_events.Writer.TryWrite(item))
         {
             return;
@@ -218,6 +239,10 @@ internal sealed class MetricStoreBridge : BackgroundService
                 {
                     await AppendEventAsync(item, stoppingToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _eventsStored);
+                    if (_ledger is not null && item.Detected is { } stored)
+                    {
+                        _ledger.Record(item.Number, StoredEventLedger.Key(stored.DeviceId, stored.Event));
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -72,6 +72,10 @@ public static class StabilityServer
         // The frame log and the pipeline checkpoint (acknowledged means durable) live in the data folder unless configured.
         services.AddDurability(config);
         services.PostConfigure<DurabilityOptions>(o => o.Directory ??= Path.Combine(dataDirectory, "frames"));
+        if (config.GetValue($"{DurabilityOptions.SectionName}:{nameof(DurabilityOptions.Enabled)}", true))
+        {
+            services.AddSingleton(_ => new StoredEventLedger(Path.Combine(dataDirectory, "stored-events")));
+        }
 
         if (string.IsNullOrEmpty(config["urls"]) && string.IsNullOrEmpty(config["http_ports"]) && !config.GetSection("Kestrel:Endpoints").Exists())
         {

@@ -21,11 +21,17 @@ public sealed class CountingBarrier : IEffectsBarrier
     /// <summary>Items made durable (or given up) so far.</summary>
     public long HandledCount => Volatile.Read(ref _handled);
 
-    public void Produced() => Interlocked.Increment(ref _produced);
+    /// <summary>Called with the mark of every checkpoint saved (on the checkpoint task).</summary>
+    public Action<long>? OnCommitted { get; set; }
+
+    /// <summary>Counts one item queued; returns its number (1-based), which a mark covers when the mark is at least it.</summary>
+    public long Produced() => Interlocked.Increment(ref _produced);
 
     public void Handled() => Interlocked.Increment(ref _handled);
 
     public long Mark() => Volatile.Read(ref _produced);
+
+    public void Committed(long mark) => OnCommitted?.Invoke(mark);
 
     public async ValueTask WhenDurableAsync(long mark, CancellationToken cancellationToken)
     {

@@ -12,4 +12,9 @@ public interface IEffectsBarrier
 
     /// <summary>Completes once every item before <paramref name="mark"/> is durable, or was given up and counted.</summary>
     ValueTask WhenDurableAsync(long mark, CancellationToken cancellationToken);
+
+    /// <summary>The checkpoint taken at <paramref name="mark"/> is saved: nothing before it will be replayed again.</summary>
+    void Committed(long mark)
+    {
+    }
 }
