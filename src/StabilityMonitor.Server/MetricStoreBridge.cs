@@ -333,7 +333,9 @@ internal sealed class MetricStoreBridge : BackgroundService
 
     private async Task StoreQualityOnceAsync(CancellationToken stoppingToken)
     {
-        foreach (var device in _pipeline.GetDevices())
+        var devices = _pipeline.GetDevices();
+        _quality.Retain(devices);
+        foreach (var device in devices)
         {
             if (!_quality.TryNext(device, out var quality))
             {

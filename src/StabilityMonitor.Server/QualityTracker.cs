@@ -39,6 +39,21 @@ internal sealed class QualityTracker
         return true;
     }
 
+    /// <summary>Forgets devices that are no longer in the pipeline's table (evicted), so the baselines stay bounded by it.</summary>
+    public void Retain(IReadOnlyList<DeviceSnapshot> devices)
+    {
+        if (_baselines.Count <= devices.Count)
+        {
+            return;
+        }
+
+        var current = new HashSet<string>(devices.Select(static d => d.DeviceId), StringComparer.Ordinal);
+        foreach (var id in _baselines.Keys.Where(id => !current.Contains(id)).ToList())
+        {
+            _baselines.Remove(id);
+        }
+    }
+
     /// <summary>Moves the baseline of <paramref name="device"/> to the counters its last point was made from.</summary>
     public void Commit(DeviceSnapshot device)
     {

@@ -202,7 +202,9 @@ internal sealed class AlertIngestService : BackgroundService
     {
         lock (_lock)
         {
-            if (change.Online)
+            // An evicted device left the table after a long silence or as part of a flood of made-up ids: it is not
+            // watched any more, so it cannot be "offline" either (and a flood must not leave an entry per id).
+            if (change.Online || change.Reason == ConnectivityReason.Evicted)
             {
                 _offlineSince.Remove(change.DeviceId);
             }

@@ -17,13 +17,17 @@ internal sealed class ServerProcess : IAsyncDisposable
     private const int MaxLogLines = 4000;
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(60);
 
+    private readonly List<(string Name, string Value)> _environment;
     private readonly List<string> _args;
     private readonly ITestOutputHelper? _output;
     private readonly TempDirectory _data = new("sm-server-");
     private readonly Queue<string> _log = new();
     private Process? _process;
 
-    /// <param name="settings">Configuration (<c>Section:Key</c>, value) on top of the test defaults (ward off, admin password, unregistered wearables admitted).</param>
+    /// <param name="settings">
+    /// Configuration (<c>Section:Key</c>, value) on top of the test defaults (ward off, admin password, unregistered
+    /// wearables admitted); a key <c>env:NAME</c> sets the environment variable NAME of the process instead.
+    /// </param>
     public ServerProcess(ITestOutputHelper? output, params (string Key, string Value)[] settings)
     {
         _output = output;
@@ -44,7 +48,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--Logging:Console:FormatterOptions:SingleLine=true",
             "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ",
         ];
-        _args.AddRange(settings.Select(static s => $"--{s.Key}={s.Value}"));
+        _args.AddRange(settings.Where(static s => !s.Key.StartsWith("env:", StringComparison.Ordinal)).Select(static s => $"--{s.Key}={s.Value}"));
+        _environment = settings.Where(static s => s.Key.StartsWith("env:", StringComparison.Ordinal)).Select(static s => (s.Key[4..], s.Value)).ToList();
         Http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true })
         {
             BaseAddress = BaseAddress,
@@ -115,6 +120,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         info.Environment.Remove("ASPNETCORE_URLS");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in _environment)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info };
         var start = Starts + 1;
         process.OutputDataReceived += (_, e) => Append(start, e.Data);
