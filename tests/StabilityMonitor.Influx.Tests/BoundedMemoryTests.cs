@@ -43,6 +43,14 @@ public sealed class BoundedMemoryTests : IDisposable
             await TestPoints.AppendMixedAsync(harness.Store, i, baseMicros);
         }
 
+        // The drain loop has tried to send (and so holds its one batch buffer, BatchSize x 512 B) before the measure.
+        var tried = Stopwatch.StartNew();
+        while (harness.Telemetry.WriteErrors < 2 && tried.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(harness.Telemetry.WriteErrors >= 2, "the drain loop never tried to send");
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var append = Stopwatch.StartNew();
         for (int i = 10_000; i < Points; i++)
@@ -58,7 +66,8 @@ public sealed class BoundedMemoryTests : IDisposable
             + $"({journalBytes / (double)Points:F0} B/point), backlog {harness.Journal.BacklogPoints}; managed heap {heapBefore / 1e6:F2} MB -> {heapAfter / 1e6:F2} MB"));
         Assert.Equal(Points, harness.Journal.BacklogPoints);
         Assert.True(journalBytes > Points * 100L, "the backlog is on disk");
-        Assert.True(heapAfter - heapBefore < 4 * 1024 * 1024, $"heap grew by {heapAfter - heapBefore} bytes");
+        // 1 MiB over 290,000 points: a leak of 4 bytes a point fails it (docs/storage.md, "Memory").
+        Assert.True(heapAfter - heapBefore < 1024 * 1024, $"heap grew by {heapAfter - heapBefore} bytes");
 
         // The server comes back: the backlog drains in order.
         server.Start();
