@@ -26,6 +26,19 @@ internal static class BareSubCommand
         var expect = new Option<long?>("--expect") { Description = "Stop after this many messages.", HelpName = "N" };
         var idle = LoadOptions.Duration("--idle", "Without --expect: stop when nothing arrived for this long. Default 5s.", "5s");
         var timeout = LoadOptions.Duration("--timeout", "Give up after this long. Default 10m.", "10m");
+        var sessionExpiry = new Option<string>("--session-expiry")
+        {
+            Description = "Session expiry interval (0s = the broker forgets the session on disconnect, so that nothing queues for it afterwards). Default 1h.",
+            HelpName = "TIME",
+            DefaultValueFactory = static _ => "1h",
+        };
+        sessionExpiry.Validators.Add(static r =>
+        {
+            if (!DurationText.TryParse(r.GetValueOrDefault<string>(), out var s) || s < 0)
+            {
+                r.AddError("--session-expiry must be a time such as 0s, 10m or 1h.");
+            }
+        });
         var receiveMaximum = LoadOptions.Positive("--receive-maximum", "MQTT 5 receive maximum, as the server's Mqtt:ReceiveMaximum. Default 2048.", 2048, 65_535);
 
         var command = new Command(
@@ -33,13 +46,14 @@ internal static class BareSubCommand
             "A bare MQTTnet subscriber that only counts messages: the ceiling the server's ingestion is compared with. "
             + "Prints received, rate, and its own CPU and allocation per message (JSON).")
         {
-            broker, clientId, topic, qos, prepare, expect, idle, timeout, receiveMaximum,
+            broker, clientId, topic, qos, prepare, expect, idle, timeout, sessionExpiry, receiveMaximum,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             BrokerOptionSet.TryParseBroker(parseResult.GetValue(broker), out var endpoint, out _);
             DurationText.TryParse(parseResult.GetValue(idle), out var idleSeconds);
             DurationText.TryParse(parseResult.GetValue(timeout), out var timeoutSeconds);
+            DurationText.TryParse(parseResult.GetValue(sessionExpiry), out var expirySeconds);
             var settings = new BareSubscriberSettings
             {
                 Broker = endpoint!,
@@ -51,6 +65,7 @@ internal static class BareSubCommand
                 Idle = TimeSpan.FromSeconds(idleSeconds),
                 Timeout = TimeSpan.FromSeconds(timeoutSeconds),
                 ReceiveMaximum = (ushort)parseResult.GetValue(receiveMaximum),
+                SessionExpiry = TimeSpan.FromSeconds(expirySeconds),
             };
             var invocation = parseResult.InvocationConfiguration;
             return await BareSubscriberAction.ExecuteAsync(settings, invocation.Output, invocation.Error, cancellationToken).ConfigureAwait(false);
