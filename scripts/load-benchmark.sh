@@ -99,7 +99,7 @@ start_server() {
     http_port=$(free_port)
     rm -rf "$work/data"; mkdir -p "$work/data"
     (cd "$server_dir" && exec ./StabilityMonitor.Server --urls="http://127.0.0.1:$http_port" --Mqtt:Url="$broker" \
-        --Mqtt:ClientId="$1" --Mqtt:SessionExpiry=00:00:00 --Ward:Enabled=false --Devices:AdmitUnregistered=true \
+        --Mqtt:ClientId="$1" --Mqtt:SessionExpiry=00:00:01 --Ward:Enabled=false --Devices:AdmitUnregistered=true \
         --Auth:AdminPassword="$password" --Server:DataDirectory="$work/data" \
         --Influx:JournalDirectory="$work/data/influx-journal" --Logging:LogLevel:Default=Warning) > "$work/server.log" 2>&1 &
     server_pid=$!
