@@ -150,7 +150,7 @@ for r in $(seq 1 "$repeats"); do
     jq -n --argjson frames "$last_f" --argjson f1 "$f1" --arg t1 "${t1:-$t2}" --arg t2 "$t2" --arg c1 "${c1:-0}" --arg c2 "$c2" \
         --arg a1 "${a1:-0}" --arg a2 "$a2" --arg s1 "${s1:-0}" --arg s2 "$s2" --argjson stalled "$stalled" \
         --argjson rss_idle "$rss_idle" --argjson rss_end "$rss_end" --argjson burst "$burst" '
-        ($t2|tonumber) - ($t1|tonumber) as $secs | ($frames - $f1) as $df | (($s2|tonumber) - ($s1|tonumber)) as $ds |
+        (($t2|tonumber) - ($t1|tonumber)) as $secs | ($frames - $f1) as $df | (($s2|tonumber) - ($s1|tonumber)) as $ds |
         { frames: $frames, complete: ($frames >= $burst), stalled: ($stalled == 1), seconds: $secs,
           rate: (if $secs > 0 then $df / $secs else 0 end),
           cpu_us_per_frame: (if $df > 0 then ((($c2|tonumber) - ($c1|tonumber)) * 1e6 / $df) else null end),
