@@ -6,9 +6,9 @@ using MQTTnet.Protocol;
 namespace StabilityMonitor.FirmwareSim.Load;
 
 /// <summary>
-/// One MQTT connection publishing for several emulated devices, as a gateway does: <see cref="LoadSettings.InFlight"/>
-/// senders each claim the next due frame (frames are claimed in schedule order: frame k of every device, then k+1),
-/// patch a pooled frame into their own buffer and await the acknowledgement.
+/// One MQTT connection publishing for several emulated devices, as a gateway does: frames go out in schedule order
+/// (frame k of every device, then k+1), each a pooled frame patched into a rented buffer, with at most
+/// <see cref="LoadSettings.InFlight"/> awaiting their acknowledgement.
 /// </summary>
 internal sealed class LoadConnection : IAsyncDisposable
 {
@@ -18,7 +18,6 @@ internal sealed class LoadConnection : IAsyncDisposable
     private readonly LoadSettings _settings;
     private readonly LoadCounters _counters;
     private readonly string _clientId;
-    private long _nextFrame = -1;
 
     public LoadConnection(string clientId, LoadDevice[] devices, LoadFramePool pool, LoadSettings settings, LoadCounters counters)
     {
@@ -44,39 +43,24 @@ internal sealed class LoadConnection : IAsyncDisposable
     /// <param name="frameLimit">Burst: frames this connection sends; null in steady mode.</param>
     /// <param name="framesPerDevice">Steady: frames each device sends.</param>
     /// <param name="startMicros">Device time of every device's first frame.</param>
-    /// <param name="cancellationToken">Stops the senders.</param>
-    public Task RunAsync(long startTimestamp, long? frameLimit, long framesPerDevice, long startMicros, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops sending.</param>
+    /// <remarks>
+    /// One pacing loop per connection sleeps only until the next frame is due and then starts every due publish; at
+    /// most <see cref="LoadSettings.InFlight"/> await their acknowledgement. A timer per frame would cost the
+    /// generator more CPU than the server spends on the frame.
+    /// </remarks>
+    public async Task RunAsync(long startTimestamp, long? frameLimit, long framesPerDevice, long startMicros, CancellationToken cancellationToken)
     {
-        var senders = new Task[Math.Max(1, _settings.InFlight)];
-        for (var i = 0; i < senders.Length; i++)
-        {
-            senders[i] = Task.Run(() => SendLoopAsync(startTimestamp, frameLimit, framesPerDevice, startMicros, cancellationToken), cancellationToken);
-        }
-
-        return Task.WhenAll(senders);
-    }
-
-    private async Task SendLoopAsync(long startTimestamp, long? frameLimit, long framesPerDevice, long startMicros, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[_pool.FrameBytes];
-        var message = new MqttApplicationMessage
-        {
-            Topic = _devices[0].Topic,
-            Payload = new ReadOnlySequence<byte>(buffer),
-            QualityOfServiceLevel = _settings.AtMostOnce ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce,
-        };
         var devices = _devices.Length;
         var frameTicks = _pool.FrameMicros * Stopwatch.Frequency / 1_000_000;
-        while (!cancellationToken.IsCancellationRequested)
+        var total = frameLimit ?? (framesPerDevice * devices);
+        var qos = _settings.AtMostOnce ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+        using var window = new SemaphoreSlim(Math.Max(1, _settings.InFlight));
+        var pending = new List<Task>();
+        for (long claim = 0; claim < total && !cancellationToken.IsCancellationRequested; claim++)
         {
-            var claim = Interlocked.Increment(ref _nextFrame);
             var frameIndex = claim / devices;
             var device = _devices[(int)(claim % devices)];
-            if (frameLimit is { } limit ? claim >= limit : frameIndex >= framesPerDevice)
-            {
-                return;
-            }
-
             if (frameLimit is null)
             {
                 // Devices of a connection are spread evenly over a frame period, as unsynchronised wearables are.
@@ -86,45 +70,69 @@ internal sealed class LoadConnection : IAsyncDisposable
                 {
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 }
-                else if (wait < TimeSpan.Zero)
+                else if (wait < TimeSpan.FromMilliseconds(-1))
                 {
                     _counters.OnBehind(-wait);
                 }
             }
 
+            await window.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = ArrayPool<byte>.Shared.Rent(_pool.FrameBytes);
             var clipIndex = device.NearFallFrame < 0 ? -1 : (int)Math.Clamp(frameIndex - device.NearFallFrame, -1, int.MaxValue);
             _pool.Write(buffer, frameIndex, device.PoolOffset, clipIndex, unchecked((uint)frameIndex), startMicros + (frameIndex * _pool.FrameMicros));
-            message.Topic = device.Topic;
+            var message = new MqttApplicationMessage
+            {
+                Topic = device.Topic,
+                Payload = new ReadOnlySequence<byte>(buffer, 0, _pool.FrameBytes),
+                QualityOfServiceLevel = qos,
+            };
             if (clipIndex == _pool.DecisionFrame)
             {
                 Volatile.Write(ref device.DecisionSentTimestamp, Stopwatch.GetTimestamp());
             }
 
             _counters.OnSent();
-            try
+            var publish = PublishAsync(message, buffer, window, cancellationToken);
+            if (!publish.IsCompleted)
             {
-                var result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
-                if (result.IsSuccess)
-                {
-                    _counters.OnAcked();
-                }
-                else
-                {
-                    _counters.OnError($"publish not acknowledged: {result.ReasonCode}");
-                }
+                pending.Add(publish);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+            if (pending.Count >= 4096)
             {
-                return;
+                pending.RemoveAll(static t => t.IsCompleted);
             }
-            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        }
+
+        await Task.WhenAll(pending).ConfigureAwait(false);
+    }
+
+    private async Task PublishAsync(MqttApplicationMessage message, byte[] buffer, SemaphoreSlim window, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            if (result.IsSuccess)
             {
-                _counters.OnError(e.Message);
-                if (!_client.IsConnected)
-                {
-                    return;
-                }
+                _counters.OnAcked();
             }
+            else
+            {
+                _counters.OnError($"publish not acknowledged: {result.ReasonCode}");
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped: not an error of the server.
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            _counters.OnError(e.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            window.Release();
         }
     }
 
