@@ -5,15 +5,17 @@
 # arrival -> hub latency of injected near-falls. Prints a markdown table; raw JSON per point goes to the output folder.
 #
 # Usage: scripts/load-benchmark.sh [--quick] [--repeats N] [--burst M] [--burst-devices N] [--steps "N1 N2 ..."]
-#                                  [--step-seconds S] [--out DIR] [--no-build]
+#                                  [--step-seconds S] [--out DIR] [--no-build] [--latency-at N] [--report DIR]
 #   --quick   a couple of minutes: 1 repeat, a 30,000-frame burst, steps 500 1000 2000 4000 of 12 s
 #   default   3 repeats, a 300,000-frame burst over 5,000 devices, steps 1000 2000 3000 4000 6000 8000 10000 of 30 s
+#   --latency-at N   only the latency point, at N devices (into --out DIR, beside an earlier run's results)
+#   --report DIR     only print the table of the results in DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 quick=0; repeats=3; burst=300000; burst_devices=5000; steps="1000 2000 3000 4000 6000 8000 10000"; step_seconds=30
-latency_seconds=60; near_falls=20; out=""; build=1
+latency_seconds=60; near_falls=20; out=""; build=1; mode=all; at=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; repeats=1; burst=30000; burst_devices=1000; steps="500 1000 2000 4000"; step_seconds=12
@@ -25,12 +27,15 @@ while [ $# -gt 0 ]; do
         --step-seconds) step_seconds=$2; shift ;;
         --out) out=$2; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        --latency-at) mode=latency; at=$2; shift ;;
+        --report) mode=report; out=$2; build=0; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "load-benchmark.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
 
+if [ "$mode" != report ]; then
 need=()
 for pkg in mosquitto:/usr/sbin/mosquitto jq:/usr/bin/jq curl:/usr/bin/curl; do
     [ -x "${pkg#*:}" ] || need+=("${pkg%%:*}")
@@ -92,6 +97,7 @@ EOF
 pids+=($!)
 broker="mqtt://127.0.0.1:$mqtt_port"
 sleep 1
+fi
 
 server_pid=""; http_port=""; password="load-benchmark-$RANDOM$RANDOM"
 # start_server CLIENT_ID: a fresh server (own data folder) on the external broker; returns once /readyz answers.
@@ -118,11 +124,15 @@ stop_server() {
 }
 
 echo "results in $out" >&2
-start_time=$(date -u +%Y-%m-%dT%H:%MZ)
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ "$mode" != report ]; then
+    jq -n --arg start "$(date -u +%Y-%m-%dT%H:%MZ)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg mode "$mode" \
+        --arg burst "$burst" --arg burst_devices "$burst_devices" --arg steps "$steps" --arg step_seconds "$step_seconds" --arg repeats "$repeats" \
+        '{start: $start, load_before: $load, mode: $mode, burst: $burst, burst_devices: $burst_devices, steps: $steps, step_seconds: $step_seconds, repeats: $repeats}' \
+        > "$out/meta-$mode.json"
+fi
 
 # --- (a) bare subscriber and (b) server burst drain, alternating per repeat ---
-for r in $(seq 1 "$repeats"); do
+[ "$mode" = all ] && for r in $(seq 1 "$repeats"); do
     "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
     "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "b$r-" --client-id-prefix "pb$r-" > "$out/burst-pub-bare-$r.json"
     "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --expect "$burst" --timeout 10m --session-expiry 0s > "$out/bare-$r.json" || true
@@ -193,13 +203,15 @@ run_steady() {
               alloc_bytes_per_sample: (if $ds > 0 then $da / $ds else null end),
               rss_idle_kb: $rss_idle, rss_end_kb: $rss_end,
               rss_per_device_kb: (($rss_end - $rss_idle) / .devices),
-              pass: (.errors == 0 and $lost == 0 and $processed >= .acked and .acked == .sent and $lag != "" and ($lag|tonumber) < 1) }' \
+              pass: (.errors == 0 and $lost == 0 and $processed >= .acked and .acked == .sent and $lag != "" and ($lag|tonumber) < 1
+                    and .max_behind_ms < 1000) }' \
         "$out/$name-pub.json" > "$out/$name.json"
     stop_server
 }
 
+# A point passes only if the generator also kept its schedule (within 1 s): otherwise the offered load was not offered.
 best=0
-for n in $steps; do
+[ "$mode" = all ] && for n in $steps; do
     all=1
     for r in $(seq 1 "$repeats"); do
         run_steady "$n" "$step_seconds" "steady-$n-$r"
@@ -211,12 +223,23 @@ for n in $steps; do
 done
 
 # --- (e) latency at 80 % of the sustained maximum ---
-at=$(( best * 8 / 10 )); [ "$at" -ge 1 ] || at=100
-for r in $(seq 1 "$repeats"); do
+if [ "$mode" = all ]; then at=$(( best * 8 / 10 )); [ "$at" -ge 1 ] || at=100; fi
+[ "$mode" != report ] && for r in $(seq 1 "$repeats"); do
     run_steady "$at" "$latency_seconds" "latency-$at-$r" "$near_falls"
     echo "latency $at/$r: $(jq -c '{near_falls_seen, latency_p50_ms, latency_p99_ms, processed_to_hub_p99_ms, lost}' "$out/latency-$at-$r.json")" >&2
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+[ "$mode" != report ] && jq -n --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '{load_after: $load}' > "$out/meta-end-$mode.json"
+
+# --- the table, from the JSON files alone (so that --report can print it again) ---
+pass_rule='(.errors == 0 and .lost == 0 and .processed >= .acked and .acked == .sent and .lag_seconds != null and .lag_seconds < 1 and .max_behind_ms < 1000)'
+best=$(jq -s "group_by(.devices) | map({devices: .[0].devices, ok: all(.[]; $pass_rule)}) | sort_by(.devices)
+    | reduce .[] as \$p ({best: 0, open: true}; if .open and \$p.ok then .best = \$p.devices else .open = false end) | .best" "$out"/steady-*-?.json 2>/dev/null || echo 0)
+meta() { # meta FIELD: from the run's meta files, "unknown" when they are absent
+    if compgen -G "$out/meta-*.json" >/dev/null; then jq -rs "map(.$1 // empty) | first // \"unknown\"" "$out"/meta-*.json; else echo unknown; fi
+}
+start_time=$(meta start); load_before=$(meta load_before); load_after=$(meta load_after)
+burst_devices=$(meta burst_devices); steps=$(meta steps); step_seconds=$(meta step_seconds); repeats=$(meta repeats)
+burst=$(jq -s 'map(.received) | max // 0' "$out"/bare-*.json 2>/dev/null || echo 0)
 
 # --- the table: median [min–max] over repeats ---
 spread() { # spread JQ_EXPR FILES...: "median [min–max]" of the expression over the files
@@ -226,7 +249,13 @@ spread() { # spread JQ_EXPR FILES...: "median [min–max]" of the expression ove
         else \"\(\$m * 10 | round / 10) [\(.[0] * 10 | round / 10)–\(.[-1] * 10 | round / 10)]\" end end" "$@"
 }
 median() { jq -rs "[.[] | $1 | select(. != null)] | sort | if length == 0 then 0 else .[(length - 1) / 2 | floor] end" "${@:2}"; }
+# A point with no results reads /dev/null: jq then sees an empty list and the cell shows "–".
+shopt -s nullglob
 bare_files=("$out"/bare-*.json); drain_files=("$out"/drain-*.json); lat_files=("$out"/latency-*-?.json)
+[ ${#bare_files[@]} -gt 0 ] || bare_files=(/dev/null)
+[ ${#drain_files[@]} -gt 0 ] || drain_files=(/dev/null)
+[ ${#lat_files[@]} -gt 0 ] || lat_files=(/dev/null)
+at=$(jq -s 'map(.devices) | first // 0' "${lat_files[@]}")
 bare_rate=$(median .rate "${bare_files[@]}")
 bare_cpu=$(median .cpu_micros_per_message "${bare_files[@]}")
 bare_alloc=$(median .allocated_bytes_per_message "${bare_files[@]}")
@@ -264,5 +293,5 @@ Steady steps (per repeat: offered → processed frames/s, lost, lag after the la
 
 | Devices | Repeat | Offered/s | Acked | Processed | Lost | Lag, s | Publisher behind, ms | Server CPU µs/frame | RSS/device KB | Pass |
 |---|---|---|---|---|---|---|---|---|---|---|
-$(for f in "$out"/steady-*-?.json; do jq -r --arg f "$(basename "$f" .json)" '"| \(.devices) | \($f | split("-") | .[-1]) | \(.offered_rate) | \(.acked) | \(.processed) | \(.lost) | \(if .lag_seconds == null then "> 10" else (.lag_seconds * 100 | round / 100) end) | \(.max_behind_ms) | \(if .server_cpu_us_per_frame == null then "–" else (.server_cpu_us_per_frame * 10 | round / 10) end) | \(.rss_per_device_kb * 10 | round / 10) | \(if .pass then "yes" else "no" end) |"' "$f"; done | sort -t'|' -k2,2n -k3,3n)
+$(for f in "$out"/steady-*-?.json; do jq -r --arg f "$(basename "$f" .json)" '"| \(.devices) | \($f | split("-") | .[-1]) | \(.offered_rate) | \(.acked) | \(.processed) | \(.lost) | \(if .lag_seconds == null then "> 10" else (.lag_seconds * 100 | round / 100) end) | \(.max_behind_ms) | \(if .server_cpu_us_per_frame == null then "–" else (.server_cpu_us_per_frame * 10 | round / 10) end) | \(.rss_per_device_kb * 10 | round / 10) | \(if '"$pass_rule"' then "yes" else "no" end) |"' "$f"; done | sort -t'|' -k2,2n -k3,3n)
 EOF
