@@ -63,6 +63,13 @@ internal static class LoadCommand
             Description = "Server whose dashboard hub reports the near-falls (http://127.0.0.1:5080); without it no latency is measured.",
             HelpName = "URL",
         };
+        var watch = new Option<string>("--watch")
+        {
+            Description = "Where to see the near-falls: 'hub' (the dashboard hub, falling back to the event API when it is absent; default) or 'events' (only the event API, polled every 100 ms).",
+            HelpName = "hub|events",
+            DefaultValueFactory = static _ => "hub",
+        };
+        watch.AcceptOnlyFromAmong("hub", "events");
         var user = new Option<string>("--server-user") { Description = "Dashboard user. Default admin.", HelpName = "NAME", DefaultValueFactory = static _ => "admin" };
         var serverPassword = new Option<string?>("--server-password")
         {
@@ -84,7 +91,7 @@ internal static class LoadCommand
             + "prints a JSON summary.")
         {
             broker, username, password, devices, idPrefix, rate, frameSamples, qos, connections, inFlight, duration, burst,
-            nearFalls, server, user, serverPassword, seed, clientIdPrefix,
+            nearFalls, server, watch, user, serverPassword, seed, clientIdPrefix,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -109,6 +116,7 @@ internal static class LoadCommand
                 BurstFrames = parseResult.GetValue(burst),
                 NearFalls = parseResult.GetValue(nearFalls),
                 Server = string.IsNullOrEmpty(serverText) ? null : new Uri(serverText),
+                WatchEventsOnly = parseResult.GetValue(watch) == "events",
                 ServerUser = parseResult.GetValue(user) ?? "admin",
                 ServerPassword = parseResult.GetValue(serverPassword) ?? Environment.GetEnvironmentVariable("LOAD_SERVER_PASSWORD"),
                 Seed = parseResult.GetValue(seed),

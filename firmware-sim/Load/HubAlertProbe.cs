@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace StabilityMonitor.FirmwareSim.Load;
@@ -10,7 +7,7 @@ namespace StabilityMonitor.FirmwareSim.Load;
 /// Signs in to the server and listens on its dashboard hub (<c>/hubs/dashboard</c>) for raised near-fall alerts, noting
 /// when each arrived here (the same machine's clock as the sender's).
 /// </summary>
-internal sealed class HubAlertProbe : IAsyncDisposable
+internal sealed class HubAlertProbe : NearFallProbe
 {
     private const string HubPath = "/hubs/dashboard";
     private readonly HubConnection _connection;
@@ -21,21 +18,11 @@ internal sealed class HubAlertProbe : IAsyncDisposable
         _connection.On<HubAlertChange>("Alert", OnAlert);
     }
 
-    /// <summary>First raised near-fall per device: Stopwatch timestamp of receipt, and the server's processed → received time.</summary>
-    public ConcurrentDictionary<string, (long Received, TimeSpan? ProcessedToReceived)> NearFalls { get; } = new(StringComparer.Ordinal);
+    public override string Source => "hub";
 
     public static async Task<HubAlertProbe> ConnectAsync(Uri server, string user, string password, CancellationToken cancellationToken)
     {
-        var cookies = new CookieContainer();
-        using (var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(10) })
-        {
-            using var response = await http.PostAsJsonAsync("/api/auth/login", new { user, password }, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"sign-in of '{user}' at {server} failed: {(int)response.StatusCode}");
-            }
-        }
-
+        var cookies = await SignInAsync(server, user, password, cancellationToken).ConfigureAwait(false);
         var connection = new HubConnectionBuilder().WithUrl(new Uri(server, HubPath), o => o.Cookies = cookies).Build();
         var probe = new HubAlertProbe(connection);
         try
@@ -63,7 +50,7 @@ internal sealed class HubAlertProbe : IAsyncDisposable
         NearFalls.TryAdd(device, (received, processedToReceived));
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public override ValueTask DisposeAsync() => _connection.DisposeAsync();
 
     /// <summary>The fields of the hub's <c>AlertChange</c> this probe reads (the JSON protocol ignores the rest).</summary>
     internal sealed record HubAlertChange(string Action, HubAlert? Alert, DateTimeOffset? ArrivedAt);

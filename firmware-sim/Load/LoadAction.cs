@@ -40,20 +40,33 @@ internal static class LoadAction
         var counters = new LoadCounters();
         var connectionCount = settings.Connections <= 0 ? devices.Length : Math.Min(settings.Connections, devices.Length);
         var connections = new LoadConnection[connectionCount];
-        HubAlertProbe? probe = null;
+        NearFallProbe? probe = null;
         string? hubError = null;
         try
         {
             if (nearFalls > 0 && settings.Server is { } server)
             {
+                var password = settings.ServerPassword ?? string.Empty;
                 try
                 {
-                    probe = await HubAlertProbe.ConnectAsync(server, settings.ServerUser, settings.ServerPassword ?? string.Empty, cancellationToken).ConfigureAwait(false);
+                    probe = settings.WatchEventsOnly
+                        ? await EventApiProbe.StartAsync(server, settings.ServerUser, password, cancellationToken).ConfigureAwait(false)
+                        : await HubAlertProbe.ConnectAsync(server, settings.ServerUser, password, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TimeoutException)
                 {
+                    // A server without the dashboard still has the event API; a failed sign-in fails that too, and is reported.
                     hubError = e.Message;
-                    await error.WriteLineAsync($"dashboard hub not reachable, latency not measured: {e.Message}").ConfigureAwait(false);
+                    await error.WriteLineAsync($"dashboard hub not reachable ({e.Message}); polling the event API instead").ConfigureAwait(false);
+                    try
+                    {
+                        probe = await EventApiProbe.StartAsync(server, settings.ServerUser, password, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e2) when (e2 is HttpRequestException or InvalidOperationException)
+                    {
+                        hubError += "; event API: " + e2.Message;
+                        await error.WriteLineAsync($"event API not reachable either, latency not measured: {e2.Message}").ConfigureAwait(false);
+                    }
                 }
             }
 
@@ -132,7 +145,7 @@ internal static class LoadAction
     }
 
     private static LoadSummary Summarise(
-        LoadSettings settings, LoadDevice[] devices, HubAlertProbe? probe, LoadCounters counters, TimeSpan elapsed, TimeSpan cpu,
+        LoadSettings settings, LoadDevice[] devices, NearFallProbe? probe, LoadCounters counters, TimeSpan elapsed, TimeSpan cpu,
         bool burst, int nearFalls, int connections, LoadFramePool pool)
     {
         var latencies = new List<double>();
@@ -145,7 +158,7 @@ internal static class LoadAction
                 if (device.NearFallFrame >= 0 && sent != 0 && probe.NearFalls.TryGetValue(device.Id, out var seen))
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(sent, seen.Received).TotalMilliseconds);
-                    if (seen.ProcessedToReceived is { } p)
+                    if (seen.ServerToReceived is { } p)
                     {
                         processedToHub.Add(p.TotalMilliseconds);
                     }
@@ -171,6 +184,7 @@ internal static class LoadAction
             CpuMicrosPerFrame = Math.Round(cpu.TotalMicroseconds / Math.Max(acked, 1), 2),
             NearFallsInjected = nearFalls,
             NearFallsSeen = probe?.NearFalls.Count ?? 0,
+            LatencySource = probe?.Source,
             LatencyP50Ms = Quantile(latencies, 0.5),
             LatencyP99Ms = Quantile(latencies, 0.99),
             LatencyMaxMs = latencies.Count == 0 ? null : Math.Round(latencies.Max(), 1),

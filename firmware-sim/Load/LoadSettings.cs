@@ -38,6 +38,9 @@ internal sealed record LoadSettings
     /// <summary>Server base URL whose dashboard hub reports the injected near-falls; none = latency not measured.</summary>
     public Uri? Server { get; init; }
 
+    /// <summary>Watch the near-falls on the dashboard hub (falling back to the event API when it is absent), or only the event API.</summary>
+    public bool WatchEventsOnly { get; init; }
+
     public string ServerUser { get; init; } = "admin";
 
     public string? ServerPassword { get; init; }

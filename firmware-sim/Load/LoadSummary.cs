@@ -39,6 +39,9 @@ internal sealed record LoadSummary
 
     public required int NearFallsSeen { get; init; }
 
+    /// <summary>Where the near-falls were seen: <c>hub</c> (dashboard SignalR hub) or <c>events</c> (event API, polled every 100 ms).</summary>
+    public string? LatencySource { get; init; }
+
     /// <summary>Decision frame handed to the MQTT client → alert received from the hub, ms (an upper bound of arrival → hub).</summary>
     public double? LatencyP50Ms { get; init; }
 
@@ -46,7 +49,7 @@ internal sealed record LoadSummary
 
     public double? LatencyMaxMs { get; init; }
 
-    /// <summary>The server's own stamp of when the deciding frame was processed → alert received here, ms.</summary>
+    /// <summary>The server's own stamp (hub: deciding frame processed; event API: event received) → seen here, ms.</summary>
     public double? ProcessedToHubP50Ms { get; init; }
 
     public double? ProcessedToHubP99Ms { get; init; }
