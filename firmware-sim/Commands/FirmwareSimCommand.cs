@@ -10,13 +10,15 @@ internal static class FirmwareSimCommand
         var root = new RootCommand(
             "StabilityMonitor firmware simulator: emulates wearables over MQTT (run), replays recordings over MQTT (replay), "
             + "scores what the server raised against ground truth (score), checks the motion models against real recordings "
-            + "(check-models), and replays recorded data through the device processor offline (evaluate, tune).");
+            + "(check-models), replays recorded data through the device processor offline (evaluate, tune), and measures the server under load (load, bare-sub).");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(CheckModelsCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
+        root.Subcommands.Add(BareSubCommand.Create());
         return root;
     }
 }

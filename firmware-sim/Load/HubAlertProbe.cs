@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace StabilityMonitor.FirmwareSim.Load;
+
+/// <summary>
+/// Signs in to the server and listens on its dashboard hub (<c>/hubs/dashboard</c>) for raised near-fall alerts, noting
+/// when each arrived here (the same machine's clock as the sender's).
+/// </summary>
+internal sealed class HubAlertProbe : NearFallProbe
+{
+    private const string HubPath = "/hubs/dashboard";
+    private readonly HubConnection _connection;
+
+    private HubAlertProbe(HubConnection connection)
+    {
+        _connection = connection;
+        _connection.On<HubAlertChange>("Alert", OnAlert);
+    }
+
+    public override string Source => "hub";
+
+    public static async Task<HubAlertProbe> ConnectAsync(Uri server, string user, string password, CancellationToken cancellationToken)
+    {
+        var cookies = await SignInAsync(server, user, password, cancellationToken).ConfigureAwait(false);
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(server, HubPath), o => o.Cookies = cookies).Build();
+        var probe = new HubAlertProbe(connection);
+        try
+        {
+            await connection.StartAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(20), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return probe;
+    }
+
+    private void OnAlert(HubAlertChange change)
+    {
+        var received = Stopwatch.GetTimestamp();
+        if (change.Action != "raised" || change.Alert?.Kind != "near_fall" || change.Alert.DeviceId is not { } device)
+        {
+            return;
+        }
+
+        TimeSpan? processedToReceived = change.ArrivedAt is { } arrived ? DateTimeOffset.UtcNow - arrived : null;
+        NearFalls.TryAdd(device, (received, processedToReceived));
+    }
+
+    public override ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>The fields of the hub's <c>AlertChange</c> this probe reads (the JSON protocol ignores the rest).</summary>
+    internal sealed record HubAlertChange(string Action, HubAlert? Alert, DateTimeOffset? ArrivedAt);
+
+    internal sealed record HubAlert(string Id, string? DeviceId, string Kind);
+}

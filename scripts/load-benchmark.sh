@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# Load benchmark of the server (issue 11, docs/performance.md): on this machine, against Debian's mosquitto on
+# loopback, measures in one run the bare subscriber's ceiling, the server's burst drain, the highest steady device
+# count sustained with zero loss and < 1 s lag, CPU per frame, allocation per sample, resident memory, and
+# arrival -> hub latency of injected near-falls. Prints a markdown table; raw JSON per point goes to the output folder.
+#
+# Usage: scripts/load-benchmark.sh [--quick] [--repeats N] [--burst M] [--burst-devices N] [--steps "N1 N2 ..."]
+#                                  [--step-seconds S] [--out DIR] [--no-build] [--latency-at N] [--report DIR]
+#   --quick   a couple of minutes: 1 repeat, a 30,000-frame burst, steps 500 1000 2000 4000 of 12 s
+#   default   3 repeats, a 300,000-frame burst over 5,000 devices, steps 1000 2000 3000 4000 6000 8000 10000 of 30 s
+#   --latency-at N   only the latency point, at N devices (into --out DIR, beside an earlier run's results)
+#   --report DIR     only print the table of the results in DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+quick=0; repeats=3; burst=300000; burst_devices=5000; steps="1000 2000 3000 4000 6000 8000 10000"; step_seconds=30
+latency_seconds=60; near_falls=20; out=""; build=1; mode=all; at=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1; repeats=1; burst=30000; burst_devices=1000; steps="500 1000 2000 4000"; step_seconds=12
+                 latency_seconds=30; near_falls=6 ;;
+        --repeats) repeats=$2; shift ;;
+        --burst) burst=$2; shift ;;
+        --burst-devices) burst_devices=$2; shift ;;
+        --steps) steps=$2; shift ;;
+        --step-seconds) step_seconds=$2; shift ;;
+        --out) out=$2; shift ;;
+        --no-build) build=0 ;;
+        --latency-at) mode=latency; at=$2; shift ;;
+        --report) mode=report; out=$2; build=0; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "load-benchmark.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ "$mode" != report ]; then
+need=()
+for pkg in mosquitto:/usr/sbin/mosquitto jq:/usr/bin/jq curl:/usr/bin/curl; do
+    [ -x "${pkg#*:}" ] || need+=("${pkg%%:*}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    echo "load-benchmark.sh: installing ${need[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ "$build" = 1 ]; then
+    echo "building (Release) ..." >&2
+    dotnet build firmware-sim/StabilityMonitor.FirmwareSim.csproj -c Release -v q -nologo >&2
+    dotnet build src/StabilityMonitor.Server/StabilityMonitor.Server.csproj -c Release -v q -nologo >&2
+fi
+fs="$repo/firmware-sim/bin/Release/net10.0/firmware-sim"
+server_dir="$repo/src/StabilityMonitor.Server/bin/Release/net10.0"
+
+work=$(mktemp -d -t load-benchmark.XXXXXX)
+out=${out:-$work/results}
+mkdir -p "$out"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work/data" "$work/mosquitto"
+}
+trap cleanup EXIT
+
+free_port() {
+    local port
+    while :; do
+        port=$(( (RANDOM * 32768 + RANDOM) % 30000 + 20000 ))
+        ss -Hltn "sport = :$port" | grep -q . || { echo "$port"; return; }
+    done
+}
+now() { date +%s.%N; }
+# CPU seconds (user + system) of a process so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+metric() { { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk -v name="$1" '$1 == name { v = $2 } END { print (v == "" ? 0 : v) }'; }
+
+# --- mosquitto: loopback only, no per-client queue or in-flight limits (the issue's setup) ---
+mkdir -p "$work/mosquitto"
+mqtt_port=$(free_port)
+cat > "$work/mosquitto/mosquitto.conf" <<EOF
+listener $mqtt_port 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+max_queued_bytes 0
+max_inflight_messages 0
+log_dest stderr
+log_type error
+log_type warning
+EOF
+[ "$(id -u)" = 0 ] && echo "user root" >> "$work/mosquitto/mosquitto.conf"
+/usr/sbin/mosquitto -c "$work/mosquitto/mosquitto.conf" 2> "$work/mosquitto/mosquitto.log" &
+pids+=($!)
+broker="mqtt://127.0.0.1:$mqtt_port"
+sleep 1
+fi
+
+server_pid=""; http_port=""; password="load-benchmark-$RANDOM$RANDOM"
+# start_server CLIENT_ID: a fresh server (own data folder) on the external broker; returns once /readyz answers.
+start_server() {
+    http_port=$(free_port)
+    rm -rf "$work/data"; mkdir -p "$work/data"
+    (cd "$server_dir" && exec ./StabilityMonitor.Server --urls="http://127.0.0.1:$http_port" --Mqtt:Url="$broker" \
+        --Mqtt:ClientId="$1" --Mqtt:SessionExpiry=00:00:01 --Ward:Enabled=false --Devices:AdmitUnregistered=true \
+        --Auth:AdminPassword="$password" --Server:DataDirectory="$work/data" \
+        --Influx:JournalDirectory="$work/data/influx-journal" --Logging:LogLevel:Default=Warning) > "$work/server.log" 2>&1 &
+    server_pid=$!
+    pids+=("$server_pid")
+    for _ in $(seq 1 240); do
+        curl -sf "http://127.0.0.1:$http_port/readyz" >/dev/null 2>&1 && return 0
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.5
+    done
+    echo "server did not become ready; log:" >&2; tail -30 "$work/server.log" >&2; exit 1
+}
+stop_server() {
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+}
+
+echo "results in $out" >&2
+if [ "$mode" != report ]; then
+    jq -n --arg start "$(date -u +%Y-%m-%dT%H:%MZ)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg mode "$mode" \
+        --arg burst "$burst" --arg burst_devices "$burst_devices" --arg steps "$steps" --arg step_seconds "$step_seconds" --arg repeats "$repeats" \
+        '{start: $start, load_before: $load, mode: $mode, burst: $burst, burst_devices: $burst_devices, steps: $steps, step_seconds: $step_seconds, repeats: $repeats}' \
+        > "$out/meta-$mode.json"
+fi
+
+# --- (a) bare subscriber and (b) server burst drain, alternating per repeat ---
+[ "$mode" = all ] && for r in $(seq 1 "$repeats"); do
+    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
+    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "b$r-" --client-id-prefix "pb$r-" > "$out/burst-pub-bare-$r.json"
+    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --expect "$burst" --timeout 10m --session-expiry 0s > "$out/bare-$r.json" || true
+    echo "bare $r: $(jq -c '{received, rate, cpu_micros_per_message, allocated_bytes_per_message}' "$out/bare-$r.json")" >&2
+
+    "$fs" bare-sub --broker "$broker" --client-id "worker-burst-$r" --prepare >/dev/null
+    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "s$r-" --client-id-prefix "ps$r-" > "$out/burst-pub-server-$r.json"
+    start_server "worker-burst-$r"
+    rss_idle=$(rss_kb "$server_pid")
+    # Time the drain from the first processed frame to the last: server start-up is not the broker's pace.
+    t1=""; f1=0; last_f=0; last_change=$(now); stalled=0
+    while :; do
+        f=$(metric stability_frames_total); f=${f:-0}
+        t=$(now)
+        if [ -z "$t1" ] && [ "$f" -gt 0 ]; then
+            t1=$t; f1=$f; c1=$(cpu_of "$server_pid"); a1=$(metric stability_process_allocated_bytes_total); s1=$(metric stability_samples_total)
+        fi
+        [ "$f" != "$last_f" ] && { last_f=$f; last_change=$t; }
+        [ "$f" -ge "$burst" ] && break
+        if awk -v a="$t" -v b="$last_change" 'BEGIN { exit !(a - b > 30) }'; then stalled=1; break; fi
+        sleep 0.2
+    done
+    t2=$(now); c2=$(cpu_of "$server_pid"); a2=$(metric stability_process_allocated_bytes_total); s2=$(metric stability_samples_total)
+    rss_end=$(rss_kb "$server_pid")
+    jq -n --argjson frames "$last_f" --argjson f1 "$f1" --arg t1 "${t1:-$t2}" --arg t2 "$t2" --arg c1 "${c1:-0}" --arg c2 "$c2" \
+        --arg a1 "${a1:-0}" --arg a2 "$a2" --arg s1 "${s1:-0}" --arg s2 "$s2" --argjson stalled "$stalled" \
+        --argjson rss_idle "$rss_idle" --argjson rss_end "$rss_end" --argjson burst "$burst" '
+        (($t2|tonumber) - ($t1|tonumber)) as $secs | ($frames - $f1) as $df | (($s2|tonumber) - ($s1|tonumber)) as $ds |
+        { frames: $frames, complete: ($frames >= $burst), stalled: ($stalled == 1), seconds: $secs,
+          rate: (if $secs > 0 then $df / $secs else 0 end),
+          cpu_us_per_frame: (if $df > 0 then ((($c2|tonumber) - ($c1|tonumber)) * 1e6 / $df) else null end),
+          alloc_bytes_per_frame: (if $df > 0 then ((($a2|tonumber) - ($a1|tonumber)) / $df) else null end),
+          alloc_bytes_per_sample: (if $ds > 0 then ((($a2|tonumber) - ($a1|tonumber)) / $ds) else null end),
+          rss_idle_kb: $rss_idle, rss_end_kb: $rss_end }' > "$out/drain-$r.json"
+    stop_server
+    echo "drain $r: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-$r.json")" >&2
+done
+
+# --- (c) steady steps: a fresh server per point; pass = no errors, no loss, caught up within 1 s of the last publish ---
+# run_steady DEVICES SECONDS NAME [NEAR_FALLS]: writes $out/NAME.json
+run_steady() {
+    local n=$1 secs=$2 name=$3 falls=${4:-0}
+    start_server "worker-$name"
+    sleep 2
+    local rss_idle; rss_idle=$(rss_kb "$server_pid")
+    local f0 c0 a0 s0 l0
+    f0=$(metric stability_frames_total); c0=$(cpu_of "$server_pid"); a0=$(metric stability_process_allocated_bytes_total)
+    s0=$(metric stability_samples_total); l0=$(metric stability_frames_lost_total)
+    local extra=()
+    [ "$falls" -gt 0 ] && extra=(--near-falls "$falls" --server "http://127.0.0.1:$http_port")
+    LOAD_SERVER_PASSWORD=$password "$fs" load --broker "$broker" --devices "$n" --duration "${secs}s" --id-prefix "$name-" \
+        --client-id-prefix "p$name-" "${extra[@]}" > "$out/$name-pub.json" || true
+    local t_end acked f lag="" rss_end c1 a1 s1 l1
+    t_end=$(now); acked=$(jq .acked "$out/$name-pub.json")
+    rss_end=$(rss_kb "$server_pid")
+    # Near-fall runs wait for their alerts first; the catch-up time is then not meaningful, only loss.
+    for _ in $(seq 1 100); do
+        f=$(metric stability_frames_total)
+        if [ $((f - f0)) -ge "$acked" ]; then lag=$(awk -v a="$(now)" -v b="$t_end" 'BEGIN { print a - b }'); break; fi
+        sleep 0.1
+    done
+    c1=$(cpu_of "$server_pid"); a1=$(metric stability_process_allocated_bytes_total); s1=$(metric stability_samples_total)
+    l1=$(metric stability_frames_lost_total)
+    jq --argjson processed "$((f - f0))" --arg lag "${lag:-}" --argjson lost "$((l1 - l0))" --arg dc "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
+        --argjson da "$((a1 - a0))" --argjson ds "$((s1 - s0))" --argjson rss_idle "$rss_idle" --argjson rss_end "$rss_end" '
+        . + { processed: $processed, lost: $lost, lag_seconds: (if $lag == "" then null else ($lag|tonumber) end),
+              server_cpu_us_per_frame: (if $processed > 0 then ($dc|tonumber) * 1e6 / $processed else null end),
+              alloc_bytes_per_sample: (if $ds > 0 then $da / $ds else null end),
+              rss_idle_kb: $rss_idle, rss_end_kb: $rss_end,
+              rss_per_device_kb: (($rss_end - $rss_idle) / .devices),
+              pass: (.errors == 0 and $lost == 0 and $processed >= .acked and .acked == .sent and $lag != "" and ($lag|tonumber) < 1
+                    and .max_behind_ms < 1000) }' \
+        "$out/$name-pub.json" > "$out/$name.json"
+    stop_server
+}
+
+# A point passes only if the generator also kept its schedule (within 1 s): otherwise the offered load was not offered.
+best=0
+[ "$mode" = all ] && for n in $steps; do
+    all=1
+    for r in $(seq 1 "$repeats"); do
+        run_steady "$n" "$step_seconds" "steady-$n-$r"
+        echo "steady $n/$r: $(jq -c '{rate, acked, processed, lost, lag_seconds, max_behind_ms, server_cpu_us_per_frame, rss_per_device_kb, pass}' "$out/steady-$n-$r.json")" >&2
+        [ "$(jq .pass "$out/steady-$n-$r.json")" = true ] || all=0
+    done
+    [ "$all" = 1 ] || break
+    best=$n
+done
+
+# --- (e) latency at 80 % of the sustained maximum ---
+if [ "$mode" = all ]; then at=$(( best * 8 / 10 )); [ "$at" -ge 1 ] || at=100; fi
+[ "$mode" != report ] && for r in $(seq 1 "$repeats"); do
+    run_steady "$at" "$latency_seconds" "latency-$at-$r" "$near_falls"
+    echo "latency $at/$r: $(jq -c '{near_falls_seen, latency_p50_ms, latency_p99_ms, processed_to_hub_p99_ms, lost}' "$out/latency-$at-$r.json")" >&2
+done
+[ "$mode" != report ] && jq -n --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '{load_after: $load}' > "$out/meta-end-$mode.json"
+
+# --- the table, from the JSON files alone (so that --report can print it again) ---
+pass_rule='(.errors == 0 and .lost == 0 and .processed >= .acked and .acked == .sent and .lag_seconds != null and .lag_seconds < 1 and .max_behind_ms < 1000)'
+best=$(jq -s "group_by(.devices) | map({devices: .[0].devices, ok: all(.[]; $pass_rule)}) | sort_by(.devices)
+    | reduce .[] as \$p ({best: 0, open: true}; if .open and \$p.ok then .best = \$p.devices else .open = false end) | .best" "$out"/steady-*-?.json 2>/dev/null || echo 0)
+meta() { # meta FIELD: from the run's meta files, "unknown" when they are absent
+    if compgen -G "$out/meta-*.json" >/dev/null; then jq -rs "map(.$1 // empty) | first // \"unknown\"" "$out"/meta-*.json; else echo unknown; fi
+}
+start_time=$(meta start); load_before=$(meta load_before); load_after=$(meta load_after)
+burst_devices=$(meta burst_devices); steps=$(meta steps); step_seconds=$(meta step_seconds); repeats=$(meta repeats)
+burst=$(jq -s 'map(.received) | max // 0' "$out"/bare-*.json 2>/dev/null || echo 0)
+
+# --- the table: median [min–max] over repeats ---
+spread() { # spread JQ_EXPR FILES...: "median [min–max]" of the expression over the files
+    local expr=$1; shift
+    jq -rs "[.[] | $expr | select(. != null)] | sort | if length == 0 then \"–\" else
+        (.[(length - 1) / 2 | floor]) as \$m | if length == 1 then (\$m * 10 | round / 10 | tostring)
+        else \"\(\$m * 10 | round / 10) [\(.[0] * 10 | round / 10)–\(.[-1] * 10 | round / 10)]\" end end" "$@"
+}
+median() { jq -rs "[.[] | $1 | select(. != null)] | sort | if length == 0 then 0 else .[(length - 1) / 2 | floor] end" "${@:2}"; }
+# A point with no results reads /dev/null: jq then sees an empty list and the cell shows "–".
+shopt -s nullglob
+bare_files=("$out"/bare-*.json); drain_files=("$out"/drain-*.json); lat_files=("$out"/latency-*-?.json)
+[ ${#bare_files[@]} -gt 0 ] || bare_files=(/dev/null)
+[ ${#drain_files[@]} -gt 0 ] || drain_files=(/dev/null)
+[ ${#lat_files[@]} -gt 0 ] || lat_files=(/dev/null)
+at=$(jq -s 'map(.devices) | first // 0' "${lat_files[@]}")
+bare_rate=$(median .rate "${bare_files[@]}")
+bare_cpu=$(median .cpu_micros_per_message "${bare_files[@]}")
+bare_alloc=$(median .allocated_bytes_per_message "${bare_files[@]}")
+best_files=(); [ "$best" -gt 0 ] && best_files=("$out"/steady-"$best"-?.json)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f ×", a / b; else print "–" }'; }
+drain_rate=$(median .rate "${drain_files[@]}")
+drain_cpu=$(median .cpu_us_per_frame "${drain_files[@]}")
+drain_alloc_frame=$(median .alloc_bytes_per_frame "${drain_files[@]}")
+best_rate=$(awk -v n="$best" 'BEGIN { print n * 2 }')
+
+cat <<EOF
+
+## Load benchmark, $start_time
+
+$(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo); load average before $load_before, after $load_after;
+mosquitto $(/usr/sbin/mosquitto -h 2>/dev/null | awk 'NR == 1 { print $3 }') on loopback; QoS 1, 25-sample frames at 50 Hz, publisher \`firmware-sim load\` (4 connections) on the same machine;
+$repeats repeat(s) per point, median [min–max]; burst $burst frames over $burst_devices devices; steady steps $steps of ${step_seconds} s.
+
+| Measure | Server | Bare MQTTnet subscriber | Ratio | Target |
+|---|---|---|---|---|
+| Burst drain, frames/s | $(spread .rate "${drain_files[@]}") | $(spread .rate "${bare_files[@]}") | $(ratio "$drain_rate" "$bare_rate") | ≥ 0.9 × |
+| Burst drains complete / stalled | $(jq -s '[.[] | select(.complete)] | length' "${drain_files[@]}")/${#drain_files[@]} complete, $(jq -s '[.[] | select(.stalled)] | length' "${drain_files[@]}") stalled | $(jq -s "[.[] | select(.received >= $burst)] | length" "${bare_files[@]}")/${#bare_files[@]} | | all, no stall |
+| Highest steady devices (0 loss, < 1 s lag) | $best devices = $best_rate frames/s | $(printf '%.0f' "$bare_rate") frames/s (burst ceiling) | $(ratio "$best_rate" "$bare_rate") | ≥ 0.9 × |
+| CPU per frame, µs (burst drain) | $(spread .cpu_us_per_frame "${drain_files[@]}") | $(spread .cpu_micros_per_message "${bare_files[@]}") | $(ratio "$drain_cpu" "$bare_cpu") | ≤ 1.5 × |
+| CPU per frame, µs (steady, $best devices) | $( [ ${#best_files[@]} -gt 0 ] && spread .server_cpu_us_per_frame "${best_files[@]}" || echo –) | | | |
+| Allocated per frame, B (burst drain) | $(spread .alloc_bytes_per_frame "${drain_files[@]}") | $(spread .allocated_bytes_per_message "${bare_files[@]}") | $(ratio "$drain_alloc_frame" "$bare_alloc") | ≤ 1.1 × |
+| Allocated per sample, B (burst drain) | $(spread .alloc_bytes_per_sample "${drain_files[@]}") | | | |
+| Resident memory idle → after burst, MB | $(spread '.rss_idle_kb / 1024' "${drain_files[@]}") → $(spread '.rss_end_kb / 1024' "${drain_files[@]}") | $(spread '.working_set_bytes / 1048576' "${bare_files[@]}") | | |
+| Resident memory per wearable above idle, KB ($best devices) | $( [ ${#best_files[@]} -gt 0 ] && spread .rss_per_device_kb "${best_files[@]}" || echo –) | | | ≤ 12 KB |
+| Arrival → hub p50 / p99, ms ($at devices, 80 %) | $(spread .latency_p50_ms "${lat_files[@]}") / $(spread .latency_p99_ms "${lat_files[@]}") | | | p99 ≤ 50 ms |
+| Server's processed → hub p99, ms | $(spread .processed_to_hub_p99_ms "${lat_files[@]}") | | | |
+| Near-falls seen / injected | $(jq -s 'map(.near_falls_seen) | add' "${lat_files[@]}") / $(jq -s 'map(.near_falls_injected) | add' "${lat_files[@]}") | | | |
+
+Steady steps (per repeat: offered → processed frames/s, lost, lag after the last publish, publisher's worst delay behind schedule):
+
+| Devices | Repeat | Offered/s | Acked | Processed | Lost | Lag, s | Publisher behind, ms | Server CPU µs/frame | RSS/device KB | Pass |
+|---|---|---|---|---|---|---|---|---|---|---|
+$(for f in "$out"/steady-*-?.json; do jq -r --arg f "$(basename "$f" .json)" '"| \(.devices) | \($f | split("-") | .[-1]) | \(.offered_rate) | \(.acked) | \(.processed) | \(.lost) | \(if .lag_seconds == null then "> 10" else (.lag_seconds * 100 | round / 100) end) | \(.max_behind_ms) | \(if .server_cpu_us_per_frame == null then "–" else (.server_cpu_us_per_frame * 10 | round / 10) end) | \(.rss_per_device_kb * 10 | round / 10) | \(if '"$pass_rule"' then "yes" else "no" end) |"' "$f"; done | sort -t'|' -k2,2n -k3,3n)
+EOF
