@@ -83,6 +83,26 @@ public sealed class RefractoryRuleTests
         Assert.Equal(fallAt, (fall.TimeMicros - Start) / 1e6, 0.15);
     }
 
+    // docs/signal-core.md promises no near-fall "within 10 s of a fall". A stumble whose peak is more than
+    // NearFallDecisionDelaySeconds - DecisionDelaySeconds (1.5 s) before the fall is decided as a near-fall before the
+    // fall exists, so two alarms are raised for one incident (seen: stumble at 11.07 s raised at 13.57 s, fall at
+    // 13.59 s). Below 1.5 s the fall's posture fails the near-fall classifier anyway, so the "fall first" branch of
+    // DeviceProcessor.Raise never decides the outcome at the defaults.
+    [Theory(Skip = "bug: a stumble 2-5 s before a fall raises a NearFall and then the Fall (2 alarms); docs/signal-core.md says none within 10 s of a fall")]
+    [InlineData(2.0)]
+    [InlineData(3.0)]
+    [InlineData(5.0)]
+    public void StumbleFollowedByAFall_WithinTheRefractoryPeriod_IsOneIncident_TheFall(double walkBetween)
+    {
+        var stream = new SyntheticStream(100).Stand(3).Walk(8);
+        stream.Stumble().Walk(walkBetween);
+        stream.Fall();
+
+        var alarms = stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms.ToList();
+
+        Assert.Equal(EventKind.Fall, Assert.Single(alarms).Kind);
+    }
+
     [Theory]
     [InlineData(10f, 0)]
     [InlineData(1f, 1)]
