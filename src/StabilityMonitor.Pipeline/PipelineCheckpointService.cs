@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -120,6 +121,12 @@ internal sealed class PipelineCheckpointService : BackgroundService
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Nothing logged since the last checkpoint: nothing to write (not even every device's state).
+            if (_pipeline.LogPosition == _savedPosition)
+            {
+                return _savedPosition;
+            }
+
             var started = Stopwatch.GetTimestamp();
             using var buffer = new MemoryStream();
             var marks = new long[_barriers.Length];
@@ -190,7 +197,9 @@ internal sealed class PipelineCheckpointService : BackgroundService
         {
             if (_store!.Load() is { } checkpoint)
             {
-                using var input = new MemoryStream(checkpoint.State.ToArray(), writable: false);
+                using var input = MemoryMarshal.TryGetArray(checkpoint.State, out var state)
+                    ? new MemoryStream(state.Array!, state.Offset, state.Count, writable: false)
+                    : new MemoryStream(checkpoint.State.ToArray(), writable: false);
                 var restore = _pipeline.RestoreCheckpoint(input);
                 after = checkpoint.LogPosition;
                 _savedPosition = after;

@@ -176,7 +176,7 @@ internal sealed class MetricStoreBridge : BackgroundService
     {
         // The replay after a crash repeats the events since the last checkpoint: those the last run had already put in
         // the journal are not sent again.
-        if (_ledger is not null && _ledger.WasStored(StoredEventLedger.Key(deviceEvent.DeviceId, deviceEvent.Event)))
+        if (_ledger is not null && _ledger.WasStored(deviceEvent.DeviceId, deviceEvent.Event))
         {
             return;
         }

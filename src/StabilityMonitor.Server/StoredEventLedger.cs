@@ -55,11 +55,12 @@ internal sealed class StoredEventLedger : IDisposable
         string.Create(CultureInfo.InvariantCulture, $"{deviceId}|{(int)e.Kind}|{e.TimeMicros}");
 
     /// <summary>True when the previous run already put this event in the journal (the replay repeats it).</summary>
-    public bool WasStored(string key)
+    public bool WasStored(string deviceId, in StabilityMonitor.Signal.Detection.StabilityEvent e)
     {
         lock (_lock)
         {
-            if (_previousRun.Contains(key))
+            // After the first checkpoint of this run there is nothing to compare with: no key is built.
+            if (_previousRun.Count > 0 && _previousRun.Contains(Key(deviceId, e)))
             {
                 Suppressed++;
                 return true;
