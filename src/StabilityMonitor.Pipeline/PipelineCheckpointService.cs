@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -128,9 +127,10 @@ internal sealed class PipelineCheckpointService : BackgroundService
             }
 
             var started = Stopwatch.GetTimestamp();
-            using var buffer = new MemoryStream();
+            using var draft = _store!.Begin();
             var marks = new long[_barriers.Length];
-            var position = _pipeline.WriteCheckpoint(buffer, _barriers, marks);
+            var position = _pipeline.WriteCheckpoint(draft.Content, _barriers, marks);
+            draft.Content.Flush();
             if (position == _savedPosition)
             {
                 return position;
@@ -142,7 +142,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
             }
 
             var now = _time.GetUtcNow();
-            _store!.Save(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), position, now);
+            draft.Commit(position, now);
             _log!.Release(position);
             for (var i = 0; i < _barriers.Length; i++)
             {
@@ -151,9 +151,9 @@ internal sealed class PipelineCheckpointService : BackgroundService
 
             _savedPosition = position;
             Interlocked.Increment(ref _checkpoints);
-            Interlocked.Exchange(ref _lastBytes, buffer.Length);
+            Interlocked.Exchange(ref _lastBytes, draft.Length);
             Interlocked.Exchange(ref _lastSavedUnixSeconds, now.ToUnixTimeSeconds());
-            PipelineLog.CheckpointSaved(_logger, position, buffer.Length, Stopwatch.GetElapsedTime(started));
+            PipelineLog.CheckpointSaved(_logger, position, draft.Length, Stopwatch.GetElapsedTime(started));
             return position;
         }
         finally
@@ -197,10 +197,8 @@ internal sealed class PipelineCheckpointService : BackgroundService
         {
             if (_store!.Load() is { } checkpoint)
             {
-                using var input = MemoryMarshal.TryGetArray(checkpoint.State, out var state)
-                    ? new MemoryStream(state.Array!, state.Offset, state.Count, writable: false)
-                    : new MemoryStream(checkpoint.State.ToArray(), writable: false);
-                var restore = _pipeline.RestoreCheckpoint(input);
+                using var opened = checkpoint;
+                var restore = _pipeline.RestoreCheckpoint(checkpoint.State);
                 after = checkpoint.LogPosition;
                 _savedPosition = after;
                 PipelineLog.CheckpointRestored(_logger, restore.Devices, checkpoint.SavedAt, checkpoint.LogPosition, restore.ColdProcessors);

@@ -26,17 +26,23 @@ public sealed class FileCheckpointStoreTests : IDisposable
         FileCheckpointStore store = Open();
         store.Save(state, (7L << 32) | 4096, savedAt);
 
-        PipelineCheckpoint? loaded = Open().Load();
-        Assert.NotNull(loaded);
-        Assert.Equal((7L << 32) | 4096, loaded.LogPosition);
-        Assert.Equal(state, loaded.State.ToArray());
-        Assert.Equal(savedAt, loaded.SavedAt);
+        using (PipelineCheckpoint? loaded = Open().Load())
+        {
+            Assert.NotNull(loaded);
+            Assert.Equal((7L << 32) | 4096, loaded.LogPosition);
+            Assert.Equal(state.Length, loaded.Length);
+            Assert.Equal(state, loaded.ReadAll());
+            Assert.Equal(savedAt, loaded.SavedAt);
+        }
 
         store.Save([9, 8, 7], (8L << 32) | 16, savedAt.AddSeconds(30));
-        loaded = Open().Load();
-        Assert.NotNull(loaded);
-        Assert.Equal((8L << 32) | 16, loaded.LogPosition);
-        Assert.Equal([9, 8, 7], loaded.State.ToArray());
+        using (PipelineCheckpoint? loaded = Open().Load())
+        {
+            Assert.NotNull(loaded);
+            Assert.Equal((8L << 32) | 16, loaded.LogPosition);
+            Assert.Equal([9, 8, 7], loaded.ReadAll());
+        }
+
         Assert.Equal([FileCheckpointStore.FileName], Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
     }
 
@@ -44,15 +50,95 @@ public sealed class FileCheckpointStoreTests : IDisposable
     public void SaveThenLoad_EmptyState()
     {
         Open().Save([], 42, _time.GetUtcNow());
-        PipelineCheckpoint? loaded = Open().Load();
+        using PipelineCheckpoint? loaded = Open().Load();
         Assert.NotNull(loaded);
         Assert.Equal(42, loaded.LogPosition);
-        Assert.True(loaded.State.IsEmpty);
+        Assert.Empty(loaded.ReadAll());
+    }
+
+    [Fact]
+    public void Draft_WrittenInManySmallPieces_LargerThanItsBuffer_RoundTrips()
+    {
+        // 5 MB in writes of 1 to 300 bytes, the way a BinaryWriter streams device states into it.
+        var random = new Random(11);
+        using var expected = new MemoryStream();
+        FileCheckpointStore store = Open();
+        using (ICheckpointDraft draft = store.Begin())
+        {
+            byte[] piece = new byte[300];
+            while (expected.Length < 5_000_000)
+            {
+                Span<byte> chunk = piece.AsSpan(0, random.Next(1, piece.Length));
+                random.NextBytes(chunk);
+                if (chunk.Length == 1)
+                {
+                    draft.Content.WriteByte(chunk[0]);
+                }
+                else
+                {
+                    draft.Content.Write(chunk);
+                }
+
+                expected.Write(chunk);
+            }
+
+            Assert.Equal(expected.Length, draft.Length);
+            draft.Commit(123, _time.GetUtcNow());
+        }
+
+        using PipelineCheckpoint? loaded = Open().Load();
+        Assert.NotNull(loaded);
+        Assert.Equal(expected.Length, loaded.Length);
+        Assert.Equal(expected.ToArray(), loaded.ReadAll());
+    }
+
+    [Fact]
+    public void Draft_DisposedWithoutCommit_LeavesTheLastCheckpoint_AndNoTemporaryFile()
+    {
+        FileCheckpointStore store = Open();
+        store.Save([1, 2, 3], 10, _time.GetUtcNow());
+        using (ICheckpointDraft draft = store.Begin())
+        {
+            draft.Content.Write(new byte[10_000]);
+        }
+
+        using (PipelineCheckpoint? loaded = Open().Load())
+        {
+            Assert.NotNull(loaded);
+            Assert.Equal(10, loaded.LogPosition);
+            Assert.Equal([1, 2, 3], loaded.ReadAll());
+        }
+
+        Assert.Equal([FileCheckpointStore.FileName], Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
+
+        // And the next draft can be taken.
+        store.Save([4], 11, _time.GetUtcNow());
+        Assert.Equal(11, LoadedPosition());
+    }
+
+    [Fact]
+    public void Begin_WhileADraftIsOpen_Throws()
+    {
+        FileCheckpointStore store = Open();
+        using ICheckpointDraft draft = store.Begin();
+        Assert.Throws<InvalidOperationException>(store.Begin);
+    }
+
+    [Fact]
+    public void Draft_CommittedTwice_Throws()
+    {
+        FileCheckpointStore store = Open();
+        using ICheckpointDraft draft = store.Begin();
+        draft.Commit(1, _time.GetUtcNow());
+        Assert.Throws<ObjectDisposedException>(() => draft.Commit(2, _time.GetUtcNow()));
+        Assert.Equal(1, LoadedPosition());
     }
 
     [Theory]
     [InlineData("state byte flipped")]
     [InlineData("position flipped")]
+    [InlineData("state CRC flipped")]
+    [InlineData("extra byte")]
     [InlineData("magic")]
     [InlineData("newer version")]
     [InlineData("truncated")]
@@ -71,11 +157,17 @@ public sealed class FileCheckpointStoreTests : IDisposable
             case "position flipped":
                 bytes[9] ^= 0x01;
                 break;
+            case "state CRC flipped":
+                bytes[33] ^= 0x01;
+                break;
+            case "extra byte":
+                bytes = [.. bytes, 0];
+                break;
             case "magic":
                 bytes[0] ^= 0xFF;
                 break;
             case "newer version":
-                bytes[4] = 2;
+                bytes[4] = 3;
                 break;
             case "truncated":
                 bytes = bytes[..^100];
@@ -87,14 +179,19 @@ public sealed class FileCheckpointStoreTests : IDisposable
 
         File.WriteAllBytes(path, bytes);
         Assert.Null(Open().Load());
-
         Assert.False(File.Exists(path));
         string aside = Assert.Single(Directory.GetFiles(_dir.Path, FileCheckpointStore.FileName + ".damaged-*"));
         Assert.Equal(bytes, File.ReadAllBytes(aside));
 
         // The next checkpoint is saved and read as usual.
         store.Save([1], 99, _time.GetUtcNow());
-        Assert.Equal(99, Open().Load()?.LogPosition);
+        Assert.Equal(99, LoadedPosition());
+    }
+
+    private long? LoadedPosition()
+    {
+        using PipelineCheckpoint? loaded = Open().Load();
+        return loaded?.LogPosition;
     }
 
     private FileCheckpointStore Open() => new(_dir.Path, _time, NullLogger.Instance);

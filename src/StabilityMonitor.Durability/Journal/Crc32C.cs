@@ -11,6 +11,9 @@ public static class Crc32C
     /// <summary>The CRC of <paramref name="first"/> followed by <paramref name="second"/>, without joining them.</summary>
     public static uint Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) => ~Update(Update(~0u, first), second);
 
+    /// <summary>The CRC of what <paramref name="crc"/> covered followed by <paramref name="data"/> (start from 0).</summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data) => ~Update(~crc, data);
+
     private static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         while (data.Length >= sizeof(ulong))
