@@ -46,6 +46,8 @@ public sealed class IngestPipeline : IDisposable
     private readonly IDeviceRegistry _registry;
     private readonly IScheduler _scheduler;
     private readonly ILogger _logger;
+    private readonly IFrameObserver[] _observers;
+    private readonly bool[] _observerFailed;
     private readonly ParkedDevices _parked = new();
     private readonly DeviceLru _probation = new();
     private readonly DeviceLru _established = new();
@@ -70,7 +72,8 @@ public sealed class IngestPipeline : IDisposable
         RejectLogLimiter rejectLog,
         IDeviceRegistry registry,
         IScheduler scheduler,
-        ILogger<IngestPipeline> logger)
+        ILogger<IngestPipeline> logger,
+        IEnumerable<IFrameObserver>? observers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(processorOptions);
@@ -85,6 +88,8 @@ public sealed class IngestPipeline : IDisposable
         _registry = registry;
         _scheduler = scheduler;
         _logger = logger;
+        _observers = observers is null ? [] : [.. observers];
+        _observerFailed = new bool[_observers.Length];
         _lookup = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -336,6 +341,23 @@ public sealed class IngestPipeline : IDisposable
         }
     }
 
+    private void NotifyObserver(int index, string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples)
+    {
+        try
+        {
+            _observers[index].OnFrame(deviceId, header, samples);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An observer's bug must not cost the device its processing, nor flood the log once per frame.
+            if (!_observerFailed[index])
+            {
+                _observerFailed[index] = true;
+                PipelineLog.FrameObserverFailed(_logger, _observers[index].GetType().Name, deviceId, ex);
+            }
+        }
+    }
+
     internal void ProcessFrame(DeviceState device, in IngestItem item)
     {
         try
@@ -361,6 +383,11 @@ public sealed class IngestPipeline : IDisposable
             if (_frames.HasObservers)
             {
                 _frames.OnNext(new FrameProcessed(device.Id, header, item.ReceivedTimestamp));
+            }
+
+            for (var i = 0; i < _observers.Length; i++)
+            {
+                NotifyObserver(i, device.Id, header, item.SampleSpan);
             }
         }
         finally

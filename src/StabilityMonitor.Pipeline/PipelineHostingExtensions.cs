@@ -62,7 +62,8 @@ public static class PipelineHostingExtensions
             sp.GetRequiredService<RejectLogLimiter>(),
             sp.GetRequiredService<IDeviceRegistry>(),
             sp.GetRequiredService<IScheduler>(),
-            sp.GetRequiredService<ILogger<IngestPipeline>>()));
+            sp.GetRequiredService<ILogger<IngestPipeline>>(),
+            sp.GetServices<IFrameObserver>()));
         services.TryAddSingleton<PipelineProgress>();
 
         // Before the consumer: it restores and replays before the consumer starts, and checkpoints after it drained.

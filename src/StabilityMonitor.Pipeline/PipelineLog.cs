@@ -24,6 +24,9 @@ internal static partial class PipelineLog
     [LoggerMessage(1006, LogLevel.Information, "Device {DeviceId} restarted its sequence numbering", EventName = "SequenceRestarted")]
     public static partial void SequenceRestarted(ILogger logger, string deviceId);
 
+    [LoggerMessage(1025, LogLevel.Error, "Frame observer {Observer} failed on a frame of '{DeviceId}' (logged once per observer; the device's processing goes on)", EventName = "FrameObserverFailed")]
+    public static partial void FrameObserverFailed(ILogger logger, string observer, string deviceId, Exception exception);
+
     [LoggerMessage(1008, LogLevel.Error, "Processing a message from '{Topic}' failed; the stream goes on", EventName = "ProcessingFailed")]
     public static partial void ProcessingFailed(ILogger logger, string topic, Exception exception);
 

@@ -14,7 +14,7 @@ namespace StabilityMonitor.Pipeline.Tests;
 /// </summary>
 internal sealed class PipelineHarness : IDisposable
 {
-    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null, Ports.IDeviceRegistry? registry = null)
+    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null, Ports.IDeviceRegistry? registry = null, IEnumerable<Ports.IFrameObserver>? observers = null)
     {
         Registry = registry ?? new Ports.OpenDeviceRegistry();
         Options = options ?? new PipelineOptions();
@@ -40,7 +40,8 @@ internal sealed class PipelineHarness : IDisposable
             rejectLog,
             Registry,
             Scheduler,
-            NullLogger<IngestPipeline>.Instance);
+            NullLogger<IngestPipeline>.Instance,
+            observers);
     }
 
     public PipelineOptions Options { get; }

@@ -1,0 +1,19 @@
+using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
+
+namespace StabilityMonitor.Pipeline.Ports;
+
+/// <summary>
+/// Port: sees every accepted frame's samples after the device's processor has, in device-time order per device
+/// (the sequencer's release order), including the frames replayed from the frame log at start. For measures kept
+/// beside detection (balance and mobility, docs/balance.md) without a second decode.
+/// </summary>
+/// <remarks>
+/// Called on the pipeline's processing thread, under its lock: it must not block, must not throw for bad data, and
+/// must not allocate per frame; the samples are only valid during the call. Its state is not part of the pipeline's
+/// checkpoint: after a crash it receives the frames after the last checkpoint again (replay), not the ones before.
+/// </remarks>
+public interface IFrameObserver
+{
+    void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples);
+}
