@@ -21,7 +21,11 @@ internal sealed class FrameSequencer
     private readonly long _windowMicros;
     private readonly long _maxSlipMicros;
     private readonly uint _resyncFrames;
-    private readonly IngestItem[] _held;
+    private readonly int _capacity;
+
+    // Allocated on the first frame that must be held: most devices never reorder, and 10,000 idle buffers of
+    // MaxHeldFrames + 1 items are ~1.5 KB a device for nothing.
+    private IngestItem[] _held = [];
     private readonly ulong[] _recent = new ulong[RecentBits / 64];
     private int _heldCount;
     private bool _started;
@@ -35,7 +39,7 @@ internal sealed class FrameSequencer
         _windowMicros = (long)(reorderWindow.TotalMilliseconds * 1000);
         _maxSlipMicros = maxSlipMicros;
         _resyncFrames = (uint)resyncFrames;
-        _held = new IngestItem[Math.Max(1, maxHeld) + 1];
+        _capacity = Math.Max(1, maxHeld) + 1;
     }
 
     /// <summary>Frames currently held back waiting for a missing one.</summary>
@@ -184,9 +188,14 @@ internal sealed class FrameSequencer
         }
 
         var held = reader.ReadInt32();
-        if (held < 0 || held >= _held.Length)
+        if (held < 0 || held >= _capacity)
         {
-            throw new InvalidDataException($"The checkpoint holds {held} frames for a sequencer that holds at most {_held.Length - 1}.");
+            throw new InvalidDataException($"The checkpoint holds {held} frames for a sequencer that holds at most {_capacity - 1}.");
+        }
+
+        if (held > 0 && _held.Length == 0)
+        {
+            _held = new IngestItem[_capacity];
         }
 
         for (var i = 0; i < held; i++)
@@ -255,7 +264,7 @@ internal sealed class FrameSequencer
         // The window is how far past the hole a held frame may start: judged on its end, a single
         // swap of half-second frames from a slightly fast clock would already count as a loss.
         while (_heldCount > 0
-            && (_heldCount >= _held.Length || DeviceTimeMath.Subtract(_held[_heldCount - 1].Header.DeviceTimeMicros, _expectedTimeMicros) > _windowMicros))
+            && (_heldCount >= _capacity || DeviceTimeMath.Subtract(_held[_heldCount - 1].Header.DeviceTimeMicros, _expectedTimeMicros) > _windowMicros))
         {
             SkipTo(_held[0].Header.Sequence, target);
             ReleaseFirst(target);
@@ -288,6 +297,11 @@ internal sealed class FrameSequencer
     private void Hold(in IngestItem item)
     {
         // Insertion sort by distance from the expected number; the array is tiny.
+        if (_held.Length == 0)
+        {
+            _held = new IngestItem[_capacity];
+        }
+
         var key = unchecked(item.Header.Sequence - _expected);
         var i = _heldCount;
         while (i > 0 && unchecked(_held[i - 1].Header.Sequence - _expected) > key)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using NWaves.Filters.Base;
 using NWaves.Filters.Fda;
 using ButterworthLowPass = NWaves.Filters.Butterworth.LowPassFilter;
 
@@ -15,6 +17,12 @@ internal sealed class LowPass3
     private readonly IStatefulFilter _y;
     private readonly IStatefulFilter _z;
     private const int PrimingSteps = 4000;
+
+    // Designs are immutable once made and the same for every device at a rate: shared, a device holds only its
+    // coefficients and delay lines (~2.4 KB a device less, and no Butterworth design per new device). Bounded:
+    // rates come from wearables, and a hostile one could announce every rate the codec allows.
+    private const int MaxCachedDesigns = 64;
+    private static readonly ConcurrentDictionary<(double Normalized, int Order), TransferFunction[]> s_designs = new();
 
     private bool _primed;
 
@@ -34,8 +42,26 @@ internal sealed class LowPass3
             return new PassThrough();
         }
 
+        var design = Design(normalized, order);
+        return order <= 2 ? new ZiSection(design[0]) : new SosChain(design);
+    }
+
+    /// <summary>The whole filter (order 2 or less) or its second-order sections.</summary>
+    private static TransferFunction[] Design(double normalized, int order)
+    {
+        if (s_designs.TryGetValue((normalized, order), out var design))
+        {
+            return design;
+        }
+
         var tf = new ButterworthLowPass(normalized, order).Tf;
-        return order <= 2 ? new ZiSection(tf) : new SosChain(DesignFilter.TfToSos(tf));
+        design = order <= 2 ? [tf] : DesignFilter.TfToSos(tf);
+        if (s_designs.Count < MaxCachedDesigns)
+        {
+            s_designs.TryAdd((normalized, order), design);
+        }
+
+        return design;
     }
 
     public AccelSample Process(in AccelSample input)
