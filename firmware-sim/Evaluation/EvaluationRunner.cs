@@ -35,15 +35,13 @@ internal static class EvaluationRunner
 
     /// <summary>
     /// Still time after a trial that lets every candidate opened in it reach its last decision point: the peak
-    /// search, the latest decision point (the near-fall delay, or a near-fall held for its incident window) and
-    /// <see cref="ScoringRules.FlushMarginSeconds"/>.
+    /// search, the later of the fall and near-fall decision delays, and <see cref="ScoringRules.FlushMarginSeconds"/>.
     /// </summary>
     public static double FlushSeconds(ProcessorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var d = options.Detector;
-        var lastDecision = Math.Max(Math.Max(d.DecisionDelaySeconds, d.NearFallDecisionDelaySeconds), d.NearFallIncidentSeconds + d.DecisionDelaySeconds);
-        return d.CollectSeconds + lastDecision + ScoringRules.FlushMarginSeconds;
+        return d.CollectSeconds + Math.Max(d.DecisionDelaySeconds, d.NearFallDecisionDelaySeconds) + ScoringRules.FlushMarginSeconds;
     }
 
     /// <summary>Runs every recording, flushed; results are in input order whatever the parallelism.</summary>

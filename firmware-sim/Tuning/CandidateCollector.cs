@@ -12,19 +12,14 @@ namespace StabilityMonitor.FirmwareSim.Tuning;
 /// </summary>
 internal static class CandidateCollector
 {
-    /// <param name="recordings">The trials.</param>
-    /// <param name="options">Processor options; by default the defaults without the near-fall incident hold
-    /// (<see cref="DetectorOptions.NearFallIncidentSeconds"/> = 0), which changes only when a measured candidate is
-    /// released, not what is measured: with it, a candidate in a trial's last 7 s would be released after the trial.</param>
     public static IReadOnlyList<TrialCandidates> Collect(IReadOnlyList<Recording> recordings, ProcessorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(recordings);
-        options ??= new ProcessorOptions { Detector = new DetectorOptions { NearFallIncidentSeconds = 0 } };
         var result = new TrialCandidates[recordings.Count];
         Parallel.For(0, recordings.Count, new ParallelOptions { MaxDegreeOfParallelism = EvaluationRunner.DefaultMaxDegreeOfParallelism }, i =>
         {
             var candidates = new List<PerturbationFeatures>();
-            var processor = new DeviceProcessor(options)
+            var processor = new DeviceProcessor(options ?? new ProcessorOptions())
             {
                 CandidateObserver = (features, _) => candidates.Add(features),
             };

@@ -21,21 +21,6 @@ public sealed class DetectorOptions
     /// <summary>Samples of history needed after a reset before a candidate may open, s. Default 1.5 s.</summary>
     public float WarmUpSeconds { get; set; } = 1.5f;
 
-    /// <summary>
-    /// A fall whose peak comes within this time after a near-fall's peak makes the stumble part of the fall's
-    /// incident, s: the near-fall, measured at <see cref="NearFallDecisionDelaySeconds"/>, is held until such a fall
-    /// would have been decided (this plus <see cref="DecisionDelaySeconds"/> after its peak) and dropped if one was,
-    /// so a stumble and the fall it led to raise one alarm, the fall. Default 6 s (near-falls are then raised 7 s
-    /// after the jolt); 0 raises them at <see cref="NearFallDecisionDelaySeconds"/>. 0..30 s.
-    /// </summary>
-    public float NearFallIncidentSeconds
-    {
-        get;
-        set => field = value is >= 0f and <= 30f
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "NearFallIncidentSeconds must be 0..30 s.");
-    } = 6f;
-
     /// <summary>After an alarm, no other alarm of the same kind for this long, s. Default 10 s.</summary>
     public float RefractorySeconds { get; set; } = 10f;
 }

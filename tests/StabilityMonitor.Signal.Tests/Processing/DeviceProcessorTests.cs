@@ -140,7 +140,7 @@ public class DeviceProcessorTests
     public void FrameSize_DoesNotChangeTheOutput()
     {
         var stream = new SyntheticStream(100).Stand(5).Walk(6);
-        stream.Stumble().Walk(8).Fall(); // 8 s apart: two incidents (a fall within 6 s would make the stumble its own)
+        stream.Stumble().Walk(4).Fall();
 
         var small = stream.Run(new DeviceProcessor(new ProcessorOptions()), frameSize: 7);
         var large = stream.Run(new DeviceProcessor(new ProcessorOptions()), frameSize: 100);

