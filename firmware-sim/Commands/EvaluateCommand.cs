@@ -32,7 +32,8 @@ internal static class EvaluateCommand
 
         var annotations = new Option<DirectoryInfo?>("--annotations")
         {
-            Description = "SisFall only: sisfall-enhanced folder with per-sample labels, used for fall latency. "
+            Description = "SisFall only: sisfall-enhanced folder with per-sample labels: an alarm counts only inside its trial's "
+                + "ALERT/FALL span (without labels: within 2 s of the trial's largest acceleration), and fall latency is measured from the FALL start. "
                 + "Default: a 'sisfall-enhanced' folder next to the dataset folder, when there is one.",
             HelpName = "DIR",
         };

@@ -5,6 +5,7 @@ namespace StabilityMonitor.FirmwareSim.Evaluation;
 /// <summary>
 /// Scores of one evaluation run; serialised as the evaluation JSON (snake_case names). Ratios are
 /// null, not 0, when there is nothing to divide by: "no trials" must not read as "all missed".
+/// Every rate carries its 95 % interval (<c>sensitivity_ci</c>, <c>specificity_ci</c>, <c>false_alarms_per_hour_ci</c>).
 /// </summary>
 /// <param name="Recordings">Trials evaluated.</param>
 /// <param name="AdlHours">Total length of the ADL trials (samples / rate), hours.</param>
@@ -26,6 +27,15 @@ internal sealed record EvaluationReport(
     IReadOnlyList<CodeSummary> PerCode,
     IReadOnlyList<TrialResult> Trials)
 {
+    /// <summary>Exact Poisson 95 % interval of <see cref="FalseAlarmsPerHour"/>; null without ADL time.</summary>
+    public Interval? FalseAlarmsPerHourCi { get; init; }
+
+    /// <summary>The same summary per age group, when the subject ids tell the age group (SisFall); else empty.</summary>
+    public IReadOnlyList<AgeGroupSummary> PerAgeGroup { get; init; } = [];
+
+    /// <summary>The matching rules used.</summary>
+    public ScoringSummary Scoring { get; init; } = ScoringSummary.Current;
+
     /// <summary>Scores on subjects the thresholds were not tuned on; present with <c>--cross-validate</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Tuning.CrossValidationReport? CrossValidation { get; init; }

@@ -6,6 +6,7 @@ namespace StabilityMonitor.FirmwareSim.Evaluation;
 /// <summary>
 /// Replays recordings through the real <see cref="DeviceProcessor"/>, one fresh processor per
 /// recording (as if each trial were a new device), and scores the events against the trial labels.
+/// Every trial is flushed: still samples follow its end until every candidate it opened is decided.
 /// </summary>
 internal static class EvaluationRunner
 {
@@ -13,12 +14,18 @@ internal static class EvaluationRunner
     public const int DefaultMaxDegreeOfParallelism = 2;
 
     /// <summary>Feeds one recording, frame by frame, to a new processor built with <paramref name="options"/>.</summary>
-    public static RecordingRun RunRecording(Recording recording, ProcessorOptions options, long startMicros = RecordingFramer.DefaultStartMicros)
+    /// <param name="recording">The trial.</param>
+    /// <param name="options">The processor's options.</param>
+    /// <param name="startMicros">Device time of the first sample.</param>
+    /// <param name="flush">Feed <see cref="FlushSeconds"/> of stillness after the last sample, as evaluation does. A live
+    /// device gets no such tail (its stream goes on), so comparisons with the live path pass false.</param>
+    public static RecordingRun RunRecording(Recording recording, ProcessorOptions options, long startMicros = RecordingFramer.DefaultStartMicros, bool flush = false)
     {
         ArgumentNullException.ThrowIfNull(recording);
+        ArgumentNullException.ThrowIfNull(options);
         var processor = new DeviceProcessor(options);
         var collector = new EventCollector();
-        foreach (var frame in RecordingFramer.Frames(recording, startMicros))
+        foreach (var frame in RecordingFramer.Frames(recording, startMicros, flush ? FlushSeconds(options) : 0))
         {
             processor.Process(frame.Header, frame.Samples.Span, collector);
         }
@@ -26,7 +33,18 @@ internal static class EvaluationRunner
         return new RecordingRun(recording, startMicros, collector.Events, collector.Windows);
     }
 
-    /// <summary>Runs every recording; results are in input order whatever the parallelism.</summary>
+    /// <summary>
+    /// Still time after a trial that lets every candidate opened in it reach its last decision point: the peak
+    /// search, the later of the fall and near-fall decision delays, and <see cref="ScoringRules.FlushMarginSeconds"/>.
+    /// </summary>
+    public static double FlushSeconds(ProcessorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var d = options.Detector;
+        return d.CollectSeconds + Math.Max(d.DecisionDelaySeconds, d.NearFallDecisionDelaySeconds) + ScoringRules.FlushMarginSeconds;
+    }
+
+    /// <summary>Runs every recording, flushed; results are in input order whatever the parallelism.</summary>
     /// <param name="recordings">Recordings from <see cref="SisFallReader"/> or <see cref="UmaFallReader"/>.</param>
     /// <param name="createOptions">Options for each new processor; tuned defaults when null.</param>
     /// <param name="progress">Told after each recording, from worker threads.</param>
@@ -44,7 +62,7 @@ internal static class EvaluationRunner
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.ForEach(recordings, parallel, (recording, _, index) =>
         {
-            runs[index] = RunRecording(recording, createOptions());
+            runs[index] = RunRecording(recording, createOptions(), flush: true);
             progress?.Report(new EvaluationProgress(Interlocked.Increment(ref completed), recordings.Count, recording.Name));
         });
         return runs;

@@ -1,4 +1,5 @@
 using StabilityMonitor.FirmwareSim.Datasets;
+using StabilityMonitor.Signal;
 using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.FirmwareSim.Evaluation;
@@ -23,16 +24,20 @@ internal static class RecordingFramer
     public static long SampleTimeMicros(long startMicros, long index, int sampleRateHz) =>
         startMicros + (index * 1_000_000L / sampleRateHz);
 
-    public static IEnumerable<RecordingFrame> Frames(Recording recording, long startMicros = DefaultStartMicros)
+    /// <summary>The recording's frames, then <paramref name="trailingStillSeconds"/> of stillness (see <see cref="StillTail"/>).</summary>
+    public static IEnumerable<RecordingFrame> Frames(Recording recording, long startMicros = DefaultStartMicros, double trailingStillSeconds = 0)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        return Iterate(recording, startMicros);
+        ArgumentOutOfRangeException.ThrowIfNegative(trailingStillSeconds);
+        return Iterate(recording, startMicros, trailingStillSeconds);
 
-        static IEnumerable<RecordingFrame> Iterate(Recording recording, long startMicros)
+        static IEnumerable<RecordingFrame> Iterate(Recording recording, long startMicros, double trailingStillSeconds)
         {
             var rate = recording.SampleRateHz;
             var frameSize = FrameSize(rate);
-            var samples = recording.Samples.AsMemory();
+            var samples = trailingStillSeconds > 0
+                ? new ReadOnlyMemory<AccelSample>([.. recording.Samples, .. StillTail(recording.Samples, rate, trailingStillSeconds)])
+                : recording.Samples.AsMemory();
             uint sequence = 0;
             for (var offset = 0; offset < samples.Length; offset += frameSize)
             {
@@ -46,5 +51,35 @@ internal static class RecordingFramer
                 yield return new RecordingFrame(header, samples.Slice(offset, count));
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="seconds"/> of samples holding the mean of the recording's last quarter second: the wearer
+    /// stays still in the posture the trial ended in. Fed after a trial so the detector decides what it still holds
+    /// (a perturbation in the last seconds) instead of the end of the file dropping it.
+    /// </summary>
+    public static AccelSample[] StillTail(ReadOnlySpan<AccelSample> samples, int sampleRateHz, double seconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleRateHz);
+        ArgumentOutOfRangeException.ThrowIfNegative(seconds);
+        var count = (int)Math.Ceiling(seconds * sampleRateHz);
+        if (count == 0 || samples.IsEmpty)
+        {
+            return [];
+        }
+
+        var last = samples[Math.Max(0, samples.Length - Math.Max(1, sampleRateHz / 4))..];
+        float x = 0, y = 0, z = 0;
+        foreach (var s in last)
+        {
+            x += s.X;
+            y += s.Y;
+            z += s.Z;
+        }
+
+        var still = new AccelSample(x / last.Length, y / last.Length, z / last.Length);
+        var tail = new AccelSample[count];
+        tail.AsSpan().Fill(still);
+        return tail;
     }
 }

@@ -23,6 +23,10 @@ internal sealed record TrialEvent(
     float DurationMs,
     float TiltChangeDeg)
 {
+    /// <summary>What the alarm counted as when scored; null for SwayElevated (never scored).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public EventOutcome? Outcome { get; init; }
+
     public static TrialEvent From(in StabilityEvent e, long startMicros) => new(
         KindLabel(e.Kind),
         (e.TimeMicros - startMicros) / 1e6,

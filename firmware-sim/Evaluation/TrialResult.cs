@@ -5,8 +5,8 @@ namespace StabilityMonitor.FirmwareSim.Evaluation;
 
 /// <summary>
 /// One trial's outcome. Fields that do not apply to the trial's kind are null (and left out of JSON):
-/// <see cref="Detected"/> for fall and near-fall trials, <see cref="AlertedAsFall"/> for near-fall
-/// trials, <see cref="FalseAlarms"/> for ADL trials.
+/// <see cref="Detected"/> and <see cref="Window"/> for fall and near-fall trials, <see cref="AlertedAsFall"/> for
+/// near-fall trials. Scored by <see cref="TrialScorer"/>.
 /// </summary>
 internal sealed record TrialResult
 {
@@ -22,23 +22,29 @@ internal sealed record TrialResult
 
     public required double DurationS { get; init; }
 
-    /// <summary>Fall trial: a Fall event was raised. Near-fall trial: a NearFall event was raised.</summary>
+    /// <summary>Fall trial: a Fall alarm with its onset inside <see cref="Window"/>. Near-fall trial: a NearFall alarm there.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Detected { get; init; }
 
-    /// <summary>Near-fall trial: a Fall event was raised (whether or not a NearFall was too).</summary>
+    /// <summary>Near-fall trial: a Fall alarm inside <see cref="Window"/> (whether or not a NearFall was raised too).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? AlertedAsFall { get; init; }
 
-    /// <summary>ADL trial: number of NearFall and Fall events (SwayElevated is not an alarm).</summary>
+    /// <summary>
+    /// NearFall and Fall alarms that matched nothing (SwayElevated is not an alarm): in ADL trials every alarm, in
+    /// fall and near-fall trials those outside <see cref="Window"/> and repeats for the incident already matched.
+    /// </summary>
+    public required int FalseAlarms { get; init; }
+
+    /// <summary>Where a fall or near-fall trial's incident lies; an alarm's onset must be inside it to count.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? FalseAlarms { get; init; }
+    public TrialWindow? Window { get; init; }
 
     /// <summary>Start of the annotated FALL segment, when the trial is annotated and has one.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? FirstFallS { get; init; }
 
-    /// <summary>Decision time of the first Fall event minus <see cref="FirstFallS"/>, detected annotated falls only.</summary>
+    /// <summary>Decision time of the matched Fall alarm minus <see cref="FirstFallS"/>, detected annotated falls only.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? LatencyMs { get; init; }
 

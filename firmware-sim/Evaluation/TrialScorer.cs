@@ -4,9 +4,12 @@ using StabilityMonitor.Signal.Detection;
 namespace StabilityMonitor.FirmwareSim.Evaluation;
 
 /// <summary>
-/// Scores a trial's events against its label. A fall trial is detected by a Fall event; a near-fall
-/// trial by a NearFall event (a Fall event there is counted as alerted-as-fall, not as detected);
-/// every NearFall or Fall event in an ADL trial is a false alarm. SwayElevated events never count.
+/// Scores a trial's alarms (NearFall and Fall events; SwayElevated never counts) against its truth, one to one.
+/// A fall or near-fall trial holds one incident, inside its <see cref="TrialWindow"/>: the first alarm of the
+/// trial's kind whose onset lies in the window is the hit. In a near-fall trial the first Fall alarm in the window
+/// makes it "alerted as fall" (a wrong kind, not a detection). Every other alarm is a false alarm: alarms outside
+/// the window, a second alarm for the same incident, a near-fall alarm around a fall, and every alarm of an ADL
+/// trial. So a miss and a false alarm never cancel out.
 /// </summary>
 internal static class TrialScorer
 {
@@ -21,15 +24,15 @@ internal static class TrialScorer
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(events);
         var rate = recording.SampleRateHz;
+        var window = TrialWindow.Of(recording);
+        var outcomes = Match(recording.Kind, window, events, startMicros, out var hit, out var wrongKind);
+        var falseAlarms = outcomes.Count(static o => o == EventOutcome.FalseAlarm);
         var firstFallIndex = recording.Annotation?.FirstFallIndex;
-        var firstFall = FirstDecision(events, EventKind.Fall);
-        var hasNearFall = events.Any(static e => e.Kind == EventKind.NearFall);
-        var alarms = events.Count(static e => e.Kind is EventKind.NearFall or EventKind.Fall);
 
         double? latencyMs = null;
-        if (recording.Kind == TrialKind.Fall && firstFall is { } fall && firstFallIndex is { } fallIndex)
+        if (recording.Kind == TrialKind.Fall && hit >= 0 && firstFallIndex is { } fallIndex)
         {
-            latencyMs = (fall.DecisionTimeMicros - RecordingFramer.SampleTimeMicros(startMicros, fallIndex, rate)) / 1000.0;
+            latencyMs = (events[hit].DecisionTimeMicros - RecordingFramer.SampleTimeMicros(startMicros, fallIndex, rate)) / 1000.0;
         }
 
         var alertSegments = recording.Annotation?.AlertSegments;
@@ -41,35 +44,56 @@ internal static class TrialScorer
             Kind = recording.Kind,
             SampleRateHz = rate,
             DurationS = recording.DurationSeconds,
-            Detected = recording.Kind switch
-            {
-                TrialKind.Fall => firstFall is not null,
-                TrialKind.NearFall => hasNearFall,
-                _ => null,
-            },
-            AlertedAsFall = recording.Kind == TrialKind.NearFall ? firstFall is not null : null,
-            FalseAlarms = recording.Kind == TrialKind.Adl ? alarms : null,
+            Detected = recording.Kind == TrialKind.Adl ? null : hit >= 0,
+            AlertedAsFall = recording.Kind == TrialKind.NearFall ? wrongKind >= 0 : null,
+            FalseAlarms = falseAlarms,
+            Window = window,
             FirstFallS = firstFallIndex / (double)rate,
             LatencyMs = latencyMs,
             AlertSegments = alertSegments is { Count: > 0 }
                 ? [.. alertSegments.Select(s => new AnnotatedSegment(s.Start / (double)rate, s.End / (double)rate))]
                 : null,
-            Events = [.. events.Select(e => TrialEvent.From(e, startMicros))],
+            Events = [.. events.Select((e, i) => TrialEvent.From(e, startMicros) with { Outcome = outcomes[i] })],
         };
     }
 
-    // "First" is the earliest decision: that is when an alarm would have gone out.
-    private static StabilityEvent? FirstDecision(IReadOnlyList<StabilityEvent> events, EventKind kind)
+    /// <summary>What each event counted as; <paramref name="hit"/> and <paramref name="wrongKind"/> are indices or −1.</summary>
+    private static EventOutcome?[] Match(TrialKind kind, TrialWindow? window, IReadOnlyList<StabilityEvent> events, long startMicros, out int hit, out int wrongKind)
     {
-        StabilityEvent? first = null;
-        foreach (var e in events)
+        var outcomes = new EventOutcome?[events.Count];
+        hit = -1;
+        wrongKind = -1;
+
+        // Earliest decision first: that alarm is the one a carer would have received.
+        var order = Enumerable.Range(0, events.Count).OrderBy(i => events[i].DecisionTimeMicros).ThenBy(static i => i);
+        foreach (var i in order)
         {
-            if (e.Kind == kind && (first is null || e.DecisionTimeMicros < first.Value.DecisionTimeMicros))
+            var e = events[i];
+            if (e.Kind is not (EventKind.Fall or EventKind.NearFall))
             {
-                first = e;
+                continue;
+            }
+
+            var inWindow = window is not null && window.Contains((e.TimeMicros - startMicros) / 1e6);
+            if (inWindow && hit < 0 && IsTruthKind(kind, e.Kind))
+            {
+                hit = i;
+                outcomes[i] = EventOutcome.Hit;
+            }
+            else if (inWindow && wrongKind < 0 && kind == TrialKind.NearFall && e.Kind == EventKind.Fall)
+            {
+                wrongKind = i;
+                outcomes[i] = EventOutcome.AlertedAsFall;
+            }
+            else
+            {
+                outcomes[i] = EventOutcome.FalseAlarm;
             }
         }
 
-        return first;
+        return outcomes;
     }
+
+    private static bool IsTruthKind(TrialKind trial, EventKind kind) =>
+        (trial == TrialKind.Fall && kind == EventKind.Fall) || (trial == TrialKind.NearFall && kind == EventKind.NearFall);
 }

@@ -23,4 +23,8 @@ internal sealed record KindScore(
     double? LatencyMedianS,
     double? LatencyP95S,
     double? LatencyMaxS,
-    double? TimeErrorMedianS);
+    double? TimeErrorMedianS)
+{
+    /// <summary>Wilson 95 % interval of <see cref="Sensitivity"/>; null without truth items.</summary>
+    public Evaluation.Interval? SensitivityCi => Evaluation.ConfidenceIntervals.Wilson(Hits, Truth);
+}

@@ -11,10 +11,10 @@ internal static class ScoreTableWriter
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteLine(Inv($"{report.Devices} devices, time tolerance ±{report.ToleranceS:0.##} s"));
         writer.WriteLine();
-        writer.WriteLine("kind        truth  hits  misses  wrong kind  false alarms  sensitivity  latency median  p95     max     |Δt| median");
+        writer.WriteLine("kind        truth  hits  misses  wrong kind  false alarms  sensitivity  95 % interval  latency median  p95     max     |Δt| median");
         foreach (var k in report.Kinds)
         {
-            writer.WriteLine(Inv($"{k.Kind,-10}  {k.Truth,5}  {k.Hits,4}  {k.Misses,6}  {k.WrongKind,10}  {k.FalseAlarms,12}  {Percent(k.Sensitivity),11}  {Seconds(k.LatencyMedianS),14}  {Seconds(k.LatencyP95S),-6}  {Seconds(k.LatencyMaxS),-6}  {Seconds(k.TimeErrorMedianS)}"));
+            writer.WriteLine(Inv($"{k.Kind,-10}  {k.Truth,5}  {k.Hits,4}  {k.Misses,6}  {k.WrongKind,10}  {k.FalseAlarms,12}  {Percent(k.Sensitivity),11}  {Ci(k.SensitivityCi),13}  {Seconds(k.LatencyMedianS),14}  {Seconds(k.LatencyP95S),-6}  {Seconds(k.LatencyMaxS),-6}  {Seconds(k.TimeErrorMedianS)}"));
         }
 
         writer.WriteLine(Inv($"{"total",-10}  {report.Truth,5}  {report.Hits,4}  {report.Misses,6}  {report.Kinds.Sum(static k => k.WrongKind),10}  {report.FalseAlarmCount,12}"));
@@ -53,6 +53,8 @@ internal static class ScoreTableWriter
     private static string Pair(long expected, long observed) => Inv($"{expected}/{observed}");
 
     private static string Percent(double? value) => value is { } v ? Inv($"{v:P0}") : "-";
+
+    private static string Ci(Evaluation.Interval? value) => value is { } v ? Inv($"[{v.Lo:0.00}, {v.Hi:0.00}]") : "-";
 
     private static string Seconds(double? value) => value is { } v ? Inv($"{v:0.00} s") : "-";
 

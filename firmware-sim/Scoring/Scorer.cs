@@ -3,10 +3,13 @@ using StabilityMonitor.Simulation.Scenarios;
 namespace StabilityMonitor.FirmwareSim.Scoring;
 
 /// <summary>
-/// Matches ground truth with the events the system raised, per device, on device time. A truth item (near-fall
-/// or fall) is hit by an event of its kind whose time lies in [start − tolerance, end + tolerance]; an event of the
-/// other kind there makes it a wrong-kind miss. Events that match nothing are false alarms, but only within the
-/// span the ground truth covers for that device (the server may hold events of earlier runs). Sway events never count.
+/// Matches ground truth with the events the system raised, per device, on device time, one to one. A truth item
+/// (near-fall or fall) is hit by an event of its kind whose time lies in [start − tolerance, end + tolerance]; an
+/// event of the other kind there makes it a wrong-kind miss. Each event serves at most one truth item: the matching
+/// is a maximum one (as many hits as any assignment allows, then as many wrong-kind matches), nearest to the truth's
+/// peak where there is a choice, so a second event for one incident is a false alarm and one miss plus one false
+/// alarm never cancel out. Events that match nothing are false alarms, but only within the span the ground truth
+/// covers for that device (the server may hold events of earlier runs). Sway events never count.
 /// </summary>
 internal static class Scorer
 {
@@ -36,24 +39,25 @@ internal static class Scorer
                 .Where(e => e.Device == device && ScoredKinds.Contains(e.Kind) && e.TimeMicros >= spanStart && e.TimeMicros <= spanEnd)
                 .OrderBy(static e => e.TimeMicros)
                 .ToList();
+            var items = records.Where(static r => r.IsDetectable).OrderBy(static r => r.StartMicros).ToList();
             var used = new bool[candidates.Count];
-            foreach (var item in records.Where(static r => r.IsDetectable).OrderBy(static r => r.StartMicros))
+            var hitOf = MaximumMatching(items, candidates, used, tol, sameKind: true);
+            var wrongOf = MaximumMatching(items, candidates, used, tol, sameKind: false, skip: hitOf);
+            for (var t = 0; t < items.Count; t++)
             {
+                var item = items[t];
                 var reference = item.PeakMicros ?? item.StartMicros;
-                var same = Find(candidates, used, item, tol, sameKind: true);
-                var other = same < 0 ? Find(candidates, used, item, tol, sameKind: false) : -1;
-                var index = same >= 0 ? same : other;
+                var index = hitOf[t] >= 0 ? hitOf[t] : wrongOf[t];
                 string outcome;
                 double? latency = null;
                 double? error = null;
                 if (index >= 0)
                 {
-                    used[index] = true;
                     var e = candidates[index];
                     latency = (e.DecisionMicros - reference) / 1e6;
                     error = (e.TimeMicros - reference) / 1e6;
-                    outcome = same >= 0 ? "hit" : "wrong_kind";
-                    if (same >= 0)
+                    outcome = hitOf[t] >= 0 ? "hit" : "wrong_kind";
+                    if (hitOf[t] >= 0)
                     {
                         latencies[item.Kind].Add(latency.Value);
                         timeErrors[item.Kind].Add(Math.Abs(error.Value));
@@ -136,25 +140,68 @@ internal static class Scorer
         return rows;
     }
 
-    private static int Find(List<ObservedEvent> candidates, bool[] used, GroundTruthRecord item, long tol, bool sameKind)
+    /// <summary>
+    /// A maximum one-to-one matching of truth items to unused candidates of the same (or the other) kind inside each
+    /// item's tolerance window, by augmenting paths (Kuhn). Each item tries its candidates nearest to its peak first,
+    /// so where several assignments are maximal the nearer events are preferred. Marks the candidates it uses in
+    /// <paramref name="used"/>; returns the candidate index per item, or −1. Items matched in <paramref name="skip"/> take no part.
+    /// </summary>
+    private static int[] MaximumMatching(List<GroundTruthRecord> items, List<ObservedEvent> candidates, bool[] used, long tol, bool sameKind, int[]? skip = null)
     {
-        var best = -1;
-        var reference = item.PeakMicros ?? item.StartMicros;
+        var options = new List<int>[items.Count];
+        for (var t = 0; t < items.Count; t++)
+        {
+            var item = items[t];
+            var reference = item.PeakMicros ?? item.StartMicros;
+            options[t] = skip is not null && skip[t] >= 0
+                ? []
+                : [.. Enumerable.Range(0, candidates.Count)
+                    .Where(i => !used[i]
+                        && (candidates[i].Kind == item.Kind) == sameKind
+                        && candidates[i].TimeMicros >= item.StartMicros - tol
+                        && candidates[i].TimeMicros <= item.EndMicros + tol)
+                    .OrderBy(i => Math.Abs(candidates[i].TimeMicros - reference))];
+        }
+
+        var itemOf = new int[candidates.Count];
+        Array.Fill(itemOf, -1);
+        for (var t = 0; t < items.Count; t++)
+        {
+            Augment(t, new bool[candidates.Count]);
+        }
+
+        var result = new int[items.Count];
+        Array.Fill(result, -1);
         for (var i = 0; i < candidates.Count; i++)
         {
-            var e = candidates[i];
-            if (used[i] || (e.Kind == item.Kind) != sameKind || e.TimeMicros < item.StartMicros - tol || e.TimeMicros > item.EndMicros + tol)
+            if (itemOf[i] >= 0)
             {
-                continue;
-            }
-
-            if (best < 0 || Math.Abs(e.TimeMicros - reference) < Math.Abs(candidates[best].TimeMicros - reference))
-            {
-                best = i;
+                result[itemOf[i]] = i;
+                used[i] = true;
             }
         }
 
-        return best;
+        return result;
+
+        bool Augment(int t, bool[] visited)
+        {
+            foreach (var i in options[t])
+            {
+                if (visited[i])
+                {
+                    continue;
+                }
+
+                visited[i] = true;
+                if (itemOf[i] < 0 || Augment(itemOf[i], visited))
+                {
+                    itemOf[i] = t;
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static double? Percentile(List<double> sorted, double p)

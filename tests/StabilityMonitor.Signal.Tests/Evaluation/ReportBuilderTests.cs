@@ -63,27 +63,31 @@ public sealed class ReportBuilderTests
     {
         var recording = TestRecordings.Make(TrialKind.Fall, "F01", "fall", 3000, fallIndex: FallIndex);
 
-        var trial = TrialScorer.Score(recording, [TestRecordings.Event(EventKind.SwayElevated, 2.0), TestRecordings.Event(EventKind.Fall, 7.25)], TestRecordings.Start);
+        var trial = TrialScorer.Score(recording, [TestRecordings.Event(EventKind.SwayElevated, 2.0), TestRecordings.Event(EventKind.Fall, 7.75)], TestRecordings.Start);
 
-        Assert.Equal((true, (bool?)null, (int?)null), (trial.Detected, trial.AlertedAsFall, trial.FalseAlarms));
+        Assert.Equal(((bool?)true, (bool?)null, 0), (trial.Detected, trial.AlertedAsFall, trial.FalseAlarms));
         Assert.Equal(7.0, trial.FirstFallS);
-        Assert.Equal(250.0, trial.LatencyMs!.Value, 9);
+        Assert.Equal(750.0, trial.LatencyMs!.Value, 9);
         Assert.Equal(15.0, trial.DurationS);
         Assert.Equal(["sway_elevated", "fall"], trial.Events.Select(e => e.Kind));
-        Assert.Equal(6.75, trial.Events[1].TimeS, 9);
-        Assert.Equal(7.25, trial.Events[1].DecisionS, 9);
+        Assert.Equal(7.25, trial.Events[1].TimeS, 9);
+        Assert.Equal(7.75, trial.Events[1].DecisionS, 9);
         Assert.Equal(3.5f, trial.Events[1].PeakG);
     }
 
     [Fact]
     public void Score_DetectedFallWithoutAnnotation_NoLatency()
     {
-        var recording = TestRecordings.Make(TrialKind.Fall, "F01", "fall", 3000);
+        // No labels: the window is the largest acceleration (an impact at 4.5 s) ± 2 s.
+        var samples = TestRecordings.Make(TrialKind.Fall, "F01", "fall", 3000).Samples;
+        samples[900] = new AccelSample(0f, -1f, 4f);
+        var recording = TestRecordings.From(TrialKind.Fall, "F01", "fall", samples, 200);
 
         var trial = TrialScorer.Score(recording, [TestRecordings.Event(EventKind.Fall, 5.0)], TestRecordings.Start);
         var report = ReportBuilder.Build([trial]);
 
         Assert.True(trial.Detected);
+        Assert.Equal(new TrialWindow(2.5, 6.5, Annotated: false), trial.Window);
         Assert.Null(trial.FirstFallS);
         Assert.Null(trial.LatencyMs);
         Assert.Equal(new LatencySummary(0, null, null, null), report.FallLatencyMs);
@@ -159,13 +163,14 @@ public sealed class ReportBuilderTests
     [Fact]
     public void PercentilesOf_NoValues_Null() => Assert.Null(Percentiles.Of([], 0.5));
 
-    // 3 falls (2 detected, latencies 500 and 1500 ms), 4 near-falls (2 detected, 2 alerted as fall),
-    // 3 ADL trials over 2 h (one with 3 alarms, one with only SwayElevated, one quiet).
+    // 3 falls annotated from 7 s (2 detected, latencies 500 and 1500 ms; 3 alarms outside the window or repeated),
+    // 4 near-falls annotated 2-4 s (2 detected, 2 alerted as fall), 3 ADL trials over 2 h (one with 3 alarms,
+    // one with only SwayElevated, one quiet). Events have their onset 0.5 s before their decision.
     private static List<TrialResult> HandMadeTrials()
     {
         TrialResult Trial(Recording recording, params StabilityEvent[] events) => TrialScorer.Score(recording, events, TestRecordings.Start);
         Recording Fall(string name) => TestRecordings.Make(TrialKind.Fall, "F01", name, 3000, fallIndex: FallIndex);
-        Recording NearFall(string name) => TestRecordings.Make(TrialKind.NearFall, "D18", name, 2400);
+        Recording NearFall(string name) => TestRecordings.Make(TrialKind.NearFall, "D18", name, 2400, alert: (400, 800));
         Recording Adl(string code, string name, int seconds) => TestRecordings.Make(TrialKind.Adl, code, name, seconds, rateHz: 1);
 
         return

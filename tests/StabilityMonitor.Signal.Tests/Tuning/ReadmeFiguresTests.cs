@@ -8,7 +8,8 @@ namespace StabilityMonitor.Signal.Tests.Tuning;
 
 /// <summary>
 /// The README's detection table and the detector come from one source: each row is recomputed here on the real
-/// development recordings and must read exactly as the README prints it (counts, rates, false alarms, latencies).
+/// development recordings and must read exactly as the README prints it (counts, rates with their 95 % intervals,
+/// false alarms, alarms outside the annotated window, latencies), scored as <c>evaluate</c> scores (TrialScorer).
 /// When the detector changes, regenerate the table (firmware-sim evaluate) and this test says which cell moved.
 /// Skipped when the data is absent (and the CI test command refuses to run without it).
 /// </summary>
@@ -21,20 +22,24 @@ public sealed class ReadmeFiguresTests
     });
 
     [SkippableFact]
-    public void SisFall_Defaults_RowMatchesReadme()
-    {
-        var report = EvaluationRunner.Run(s_sisFall.Value);
-        AssertRow("| SisFall, 167 trials | defaults (tuned on these subjects) |", Cells(report, withRates: true, withHours: true));
-    }
-
-    [SkippableFact]
     public void SisFall_LeaveOneSubjectOut_RowMatchesReadme()
     {
         var cv = CrossValidation.Run(s_sisFall.Value);
-        var pooled = cv.Pooled;
-        var cells = Cells(pooled, withRates: true, withHours: false);
-        cells[4] = FalseAlarmsPerHour(pooled);
-        AssertRow("| SisFall, 167 trials | leave-one-subject-out |", cells);
+        AssertRow("| SisFall, 167 trials | leave-one-subject-out |", Cells(cv.Pooled));
+    }
+
+    [SkippableFact]
+    public void SisFall_ResampledTo50Hz_LeaveOneSubjectOutTunedAt50Hz_RowMatchesReadme()
+    {
+        var cv = CrossValidation.Run([.. s_sisFall.Value.Select(static r => RecordingResampler.Resample(r, 50))]);
+        AssertRow("| SisFall resampled to 50 Hz | leave-one-subject-out, tuned at 50 Hz |", Cells(cv.Pooled));
+    }
+
+    [SkippableFact]
+    public void SisFall_Defaults_RowMatchesReadme()
+    {
+        var report = EvaluationRunner.Run(s_sisFall.Value);
+        AssertRow("| SisFall, 167 trials | defaults (tuned on these subjects) |", Cells(report));
     }
 
     [SkippableFact]
@@ -43,9 +48,11 @@ public sealed class ReadmeFiguresTests
         var report = EvaluationRunner.Run(UmaFallReader.ReadRecordings(DevelopmentData.Require(DevelopmentData.UmaFall)));
         Assert.Equal(0, report.NearFall.Trials);
         Assert.Equal(0, report.FallLatencyMs.Count);
-        AssertRow(
-            "| UMAFall, 93 trials | defaults |",
-            [Ratio(report.Fall.Detected, report.Fall.Trials, true), "(no near-fall trials)", "–", Ratio(report.Adl.Trials - report.Adl.FalseAlarmTrials, report.Adl.Trials, true), FalseAlarms(report), "(no annotations)"]);
+        var cells = Cells(report);
+        cells[1] = "(no near-fall trials)";
+        cells[2] = "–";
+        cells[^1] = "(no annotations)";
+        AssertRow("| UMAFall, 93 trials | defaults |", cells);
     }
 
     [SkippableTheory]
@@ -55,35 +62,27 @@ public sealed class ReadmeFiguresTests
     public void SisFall_Resampled_RowMatchesReadme(int rateHz)
     {
         var report = EvaluationRunner.Run([.. s_sisFall.Value.Select(r => RecordingResampler.Resample(r, rateHz))]);
-        AssertRow($"| SisFall resampled to {rateHz} Hz | defaults |", Cells(report, withRates: false, withHours: false));
+        AssertRow($"| SisFall resampled to {rateHz} Hz | defaults |", Cells(report));
     }
 
-    [SkippableFact]
-    public void SisFall_ResampledTo50Hz_LeaveOneSubjectOutTunedAt50Hz_RowMatchesReadme()
-    {
-        var cv = CrossValidation.Run([.. s_sisFall.Value.Select(static r => RecordingResampler.Resample(r, 50))]);
-        AssertRow("| SisFall resampled to 50 Hz | leave-one-subject-out, tuned at 50 Hz |", Cells(cv.Pooled, withRates: false, withHours: false));
-    }
-
-    private static string[] Cells(EvaluationReport report, bool withRates, bool withHours) =>
+    // fall | near-fall | near-falls alerted as fall | ADL specificity | false alarms / h | alarms outside the window | latency
+    private static string[] Cells(EvaluationReport report) =>
     [
-        Ratio(report.Fall.Detected, report.Fall.Trials, withRates),
-        Ratio(report.NearFall.Detected, report.NearFall.Trials, true),
+        Ratio(report.Fall.Detected, report.Fall.Trials, report.Fall.SensitivityCi),
+        Ratio(report.NearFall.Detected, report.NearFall.Trials, report.NearFall.SensitivityCi),
         report.NearFall.AlertedAsFall.ToString(CultureInfo.InvariantCulture),
-        Ratio(report.Adl.Trials - report.Adl.FalseAlarmTrials, report.Adl.Trials, withRates),
-        withHours ? FalseAlarms(report) : report.Adl.FalseAlarms.ToString(CultureInfo.InvariantCulture),
+        Ratio(report.Adl.Trials - report.Adl.FalseAlarmTrials, report.Adl.Trials, report.Adl.SpecificityCi),
+        FalseAlarms(report),
+        (report.Fall.FalseAlarms + report.NearFall.FalseAlarms).ToString(CultureInfo.InvariantCulture),
         string.Create(CultureInfo.InvariantCulture, $"{report.FallLatencyMs.Median / 1000:0.00} s / {report.FallLatencyMs.P95 / 1000:0.00} s"),
     ];
 
-    private static string Ratio(int hits, int trials, bool withRate) => withRate
-        ? string.Create(CultureInfo.InvariantCulture, $"{hits}/{trials} = {(double)hits / trials:0.00}")
-        : string.Create(CultureInfo.InvariantCulture, $"{hits}/{trials}");
+    private static string Ratio(int hits, int trials, Interval? ci) => ci is { } i
+        ? string.Create(CultureInfo.InvariantCulture, $"{hits}/{trials} = {(double)hits / trials:0.00} [{i.Lo:0.00}, {i.Hi:0.00}]")
+        : "–";
 
     private static string FalseAlarms(EvaluationReport report) =>
-        string.Create(CultureInfo.InvariantCulture, $"{report.Adl.FalseAlarms} over {report.AdlHours:0.00} h");
-
-    private static string FalseAlarmsPerHour(EvaluationReport report) =>
-        string.Create(CultureInfo.InvariantCulture, $"{report.FalseAlarmsPerHour:0.0}");
+        string.Create(CultureInfo.InvariantCulture, $"{report.FalseAlarmsPerHour:0.0} [{report.FalseAlarmsPerHourCi!.Value.Lo:0.0}, {report.FalseAlarmsPerHourCi.Value.Hi:0.0}] ({report.Adl.FalseAlarms} in {report.AdlHours:0.00} h)");
 
     /// <summary>The README row starting with <paramref name="prefix"/>: its remaining cells, in order, must be <paramref name="expected"/>.</summary>
     private static void AssertRow(string prefix, IReadOnlyList<string> expected)
