@@ -40,9 +40,9 @@ public sealed class MobilityOptions
 
     /// <summary>
     /// Largest forward pitch in the rest after a descent for it to be sitting (more is bending to the floor), degrees.
-    /// Default 35°. Seated, the pelvis usually tilts backward (SisFall: −8° to −58°), but some sit leaning forward.
+    /// Default 20°. Seated, the pelvis usually tilts backward (SisFall: −8° to −58°), but some sit leaning forward.
     /// </summary>
-    public float MaxSittingPitchDeg { get; set; } = 35f;
+    public float MaxSittingPitchDeg { get; set; } = 20f;
 
     /// <summary>
     /// Device axis pointing forward (antero-posterior) when worn: 0 = X, 1 = Y, 2 = Z. Default 2 (Z), as the signal

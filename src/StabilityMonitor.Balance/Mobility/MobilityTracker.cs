@@ -11,6 +11,10 @@ namespace StabilityMonitor.Balance.Mobility;
 public sealed class MobilityTracker
 {
     private const double RestSeconds = 0.5;
+    private const double RestConfirmSeconds = 0.5;
+
+    /// <summary>Largest change of the gravity direction between consecutive 0.5 s windows at rest, degrees (6°/s).</summary>
+    private const double MaxRestTurnDeg = 3;
     private const int MinBoutEpochs = 3;
     private const int SwayWindowEpochs = 10;
     private const int SwayHopEpochs = 5;
@@ -50,7 +54,11 @@ public sealed class MobilityTracker
     private double _restX;
     private double _restY;
     private double _restZ;
-    private bool _atRest;
+    private int _restRun;
+    private double _previousX;
+    private double _previousY;
+    private double _previousZ;
+    private int _restConfirmSamples;
     private long _restEndIndex = -1;
     private float _restEndPitch;
 
@@ -146,6 +154,7 @@ public sealed class MobilityTracker
         _analysisRate = rate / (float)_factor;
         _epochSamples = Math.Max(1, (int)MathF.Round(_analysisRate));
         _restSamples = Math.Max(3, (int)Math.Round(RestSeconds * _analysisRate));
+        _restConfirmSamples = Math.Max(1, (int)Math.Round(RestConfirmSeconds * _analysisRate));
         _ring = new AnalysisRing((int)Math.Ceiling(HistorySeconds * _analysisRate));
         var window = (int)Math.Round(_options.GaitWindowSeconds * _analysisRate);
         _window = new float[window];
@@ -161,8 +170,8 @@ public sealed class MobilityTracker
         _blockCount = 0;
         _epochX = _epochY = _epochZ = _epochM = _epochM2 = 0;
         _epochCount = 0;
-        _restSum = _restSum2 = _restX = _restY = _restZ = 0;
-        _atRest = false;
+        _restSum = _restSum2 = _restX = _restY = _restZ = _previousX = _previousY = _previousZ = 0;
+        _restRun = 0;
         _restEndIndex = -1;
         _gait = default;
         _stepTimer.Reset();
@@ -195,27 +204,40 @@ public sealed class MobilityTracker
             _restX -= ox;
             _restY -= oy;
             _restZ -= oz;
+            _previousX += ox;
+            _previousY += oy;
+            _previousZ += oz;
+        }
+
+        if (i >= 2 * k)
+        {
+            var (ox, oy, oz) = ring.Vector(i - (2 * k));
+            _previousX -= ox;
+            _previousY -= oy;
+            _previousZ -= oz;
         }
 
         if (i >= k - 1)
         {
             var mean = _restSum / k;
             var std = Math.Sqrt(Math.Max(0, (_restSum2 / k) - (mean * mean)));
-            var atRest = std < _options.RestStdG;
-            if (atRest)
+            // A rest counts once quiet for RestConfirmSeconds beyond its first window: a slow, smooth rise can be
+            // quiet for a moment midway, and must not be cut in two.
+            // Quiet and not turning: a slow rise keeps the magnitude smooth but still rotates the trunk.
+            var turning = i >= (2 * k) - 1 && AngleDeg(_restX, _restY, _restZ, _previousX, _previousY, _previousZ) > MaxRestTurnDeg;
+            _restRun = std < _options.RestStdG && !turning ? _restRun + 1 : 0;
+            if (_restRun >= _restConfirmSamples)
             {
                 var (rx, ry, rz) = ((float)(_restX / k), (float)(_restY / k), (float)(_restZ / k));
                 var pitch = ForwardPitch(rx, ry, rz);
-                if (!_atRest)
+                if (_restRun == _restConfirmSamples)
                 {
-                    OnRestOnset(i, Inclination(rx, ry, rz), pitch);
+                    OnRestOnset(i - _restConfirmSamples + 1, i, Inclination(rx, ry, rz), pitch);
                 }
 
                 _restEndIndex = i;
                 _restEndPitch = pitch;
             }
-
-            _atRest = atRest;
         }
 
         _stepTimer.Update(m, i, _analysisRate, _gait.Walking ? _gait.StepSeconds : 0, _gaitThreshold);
@@ -231,7 +253,11 @@ public sealed class MobilityTracker
         }
     }
 
-    private void OnRestOnset(long index, float inclination, float pitch)
+    /// <param name="index">First sample whose quiet window begins the rest.</param>
+    /// <param name="now">The sample that confirmed the rest (the ring's newest).</param>
+    /// <param name="inclination">Inclination of the rest from upright, degrees.</param>
+    /// <param name="pitch">Forward pitch of the rest, degrees.</param>
+    private void OnRestOnset(long index, long now, float inclination, float pitch)
     {
         var ring = _ring!;
         if (_restEndIndex < 0 || !_uprightKnown)
@@ -247,7 +273,7 @@ public sealed class MobilityTracker
             return;
         }
 
-        var height = VerticalDisplacement.HeightChange(ring, from, index + 1, _analysisRate);
+        var height = VerticalDisplacement.HeightChange(ring, from, now + 1, _analysisRate);
         if (height <= -_options.MinTransitionHeightM)
         {
             if (inclination >= _options.LyingDeg)
@@ -267,7 +293,9 @@ public sealed class MobilityTracker
         }
         else if (height >= _options.MinTransitionHeightM)
         {
-            if (_state is SeatedState.Sitting or SeatedState.Unknown && _restEndPitch <= _options.MaxSittingPitchDeg)
+            // Only from a known sitting state: a rise seen from an unknown state is as often a sit-down whose
+            // integration came out upward (SisFall: 4 of 20 sit-downs) as a real rise.
+            if (_state == SeatedState.Sitting && _restEndPitch <= _options.MaxSittingPitchDeg)
             {
                 _sink.OnTransition(new PostureTransition(TimeOf(movementStart), TimeOf(movementEnd), TransitionKind.SitToStand, height, Timed: true));
             }
@@ -445,6 +473,12 @@ public sealed class MobilityTracker
         var forward = -((gx * ax) + (gy * ay) + (gz * az)) / n;
         var up = (gx * _upX) + (gy * _upY) + (gz * _upZ);
         return MathF.Atan2(forward, up) * (180f / MathF.PI);
+    }
+
+    private static double AngleDeg(double ax, double ay, double az, double bx, double by, double bz)
+    {
+        var norms = Math.Sqrt(((ax * ax) + (ay * ay) + (az * az)) * ((bx * bx) + (by * by) + (bz * bz)));
+        return norms <= 0 ? 0 : Math.Acos(Math.Clamp(((ax * bx) + (ay * by) + (az * bz)) / norms, -1, 1)) * (180 / Math.PI);
     }
 
     private float Inclination(float gx, float gy, float gz)

@@ -15,7 +15,10 @@ internal static class VerticalDisplacement
     /// vertical acceleration taken as the magnitude minus 1 g (orientation-free: at the waist the body's acceleration
     /// in a sit-to-stand is mostly vertical; the horizontal part adds a second-order, mostly removed, error).
     /// </summary>
-    public static float HeightChange(AnalysisRing ring, long from, long to, float rateHz)
+    public static float HeightChange(AnalysisRing ring, long from, long to, float rateHz) =>
+        Integrate(ring, from, to, rateHz, static (r, i, _, _) => r.Magnitude(i) - 1f);
+
+    private static float Integrate(AnalysisRing ring, long from, long to, float rateHz, Func<AnalysisRing, long, long, long, float> verticalG)
     {
         var dt = 1f / rateHz;
         var n = to - from;
@@ -28,7 +31,7 @@ internal static class VerticalDisplacement
         var velocity = 0f;
         for (var i = from; i < to; i++)
         {
-            velocity += (ring.Magnitude(i) - 1f) * StandardGravity * dt;
+            velocity += verticalG(ring, i, from, to) * StandardGravity * dt;
         }
 
         var bias = velocity / (n * dt);
@@ -36,7 +39,7 @@ internal static class VerticalDisplacement
         var height = 0f;
         for (var i = from; i < to; i++)
         {
-            velocity += (((ring.Magnitude(i) - 1f) * StandardGravity) - bias) * dt;
+            velocity += ((verticalG(ring, i, from, to) * StandardGravity) - bias) * dt;
             height += velocity * dt;
         }
 
