@@ -14,7 +14,7 @@ public sealed class MobilityDay
     /// <summary>Bins of the sit-to-stand duration histogram: 0.1 s each from 0 to 9.9 s (longer ones in the last).</summary>
     internal const int DurationBins = 100;
 
-    internal const float DurationBinSeconds = 0.1f;
+    internal const double DurationBinSeconds = 0.1;
 
     private readonly int[] _postureSeconds = new int[5];
 
@@ -108,7 +108,7 @@ public sealed class MobilityDay
         SitToStands++;
         if (transition.Timed)
         {
-            Increment(DurationHistogram, (int)(transition.DurationSeconds / DurationBinSeconds));
+            Increment(DurationHistogram, (int)Math.Floor((transition.DurationSeconds / DurationBinSeconds) + 1e-9));
         }
     }
 
