@@ -26,4 +26,14 @@ internal static class DevelopmentData
         Skip.If(trials.Count == 0, $"No SisFall trials of {string.Join(",", codes)} in the development folder.");
         return [.. trials.Select(static t => SisFallReader.ReadRecording(t))];
     }
+
+    /// <summary>UMAFall waist recordings of one activity (the development folder).</summary>
+    public static IReadOnlyList<Recording> UmaFallTrials(string activity)
+    {
+        var folder = Require(UmaFall);
+        var trials = UmaFallReader.EnumerateTrials(folder).Where(t => t.Name.Activity == activity).ToList();
+        Skip.If(trials.Count == 0, $"No UMAFall {activity} trials in the development folder.");
+        var skipped = new List<string>();
+        return RecordingLoader.ReadAll(trials, UmaFallReader.ReadRecording, static t => t.FullPath, skipped);
+    }
 }
