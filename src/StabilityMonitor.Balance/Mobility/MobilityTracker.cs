@@ -273,10 +273,11 @@ public sealed class MobilityTracker
             return;
         }
 
-        var height = VerticalDisplacement.HeightChange(ring, from, now + 1, _analysisRate);
-        if (height <= -_options.MinTransitionHeightM)
+        // Only the change the state allows is looked for: sitting down when not sitting, rising when sitting.
+        if (_state != SeatedState.Sitting)
         {
-            if (inclination >= _options.LyingDeg)
+            var drop = VerticalDisplacement.HeightChange(ring, from, now + 1, _analysisRate, projected: true);
+            if (drop > -_options.MinTransitionHeightM || inclination >= _options.LyingDeg)
             {
                 return;
             }
@@ -285,19 +286,21 @@ public sealed class MobilityTracker
             {
                 _state = SeatedState.Lowered;
             }
-            else if (_state != SeatedState.Sitting)
+            else
             {
                 _state = SeatedState.Sitting;
-                _sink.OnTransition(new PostureTransition(TimeOf(movementStart), TimeOf(movementEnd), TransitionKind.StandToSit, height, Timed: true));
+                _sink.OnTransition(new PostureTransition(TimeOf(movementStart), TimeOf(movementEnd), TransitionKind.StandToSit, drop, Timed: true));
             }
+
+            return;
         }
-        else if (height >= _options.MinTransitionHeightM)
+
+        var rise = VerticalDisplacement.HeightChange(ring, from, now + 1, _analysisRate, projected: false);
+        if (rise >= _options.MinTransitionHeightM)
         {
-            // Only from a known sitting state: a rise seen from an unknown state is as often a sit-down whose
-            // integration came out upward (SisFall: 4 of 20 sit-downs) as a real rise.
-            if (_state == SeatedState.Sitting && _restEndPitch <= _options.MaxSittingPitchDeg)
+            if (_restEndPitch <= _options.MaxSittingPitchDeg)
             {
-                _sink.OnTransition(new PostureTransition(TimeOf(movementStart), TimeOf(movementEnd), TransitionKind.SitToStand, height, Timed: true));
+                _sink.OnTransition(new PostureTransition(TimeOf(movementStart), TimeOf(movementEnd), TransitionKind.SitToStand, rise, Timed: true));
             }
 
             _state = SeatedState.Standing;

@@ -36,11 +36,11 @@ public sealed class SisFallMobilityTests(ITestOutputHelper output)
         output.WriteLine($"SisFall D07–D10, {n} trials: sit-downs found {sitsFound}/{n} ({100.0 * sitsFound / n:F0} %), stand-ups found {risesFound}/{n} ({100.0 * risesFound / n:F0} %), "
             + $"both exactly once {exact}/{n}, extra transitions {extra}; stand-up duration median {Median(durations):F2} s");
 
-        // A transition the tracker reports must be a real one; the recall is what docs/balance.md states (9–10 of 20
+        // A transition the tracker reports must be a real one; the recall is what docs/balance.md states (12–13 of 20
         // at the defaults), guarded here against getting worse.
         Assert.Equal(0, extra);
-        Assert.True(risesFound >= n * 0.4, $"stand-ups found {risesFound}/{n}");
-        Assert.True(sitsFound >= n * 0.4, $"sit-downs found {sitsFound}/{n}");
+        Assert.True(risesFound >= n * 0.55, $"stand-ups found {risesFound}/{n}");
+        Assert.True(sitsFound >= n * 0.6, $"sit-downs found {sitsFound}/{n}");
     }
 
     [SkippableFact]
