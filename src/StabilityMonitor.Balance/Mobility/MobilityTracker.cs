@@ -221,9 +221,9 @@ public sealed class MobilityTracker
         {
             var mean = _restSum / k;
             var std = Math.Sqrt(Math.Max(0, (_restSum2 / k) - (mean * mean)));
-            // A rest counts once quiet for RestConfirmSeconds beyond its first window: a slow, smooth rise can be
-            // quiet for a moment midway, and must not be cut in two.
-            // Quiet and not turning: a slow rise keeps the magnitude smooth but still rotates the trunk.
+            // A rest is quiet and not turning (a slow rise keeps the magnitude smooth but still rotates the trunk),
+            // and counts once it has lasted RestConfirmSeconds beyond its first window, so a movement that is quiet
+            // for a moment midway is not cut in two.
             var turning = i >= (2 * k) - 1 && AngleDeg(_restX, _restY, _restZ, _previousX, _previousY, _previousZ) > MaxRestTurnDeg;
             _restRun = std < _options.RestStdG && !turning ? _restRun + 1 : 0;
             if (_restRun >= _restConfirmSamples)
