@@ -11,6 +11,7 @@ using StabilityMonitor.Pipeline;
 using StabilityMonitor.Pipeline.Ports;
 using StabilityMonitor.Server.Api;
 using StabilityMonitor.Server.Auth;
+using StabilityMonitor.Server.Balance;
 using StabilityMonitor.Server.Demo;
 
 namespace StabilityMonitor.Server;
@@ -103,6 +104,7 @@ public static class StabilityServer
         services.AddSingleton<IEffectsBarrier>(static sp => sp.GetRequiredService<MetricStoreBridge>().EventBarrier);
         services.AddSingleton<IEffectsBarrier>(static sp => sp.GetRequiredService<MetricStoreBridge>().WindowBarrier);
         builder.AddStabilityPipeline();
+        services.AddBalance();
         builder.AddMqttIngestion();
 
         // After the pipeline and alerting: the hub reads both, and its broadcaster stops before the pipeline drains.
@@ -148,6 +150,7 @@ public static class StabilityServer
         api.MapAlertEndpoints();
         api.MapApiEndpoints();
         api.MapHistoryEndpoints();
+        api.MapBalanceEndpoints();
         app.MapDashboard();
         return app;
     }

@@ -1,0 +1,63 @@
+using StabilityMonitor.Balance.Mobility;
+using StabilityMonitor.Signal;
+
+namespace StabilityMonitor.Server.Balance;
+
+/// <summary>One device's tracker and ledger, and the recording of a live balance test when one is running.</summary>
+internal sealed class DeviceMobility
+{
+    private AccelSample[]? _capture;
+
+    public DeviceMobility(MobilityOptions options, int ledgerDays)
+    {
+        Ledger = new MobilityLedger(ledgerDays);
+        Tracker = new MobilityTracker(options, Ledger);
+    }
+
+    public MobilityLedger Ledger { get; }
+
+    public MobilityTracker Tracker { get; }
+
+    public long LastSeen { get; set; }
+
+    public int CaptureCount { get; private set; }
+
+    public int CaptureRate { get; private set; }
+
+    public long CaptureStartMicros { get; private set; }
+
+    public bool Capturing => _capture is not null;
+
+    public void StartCapture(int maxSamples)
+    {
+        _capture = new AccelSample[maxSamples];
+        CaptureCount = 0;
+        CaptureRate = 0;
+        CaptureStartMicros = 0;
+    }
+
+    public void Capture(ReadOnlySpan<AccelSample> samples, int rate, long firstMicros)
+    {
+        if (_capture is null || (CaptureRate != 0 && CaptureRate != rate))
+        {
+            return;
+        }
+
+        if (CaptureCount == 0)
+        {
+            CaptureRate = rate;
+            CaptureStartMicros = firstMicros;
+        }
+
+        var n = Math.Min(samples.Length, _capture.Length - CaptureCount);
+        samples[..n].CopyTo(_capture.AsSpan(CaptureCount));
+        CaptureCount += n;
+    }
+
+    public (AccelSample[] Samples, int Rate, long StartMicros) StopCapture()
+    {
+        var samples = _capture is null ? [] : _capture.AsSpan(0, CaptureCount).ToArray();
+        _capture = null;
+        return (samples, CaptureRate, CaptureStartMicros);
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Balance.Mobility;
+using StabilityMonitor.Pipeline.Ports;
+using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
+
+namespace StabilityMonitor.Server.Balance;
+
+/// <summary>
+/// The pipeline's <see cref="IFrameObserver"/> for balance and mobility: one <see cref="DeviceMobility"/> per device,
+/// at most <see cref="BalanceOptions.MaxDevices"/> (the least recently heard is dropped beyond it), read by the API
+/// under the same lock. Per frame: a dictionary lookup and the tracker, nothing allocated (a new device allocates once).
+/// </summary>
+internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvider time) : IFrameObserver
+{
+    private readonly BalanceOptions _options = options.Value;
+    private readonly Dictionary<string, DeviceMobility> _devices = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _devices.Count;
+            }
+        }
+    }
+
+    public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples)
+    {
+        lock (_lock)
+        {
+            if (!_devices.TryGetValue(deviceId, out var device))
+            {
+                if (_devices.Count >= _options.MaxDevices)
+                {
+                    EvictLeastRecent();
+                }
+
+                device = new DeviceMobility(_options.Mobility, _options.LedgerDays);
+                _devices.Add(deviceId, device);
+            }
+
+            device.LastSeen = time.GetTimestamp();
+            device.Tracker.Process(samples, header.SampleRateHz, header.DeviceTimeMicros);
+            if (device.Capturing)
+            {
+                device.Capture(samples, header.SampleRateHz, header.DeviceTimeMicros);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> over the devices' days (merged, oldest first) under the table's lock (the days
+    /// are live objects); null when none of the devices has been heard.
+    /// </summary>
+    public T? Read<T>(IEnumerable<string> deviceIds, long? fromMicros, long? toMicros, Func<IReadOnlyList<MobilityDay>, T> read)
+        where T : class
+    {
+        lock (_lock)
+        {
+            var days = new List<MobilityDay>();
+            var any = false;
+            foreach (var id in deviceIds)
+            {
+                if (_devices.TryGetValue(id, out var device))
+                {
+                    any = true;
+                    days.AddRange(Within(device.Ledger.Days, fromMicros, toMicros));
+                }
+            }
+
+            return any ? read([.. days.OrderBy(static d => d.DayNumber)]) : null;
+        }
+    }
+
+    /// <summary>Starts recording a live balance test from <paramref name="deviceId"/>; false when the device has not been heard.</summary>
+    public bool StartCapture(string deviceId)
+    {
+        lock (_lock)
+        {
+            if (!_devices.TryGetValue(deviceId, out var device))
+            {
+                return false;
+            }
+
+            // Sized for the longest test at the fastest rate a frame may declare.
+            device.StartCapture(_options.MaxTestSeconds * 200);
+            return true;
+        }
+    }
+
+    public (AccelSample[] Samples, int Rate, long StartMicros)? StopCapture(string deviceId)
+    {
+        lock (_lock)
+        {
+            return _devices.TryGetValue(deviceId, out var device) && device.Capturing ? device.StopCapture() : null;
+        }
+    }
+
+    private static IEnumerable<MobilityDay> Within(IReadOnlyList<MobilityDay> days, long? fromMicros, long? toMicros)
+    {
+        const long MicrosPerDay = 86_400_000_000L;
+        var first = fromMicros is { } f ? f / MicrosPerDay : long.MinValue;
+        var last = toMicros is { } t ? (t - 1) / MicrosPerDay : long.MaxValue;
+        return days.Where(d => d.DayNumber >= first && d.DayNumber <= last);
+    }
+
+    private void EvictLeastRecent()
+    {
+        string? oldest = null;
+        var oldestSeen = long.MaxValue;
+        foreach (var (id, device) in _devices)
+        {
+            if (device.LastSeen < oldestSeen && !device.Capturing)
+            {
+                oldest = id;
+                oldestSeen = device.LastSeen;
+            }
+        }
+
+        if (oldest is not null)
+        {
+            _devices.Remove(oldest);
+        }
+    }
+}

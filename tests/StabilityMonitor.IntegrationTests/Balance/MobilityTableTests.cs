@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Server.Balance;
+using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
+
+namespace StabilityMonitor.IntegrationTests.Balance;
+
+/// <summary>The server's per-device mobility table: bounded, least recently heard dropped first, nothing allocated per frame.</summary>
+public sealed class MobilityTableTests
+{
+    private static readonly AccelSample[] s_still = [.. Enumerable.Repeat(new AccelSample(0, 1, 0), 50)];
+
+    [Fact]
+    public void MoreDevicesThanAllowed_LeastRecentlyHeardDropped()
+    {
+        var time = new SteppedTime();
+        var table = new MobilityTable(Options.Create(new BalanceOptions { MaxDevices = 3 }), time);
+        foreach (var id in new[] { "d-1", "d-2", "d-3" })
+        {
+            Feed(table, id, 0);
+            time.Step();
+        }
+
+        Feed(table, "d-1", 1);
+        time.Step();
+        Feed(table, "d-4", 0);
+
+        Assert.Equal(3, table.Count);
+        Assert.Null(table.Read(["d-2"], null, null, static days => days));
+        Assert.NotNull(table.Read(["d-1"], null, null, static days => days));
+    }
+
+    [Fact]
+    public void OnFrame_KnownDevice_AllocatesNothing()
+    {
+        var table = new MobilityTable(Options.Create(new BalanceOptions()), TimeProvider.System);
+        for (var i = 0; i < 100; i++)
+        {
+            Feed(table, "d-1", i);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 100; i < 400; i++)
+        {
+            Feed(table, "d-1", i);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private static void Feed(MobilityTable table, string id, int second)
+    {
+        var header = new FrameHeader(50, 8, 50, (uint)second, 1_700_000_000_000_000 + (second * 1_000_000L));
+        table.OnFrame(id, header, s_still);
+    }
+}
+
+/// <summary>A clock whose timestamp moves only when told.</summary>
+internal sealed class SteppedTime : TimeProvider
+{
+    private long _ticks;
+
+    public void Step() => _ticks += TimestampFrequency;
+
+    public override long GetTimestamp() => _ticks;
+}
