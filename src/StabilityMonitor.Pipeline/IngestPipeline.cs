@@ -341,11 +341,11 @@ public sealed class IngestPipeline : IDisposable
         }
     }
 
-    private void NotifyObserver(int index, string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples)
+    private void NotifyObserver(int index, string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples, bool established)
     {
         try
         {
-            _observers[index].OnFrame(deviceId, header, samples);
+            _observers[index].OnFrame(deviceId, header, samples, established);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -387,7 +387,7 @@ public sealed class IngestPipeline : IDisposable
 
             for (var i = 0; i < _observers.Length; i++)
             {
-                NotifyObserver(i, device.Id, header, item.SampleSpan);
+                NotifyObserver(i, device.Id, header, item.SampleSpan, device.Frames >= _options.ProbationFrames);
             }
         }
         finally

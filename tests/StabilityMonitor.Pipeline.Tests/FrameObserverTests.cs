@@ -26,6 +26,21 @@ public sealed class FrameObserverTests
             [("w1", 0u, 0f), ("w1", 1u, 0.25f), ("w1", 2u, 0.5f), ("w2", 0u, 0f)],
             observer.Seen);
         Assert.All(observer.Counts, static c => Assert.Equal(25, c));
+        Assert.All(observer.Established, Assert.False);
+    }
+
+    [Fact]
+    public void Observer_IsToldWhenTheDeviceIsPastProbation()
+    {
+        var observer = new RecordingObserver();
+        using var harness = new PipelineHarness(new PipelineOptions { ProbationFrames = 3 }, observers: [observer]);
+        for (uint i = 0; i < 5; i++)
+        {
+            harness.Deliver("wearables/w1/accel", Frame(i));
+        }
+
+        // Counted after the frame: the third frame is the first of an established device.
+        Assert.Equal([false, false, true, true, true], observer.Established);
     }
 
     [Fact]
@@ -50,8 +65,11 @@ public sealed class FrameObserverTests
 
         public List<int> Counts { get; } = [];
 
-        public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples)
+        public List<bool> Established { get; } = [];
+
+        public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples, bool established)
         {
+            Established.Add(established);
             Seen.Add((deviceId, header.Sequence, MathF.Round(samples[0].X, 2)));
             Counts.Add(samples.Length);
         }
@@ -59,7 +77,7 @@ public sealed class FrameObserverTests
 
     private sealed class ThrowingObserver : IFrameObserver
     {
-        public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples) =>
+        public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples, bool established) =>
             throw new InvalidOperationException("observer bug");
     }
 }

@@ -15,5 +15,13 @@ namespace StabilityMonitor.Pipeline.Ports;
 /// </remarks>
 public interface IFrameObserver
 {
-    void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples);
+    /// <param name="deviceId">The device.</param>
+    /// <param name="header">The frame's header.</param>
+    /// <param name="samples">Its samples, in order.</param>
+    /// <param name="established">
+    /// Whether the device is past probation (<c>Pipeline:ProbationFrames</c>). Per-device state kept by an observer
+    /// should start only then: a flood of random device ids sends one frame each, and must not fill the observer's
+    /// table the way it cannot fill the pipeline's.
+    /// </param>
+    void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples, bool established);
 }

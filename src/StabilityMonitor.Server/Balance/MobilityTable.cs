@@ -28,12 +28,19 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         }
     }
 
-    public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples)
+    public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples, bool established)
     {
         lock (_lock)
         {
             if (!_devices.TryGetValue(deviceId, out var device))
             {
+                // Only devices past the pipeline's probation get a tracker: ids that send a frame or two (a flood of
+                // random ids) would otherwise churn this table and scan it for the oldest on every new id.
+                if (!established)
+                {
+                    return;
+                }
+
                 if (_devices.Count >= _options.MaxDevices)
                 {
                     EvictLeastRecent();

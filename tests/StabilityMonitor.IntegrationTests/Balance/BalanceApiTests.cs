@@ -30,7 +30,8 @@ public sealed class BalanceApiTests
             async () =>
             {
                 mobility = await carerA.GetFromJsonAsync<JsonElement>("/api/devices/a-01/mobility");
-                return mobility.GetProperty("observed_minutes").GetDouble() >= 1.2;
+                // 75 s published; the first Pipeline:ProbationFrames (8 frames, 4 s) come before the device has a tracker.
+                return mobility.GetProperty("observed_minutes").GetDouble() >= 1.15;
             },
             s_timeout,
             () => $"mobility {mobility}; logs:\n{server.Logs.Dump()}");
@@ -70,7 +71,8 @@ public sealed class BalanceApiTests
 
         await using var device = new Device("a-01", broker, new MotionScript().Stand(60), seed: 3);
         using var cts = new CancellationTokenSource(s_timeout);
-        await device.PublishAsync(2, TimeSpan.Zero, cts.Token);
+        // Past the pipeline's probation (8 frames): only then does the device get a mobility tracker.
+        await device.PublishAsync(10, TimeSpan.Zero, cts.Token);
         await Poll.UntilAsync(async () => (await carer.GetFromJsonAsync<JsonElement>("/api/devices/a-01/mobility")).GetProperty("observed_minutes").GetDouble() > 0, s_timeout, () => "device not heard");
 
         Assert.Equal(HttpStatusCode.BadRequest, (await carer.PostAsJsonAsync(path, new { test = "hop", action = "start" })).StatusCode);

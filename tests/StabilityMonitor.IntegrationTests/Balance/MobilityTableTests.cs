@@ -31,6 +31,22 @@ public sealed class MobilityTableTests
     }
 
     [Fact]
+    public void DeviceOnProbation_GetsNoTracker_UntilEstablished()
+    {
+        var table = new MobilityTable(Options.Create(new BalanceOptions()), TimeProvider.System);
+        for (var i = 0; i < 1000; i++)
+        {
+            Feed(table, $"flood-{i}", 0, established: false);
+        }
+
+        Assert.Equal(0, table.Count);
+        Feed(table, "flood-7", 1, established: true);
+        Feed(table, "flood-7", 2, established: true);
+        Assert.Equal(1, table.Count);
+        Assert.NotNull(table.Read(["flood-7"], null, null, static days => days));
+    }
+
+    [Fact]
     public void OnFrame_KnownDevice_AllocatesNothing()
     {
         var table = new MobilityTable(Options.Create(new BalanceOptions()), TimeProvider.System);
@@ -48,10 +64,10 @@ public sealed class MobilityTableTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    private static void Feed(MobilityTable table, string id, int second)
+    private static void Feed(MobilityTable table, string id, int second, bool established = true)
     {
         var header = new FrameHeader(50, 8, 50, (uint)second, 1_700_000_000_000_000 + (second * 1_000_000L));
-        table.OnFrame(id, header, s_still);
+        table.OnFrame(id, header, s_still, established);
     }
 }
 
