@@ -71,6 +71,9 @@ public sealed class AlertService
         db.Alerts.Add(alert);
         db.AlertAudits.Add(new AlertAudit { AlertId = id, At = now, Actor = Actor.System.Name, Action = "raised", ToState = AlertStates.Open });
         var view = AlertView.From(alert, resident);
+        var ledToFall = raise.Kind == AlertKinds.Fall
+            ? await CloseNearFallsLeadingToAsync(db, raise, id, resident, now, cancellationToken).ConfigureAwait(false)
+            : [];
         var eventName = raise.Kind switch
         {
             AlertKinds.DeviceOffline => WebhookEvents.DeviceOffline,
@@ -96,7 +99,52 @@ public sealed class AlertService
 
         AlertLog.Raised(_logger, id, raise.Kind, raise.DeviceId, facility?.Name ?? "(no facility)");
         Committed("raised", view, deliveries, raise.ArrivedAt);
+        foreach (var (closed, closedDeliveries) in ledToFall)
+        {
+            AlertLog.Transition(_logger, closed.Id, "resolved", Actor.System.Name);
+            Committed("resolved", closed, closedDeliveries);
+        }
+
         return view;
+    }
+
+    /// <summary>
+    /// Resolves (in the fall's transaction) the wearable's unresolved near-fall alerts of the stumble that led to this
+    /// fall (<see cref="AlertingOptions.NearFallLeadingToFallWithin"/>), with their audit rows and webhooks.
+    /// </summary>
+    private async Task<List<(AlertView View, int Deliveries)>> CloseNearFallsLeadingToAsync(
+        CareDbContext db, AlertRaise fall, string fallId, Resident? resident, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var within = _options.NearFallLeadingToFallWithin.Ticks / TimeSpan.TicksPerMicrosecond;
+        if (within <= 0)
+        {
+            return [];
+        }
+
+        var from = fall.DeviceTimeMicros - within;
+        var nearFalls = await db.Alerts
+            .Where(a => a.DeviceId == fall.DeviceId && a.Kind == AlertKinds.NearFall && a.State != AlertStates.Resolved
+                && a.DeviceTimeMicros >= from && a.DeviceTimeMicros < fall.DeviceTimeMicros)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var closed = new List<(AlertView View, int Deliveries)>(nearFalls.Count);
+        foreach (var nearFall in nearFalls)
+        {
+            var previous = nearFall.State;
+            nearFall.State = AlertStates.Resolved;
+            nearFall.ResolvedAt = now;
+            nearFall.ResolvedBy = Actor.System.Name;
+            nearFall.Outcome = AlertOutcomes.LedToFall;
+            nearFall.ResolveNote = $"The stumble led to a fall: one incident, alert {fallId}.";
+            nearFall.Version++;
+            db.AlertAudits.Add(new AlertAudit
+            {
+                AlertId = nearFall.Id, At = now, Actor = Actor.System.Name, Action = "resolved", FromState = previous, ToState = AlertStates.Resolved, Note = nearFall.ResolveNote,
+            });
+            var view = AlertView.From(nearFall, resident);
+            closed.Add((view, await WebhookOutbox.EnqueueAsync(db, WebhookEvents.AlertResolved, view, now, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return closed;
     }
 
     /// <summary>Acknowledges an open alert.</summary>

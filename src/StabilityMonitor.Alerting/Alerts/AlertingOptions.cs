@@ -15,6 +15,16 @@ public sealed class AlertingOptions
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan NearFallEscalationAfter { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// A fall alert resolves the same wearable's unresolved near-fall alerts whose stumble came this long or less before
+    /// the fall (outcome <c>led_to_fall</c>): a stumble that leads to a fall is one incident, the fall, and nobody should
+    /// be left to escalate or close the stumble separately. The near-fall alert was already sent (it is raised about
+    /// 2.5 s after the stumble, before the fall is known); this closes it. Default 8 s; <see cref="TimeSpan.Zero"/> turns
+    /// it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan NearFallLeadingToFallWithin { get; set; } = TimeSpan.FromSeconds(8);
+
     /// <summary>How often open alerts are checked for escalation. Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan EscalationCheckInterval { get; set; } = TimeSpan.FromSeconds(5);

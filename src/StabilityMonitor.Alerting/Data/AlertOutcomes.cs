@@ -9,7 +9,10 @@ public static class AlertOutcomes
     public const string DeviceIssue = "device_issue";
     public const string Other = "other";
 
-    public static readonly IReadOnlyList<string> All = [FallConfirmed, NearFallConfirmed, FalseAlarm, DeviceIssue, Other];
+    /// <summary>A near-fall whose wearer fell within seconds: closed by the fall's alert (or by a caregiver).</summary>
+    public const string LedToFall = "led_to_fall";
+
+    public static readonly IReadOnlyList<string> All = [FallConfirmed, NearFallConfirmed, FalseAlarm, DeviceIssue, Other, LedToFall];
 
     public static bool IsKnown(string? outcome) => outcome is not null && All.Contains(outcome, StringComparer.Ordinal);
 }

@@ -76,6 +76,49 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
     }
 
     [Fact]
+    public async Task Fall_ClosesTheSameWearablesNearFallOfSecondsBefore_OneIncident()
+    {
+        var rig = await Rig.CreateAsync(stores);
+        await rig.Admin.AssignAsync("a-02", await rig.Admin.CreateResidentAsync(rig.FacilityA, "Cy", "3", null, default), "test", default);
+        const long Fall = 100_000_000;
+        var stumble = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.NearFall, Fall - 3_000_000, AlertSeverities.Medium), default);
+        var earlier = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.NearFall, Fall - 20_000_000, AlertSeverities.Medium), default);
+        var neighbour = await rig.Alerts.RaiseAsync(new AlertRaise("a-02", AlertKinds.NearFall, Fall - 1_000_000, AlertSeverities.Medium), default);
+        await rig.Alerts.AcknowledgeAsync(stumble!.Id, rig.CaregiverA, "on my way", default);
+        rig.Time.Advance(TimeSpan.FromSeconds(3));
+
+        var fall = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, Fall, AlertSeverities.High), default);
+
+        Assert.NotNull(fall);
+        Assert.Equal(AlertStates.Open, fall.State);
+        var closed = (await rig.Alerts.GetAsync(stumble.Id, Actor.System, default))!;
+        Assert.Equal(AlertStates.Resolved, closed.State);
+        Assert.Equal(AlertOutcomes.LedToFall, closed.Outcome);
+        Assert.Contains(fall.Id, closed.ResolveNote, StringComparison.Ordinal);
+        Assert.Equal(["raised", "acknowledged", "resolved"], (await rig.Alerts.AuditAsync(stumble.Id, Actor.System, default))!.Select(static a => a.Action));
+
+        // Not the same incident: a stumble 20 s before, another wearable's stumble.
+        Assert.Equal(AlertStates.Open, (await rig.Alerts.GetAsync(earlier!.Id, Actor.System, default))!.State);
+        Assert.Equal(AlertStates.Open, (await rig.Alerts.GetAsync(neighbour!.Id, Actor.System, default))!.State);
+        await using var db = rig.Db.Create();
+        Assert.Equal(1, await db.WebhookDeliveries.CountAsync(d => d.AlertId == stumble.Id && d.Event == WebhookEvents.AlertResolved));
+
+        // The closed near-fall is not escalated; the other open ones still are, after their 15 minutes.
+        rig.Time.Advance(TimeSpan.FromMinutes(16));
+        Assert.Equal(3, await rig.Alerts.EscalateDueAsync(default));
+        Assert.Null((await rig.Alerts.GetAsync(stumble.Id, Actor.System, default))!.EscalatedAt);
+    }
+
+    [Fact]
+    public async Task Fall_WithTheRuleOff_LeavesTheNearFallOpen()
+    {
+        var rig = await Rig.CreateAsync(stores, new AlertingOptions { NearFallLeadingToFallWithin = TimeSpan.Zero });
+        var stumble = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.NearFall, 7_000_000, AlertSeverities.Medium), default);
+        await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 9_000_000, AlertSeverities.High), default);
+        Assert.Equal(AlertStates.Open, (await rig.Alerts.GetAsync(stumble!.Id, Actor.System, default))!.State);
+    }
+
+    [Fact]
     public async Task Lifecycle_AcknowledgeThenResolve_AuditedWithActorsAndNotes()
     {
         var rig = await Rig.CreateAsync(stores);
@@ -211,7 +254,7 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
 
         public Actor CaregiverB => new("carer-b", Roles.Caregiver, FacilityB);
 
-        public static async Task<Rig> CreateAsync(TStores stores)
+        public static async Task<Rig> CreateAsync(TStores stores, AlertingOptions? options = null)
         {
             var db = await stores.CreateAsync();
             var time = new FakeTimeProvider(s_start);
@@ -220,7 +263,7 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
             {
                 Db = db,
                 Time = time,
-                Alerts = new AlertService(db, time, new DeliveryWakeup(), new AlertFeed(), Options.Create(new AlertingOptions()), NullLogger<AlertService>.Instance),
+                Alerts = new AlertService(db, time, new DeliveryWakeup(), new AlertFeed(), Options.Create(options ?? new AlertingOptions()), NullLogger<AlertService>.Instance),
                 Access = new AccessService(db, time, Options.Create(new AccessOptions()), NullLogger<AccessService>.Instance),
                 Admin = new CareAdmin(db, registry, time),
                 Registry = registry,

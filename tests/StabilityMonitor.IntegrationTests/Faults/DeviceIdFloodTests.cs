@@ -10,7 +10,7 @@ namespace StabilityMonitor.IntegrationTests.Faults;
 /// real mosquitto into the server (a child process, Devices:AdmitUnregistered=true as a deployment without a registry).
 /// The device table holds at most Pipeline:MaxDevices (10,000) entries: once it is full, more ids must replace
 /// entries on probation, not grow memory. The bound is proved, not sampled: the server runs with its GC heap capped at
-/// <see cref="HeapLimitBytes"/> (<c>DOTNET_GCHeapHardLimit</c>), about twice what a full table needs (~12 KB a device
+/// <see cref="HeapLimitBytes"/> (<c>DOTNET_GCHeapHardLimit</c>), about twice what a full table needs (~14 KB a device
 /// in the pipeline, docs/reliability.md); anything kept per id would exhaust it within the flood and end the process
 /// with an out-of-memory error. The process must survive the whole flood as the same process, stay live, and detect a
 /// new real wearable's fall. Resident memory is reported (RSS moves with the GC's heap sizing, not with leaks).
