@@ -65,8 +65,14 @@ public sealed class AlertEndToEndTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await carer.PostAsJsonAsync($"/api/alerts/{fallId}/acknowledge", new { note = "on my way" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await carer.PostAsJsonAsync($"/api/alerts/{fallId}/resolve", new { outcome = "fall_confirmed", note = "helped up, no injury" })).StatusCode);
 
-        // Webhooks: raised x2, escalated, acknowledged, resolved; each signed, each its own delivery id.
-        await Poll.UntilAsync(() => receiver.Requests.Count(static r => r.AnsweredStatus == 200) >= 5, s_timeout, () => $"{receiver.Requests.Count} webhook requests");
+        // The stumble 6 s before the fall is the same incident: the fall's alert closed the near-fall's.
+        var nearFallId = nearFall.GetProperty("id").GetString()!;
+        var closed = await carer.GetFromJsonAsync<JsonElement>($"/api/alerts/{nearFallId}");
+        Assert.Equal(("resolved", "led_to_fall"), (closed.GetProperty("state").GetString(), closed.GetProperty("outcome").GetString()));
+        Assert.Contains(fallId, closed.GetProperty("resolveNote").GetString(), StringComparison.Ordinal);
+
+        // Webhooks: raised x2, the near-fall resolved, escalated, acknowledged, resolved; each signed, each its own delivery id.
+        await Poll.UntilAsync(() => receiver.Requests.Count(static r => r.AnsweredStatus == 200) >= 6, s_timeout, () => $"{receiver.Requests.Count} webhook requests");
         var received = receiver.Requests.Where(static r => r.AnsweredStatus == 200).ToList();
         foreach (var request in received)
         {
@@ -77,7 +83,8 @@ public sealed class AlertEndToEndTests(ITestOutputHelper output)
         Assert.Equal(received.Count, received.Select(static r => r.Header("X-Stability-Delivery")).Distinct().Count());
         var forFall = received.Select(static r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("alert").GetProperty("id").GetString() == fallId).Select(static b => b.GetProperty("event").GetString()).ToList();
         Assert.Equal(["alert.raised", "alert.escalated", "alert.acknowledged", "alert.resolved"], forFall);
-        Assert.Contains(received, r => r.Header("X-Stability-Event") == "alert.raised" && Encoding.UTF8.GetString(r.Body).Contains(nearFall.GetProperty("id").GetString()!, StringComparison.Ordinal));
+        Assert.Contains(received, r => r.Header("X-Stability-Event") == "alert.raised" && Encoding.UTF8.GetString(r.Body).Contains(nearFallId, StringComparison.Ordinal));
+        Assert.Contains(received, r => r.Header("X-Stability-Event") == "alert.resolved" && Encoding.UTF8.GetString(r.Body).Contains(nearFallId, StringComparison.Ordinal));
 
         var audit = await carer.GetFromJsonAsync<JsonElement>($"/api/alerts/{fallId}/audit");
         Assert.Equal(["raised", "escalated", "acknowledged", "resolved"], audit.EnumerateArray().Select(static a => a.GetProperty("action").GetString()));

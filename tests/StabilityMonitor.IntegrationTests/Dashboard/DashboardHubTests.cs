@@ -62,9 +62,10 @@ public sealed class DashboardHubTests(ITestOutputHelper output)
         Assert.Null(all.FacilityId);
         Assert.Equal(new[] { world.ResidentA, world.ResidentB }.Order(), all.Residents.Select(static r => r.ResidentId).Order());
 
-        var newA = (await alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 2, AlertSeverities.High), default))!;
-        var newB = (await alerts.RaiseAsync(new AlertRaise("b-01", AlertKinds.Fall, 2, AlertSeverities.High), default))!;
-        var unassigned = (await alerts.RaiseAsync(new AlertRaise("nobody-01", AlertKinds.Fall, 2, AlertSeverities.High), default))!;
+        // A minute after the old near-falls (device time): separate incidents (a fall within seconds of a stumble closes it).
+        var newA = (await alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 60_000_001, AlertSeverities.High), default))!;
+        var newB = (await alerts.RaiseAsync(new AlertRaise("b-01", AlertKinds.Fall, 60_000_001, AlertSeverities.High), default))!;
+        var unassigned = (await alerts.RaiseAsync(new AlertRaise("nobody-01", AlertKinds.Fall, 60_000_001, AlertSeverities.High), default))!;
 
         var raised = await carerA.AlertAsync(newA.Id, "raised");
         Assert.Equal(("fall", "open", world.ResidentA, "Ann Archer"), (raised.Alert.Kind, raised.Alert.State, raised.Alert.ResidentId!.Value, raised.Alert.ResidentName!));
