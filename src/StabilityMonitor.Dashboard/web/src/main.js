@@ -12,7 +12,7 @@ const FEED_MAX = 200;
 const RETRY_MS = 3000;
 const KIND = { fall: 'Fall', near_fall: 'Near-fall', device_offline: 'Wearable offline', battery_low: 'Battery low', device_clock: 'Wearable clock wrong' };
 const STATE = { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' };
-const OUTCOME = { fall_confirmed: 'fall confirmed', near_fall_confirmed: 'near-fall confirmed', false_alarm: 'false alarm', device_issue: 'device issue', other: 'other' };
+const OUTCOME = { fall_confirmed: 'fall confirmed', near_fall_confirmed: 'near-fall confirmed', false_alarm: 'false alarm', device_issue: 'device issue', other: 'other', led_to_fall: 'led to a fall' };
 const RANGES = { day: [86400, 3600], week: [7 * 86400, 86400], month: [30 * 86400, 86400] };
 
 const $ = (id) => document.getElementById(id);
