@@ -51,6 +51,34 @@ public sealed class JournalDrainServiceTests : IDisposable
         Assert.Equal(times.Order(), times);
     }
 
+    [Fact]
+    public async Task PointRefusedJustAsAnOutageEnds_IsStoredOnRetry_NotDeadLettered()
+    {
+        // The point's request is refused (the proxy still answering 400), the probe right after it is stored (the
+        // outage just ended): the refusal is older than the proof, so the point is sent again, not dead-lettered.
+        int refuseNext = 0;
+        var writer = new FakePointWriter
+        {
+            Script = _ => Interlocked.Exchange(ref refuseNext, 0) == 1 ? WriteOutcome.FromStatus(400, "proxy: request refused", null) : WriteOutcome.Written,
+        };
+        await using var harness = new StoreHarness(_dir.Path, StoreHarness.FastOptions("http://unused"), _log, writer);
+        await harness.StartAsync();
+        for (int i = 0; i < 10; i++)
+        {
+            await TestPoints.AppendMixedAsync(harness.Store, i, 1_700_000_000_000_000);
+        }
+
+        Assert.True(await harness.WaitDrainedAsync(TimeSpan.FromSeconds(10)));
+        Volatile.Write(ref refuseNext, 1);
+        await TestPoints.AppendMixedAsync(harness.Store, 10, 1_700_000_000_000_000);
+        Assert.True(await harness.WaitDrainedAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(0, harness.Telemetry.PointsDeadLettered);
+        Assert.False(File.Exists(harness.DeadLetters.Path));
+        Assert.Equal(11, writer.Stored.Distinct().Count());
+        Assert.Equal(1, harness.Telemetry.Probes);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

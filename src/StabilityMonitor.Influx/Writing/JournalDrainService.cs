@@ -199,7 +199,22 @@ internal sealed class JournalDrainService : BackgroundService
 
                 if (points == 1)
                 {
-                    return DeadLetter(batch, start, outcome);
+                    // The server accepts writes now, but this point's rejection may be older than that (an outage
+                    // that ended between the two requests): it is bad data only if the server refuses it again.
+                    WriteOutcome again = await _writer!.WriteAsync(batch.Slice(start, end), 1, cancellationToken).ConfigureAwait(false);
+                    switch (again.Kind)
+                    {
+                        case WriteOutcomeKind.Written:
+                            _telemetry.Written(1);
+                            _journal.Acknowledge(batch.SegmentId, batch.SegmentEndOf(start), 1);
+                            RememberProbe(batch.Line(start).Span);
+                            return again;
+                        case WriteOutcomeKind.Rejected or WriteOutcomeKind.TooLarge:
+                            return DeadLetter(batch, start, again);
+                        default:
+                            _telemetry.WriteFailed(again.ErrorKind ?? "unknown", again.Message);
+                            return again;
+                    }
                 }
 
                 int middle = start + (points / 2);
