@@ -2,21 +2,21 @@ namespace StabilityMonitor.Pipeline;
 
 /// <summary>
 /// Devices ordered by when they were last seen, oldest first: an intrusive doubly linked list through
-/// <see cref="DeviceState.Older"/> and <see cref="DeviceState.Newer"/>, so moving a device to the newest end on
+/// <see cref="DeviceStream.Older"/> and <see cref="DeviceStream.Newer"/>, so moving a device to the newest end on
 /// every frame costs two pointer swaps and no allocation, and the eviction candidate is found in O(1).
 /// Touched only under the pipeline's lock.
 /// </summary>
 internal sealed class DeviceLru
 {
-    private DeviceState? _newest;
+    private DeviceStream? _newest;
 
     /// <summary>The least recently seen device, or null when the list is empty.</summary>
-    public DeviceState? Oldest { get; private set; }
+    public DeviceStream? Oldest { get; private set; }
 
     public int Count { get; private set; }
 
     /// <summary>Moves <paramref name="device"/> (in this list, another one or none) to this list's newest end.</summary>
-    public void MoveToNewest(DeviceState device)
+    public void MoveToNewest(DeviceStream device)
     {
         if (device.Lru == this && device.Newer is null)
         {
@@ -40,7 +40,7 @@ internal sealed class DeviceLru
         Count++;
     }
 
-    public void Remove(DeviceState device)
+    public void Remove(DeviceStream device)
     {
         if (device.Lru != this)
         {

@@ -27,14 +27,14 @@ namespace StabilityMonitor.Pipeline;
 /// New device ids are admitted by the <see cref="IDeviceRegistry"/>; when the table is full the least recently seen
 /// device on probation, else the least recently seen idle one, makes room (<see cref="PipelineOptions.MaxDevices"/>).
 /// </remarks>
-public sealed class IngestPipeline : IDisposable
+public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
 {
     private const int CheckpointMagic = 0x4350_4D53; // "SMPC"
     private const int CheckpointVersion = 1;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, DeviceState> _devices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DeviceState>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Dictionary<string, DeviceStream> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DeviceStream>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly PipelineOptions _options;
     private readonly ProcessorOptions _processorOptions;
     private readonly MetricsRegistry _metrics;
@@ -152,7 +152,7 @@ public sealed class IngestPipeline : IDisposable
                     {
                         try
                         {
-                            d.Sequencer.Flush(d);
+                            d.Flush();
                         }
                         catch (Exception ex) when (ex is not OutOfMemoryException)
                         {
@@ -255,7 +255,6 @@ public sealed class IngestPipeline : IDisposable
                 var device = NewDevice(id);
                 if (!device.ReadState(reader, _pool, received))
                 {
-                    device.Processor = new DeviceProcessor(_processorOptions);
                     cold++;
                 }
 
@@ -291,7 +290,7 @@ public sealed class IngestPipeline : IDisposable
         {
             foreach (var device in _devices.Values)
             {
-                device.Sequencer.Discard(device);
+                device.Discard();
                 device.Lru?.Remove(device);
             }
 
@@ -358,85 +357,63 @@ public sealed class IngestPipeline : IDisposable
         }
     }
 
-    internal void ProcessFrame(DeviceState device, in IngestItem item)
+    void IDeviceStreamHost.FrameProcessed(DeviceStream device, in IngestItem item)
     {
-        try
+        var header = item.Header;
+        _metrics.AddFrame(header.SampleCount);
+        if (device.Evidence.PendingCount > 0)
         {
-            var header = item.Header;
-            device.Evidence.Add(header, item.SampleSpan);
-            device.Processor.Process(header, item.SampleSpan, device);
-            device.Frames++;
-            device.Samples += header.SampleCount;
-            device.LastDeviceTimeMicros = header.EndTimeMicros;
-            if (item.ArrivalUnixMicros > 0)
-            {
-                device.ClockOffsetMicros = DeviceTimeMath.Subtract(header.DeviceTimeMicros, item.ArrivalUnixMicros);
-            }
-
-            device.RateHz = header.SampleRateHz;
-            _metrics.AddFrame(header.SampleCount);
-            if (device.Evidence.PendingCount > 0)
-            {
-                device.Evidence.PublishDue(device.Id, header.EndTimeMicros, _evidence);
-            }
-
-            if (_frames.HasObservers)
-            {
-                _frames.OnNext(new FrameProcessed(device.Id, header, item.ReceivedTimestamp));
-            }
-
-            for (var i = 0; i < _observers.Length; i++)
-            {
-                NotifyObserver(i, device.Id, header, item.SampleSpan, device.Frames >= _options.ProbationFrames);
-            }
+            device.Evidence.PublishDue(device.Id, header.EndTimeMicros, _evidence);
         }
-        finally
+
+        if (_frames.HasObservers)
         {
-            ReturnSamples(item);
+            _frames.OnNext(new FrameProcessed(device.Id, header, item.ReceivedTimestamp));
+        }
+
+        var established = device.Frames >= _options.ProbationFrames;
+        for (var i = 0; i < _observers.Length; i++)
+        {
+            NotifyObserver(i, device.Id, header, item.SampleSpan, established);
         }
     }
 
-    internal void ReturnSamples(in IngestItem item) => _pool.Return(item.Samples);
+    void IDeviceStreamHost.ReturnSamples(in IngestItem item) => ReturnSamples(item);
 
-    internal void CountAnomaly(DeviceState device, SequenceAnomaly anomaly, long frames)
+    private void ReturnSamples(in IngestItem item) => _pool.Return(item.Samples);
+
+    void IDeviceStreamHost.AnomalyCounted(DeviceStream device, SequenceAnomaly anomaly, long frames)
     {
         switch (anomaly)
         {
             case SequenceAnomaly.Lost:
-                device.Lost += frames;
                 _metrics.AddLost(frames);
                 PipelineLog.FramesLost(_logger, device.Id, frames);
                 break;
             case SequenceAnomaly.Duplicate:
-                device.Duplicates++;
                 _metrics.AddDuplicate();
                 break;
             case SequenceAnomaly.Reordered:
-                device.Reordered++;
                 _metrics.AddReordered();
                 break;
             case SequenceAnomaly.Late:
-                device.Late++;
                 _metrics.AddLate();
                 break;
             case SequenceAnomaly.ClockJump:
-                device.ClockJumps++;
                 _metrics.AddClockJump();
                 break;
             case SequenceAnomaly.Restart:
-                device.Restarts++;
                 _metrics.AddRestart();
                 PipelineLog.SequenceRestarted(_logger, device.Id);
                 break;
         }
     }
 
-    internal void EmitEvent(DeviceState device, in StabilityEvent stabilityEvent)
+    void IDeviceStreamHost.EventRaised(DeviceStream device, in StabilityEvent stabilityEvent)
     {
         // Stamped with the arrival of the frame that completed it, not the clock now: a replay after a crash stamps it the same.
         var receivedAt = _arrivalMicros > 0 ? DateTimeOffset.UnixEpoch.AddTicks(_arrivalMicros * TimeSpan.TicksPerMicrosecond) : _scheduler.Now;
         var deviceEvent = new DeviceEvent(++_eventId, device.Id, stabilityEvent, receivedAt);
-        device.Events++;
         _metrics.AddEvent(stabilityEvent.Kind);
         _eventStore.Add(deviceEvent);
         PipelineLog.EventRaised(_logger, stabilityEvent.Kind, device.Id, ToDateTime(stabilityEvent.TimeMicros), stabilityEvent.PeakAccelG);
@@ -448,7 +425,7 @@ public sealed class IngestPipeline : IDisposable
         _events.OnNext(deviceEvent);
     }
 
-    internal void EmitWindow(DeviceState device, in SwayMetrics metrics)
+    void IDeviceStreamHost.WindowClosed(DeviceStream device, in SwayMetrics metrics)
     {
         _metrics.AddWindow();
         if (_windows.HasObservers)
@@ -487,7 +464,7 @@ public sealed class IngestPipeline : IDisposable
 
         try
         {
-            device.Sequencer.Accept(item, device);
+            device.Accept(item);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -526,7 +503,7 @@ public sealed class IngestPipeline : IDisposable
         {
             try
             {
-                device.Sequencer.Flush(device);
+                device.Flush();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -539,7 +516,7 @@ public sealed class IngestPipeline : IDisposable
         Touch(device);
     }
 
-    private DeviceState? GetOrAdd(in IngestItem item)
+    private DeviceStream? GetOrAdd(in IngestItem item)
     {
         if (_lookup.TryGetValue(item.DeviceId, out var device))
         {
@@ -583,7 +560,7 @@ public sealed class IngestPipeline : IDisposable
     /// Keeps an evicted established device's state (its wearer's sway baseline above all) in serialized form, so it
     /// continues when the device comes back; at most <see cref="PipelineOptions.MaxParkedDevices"/>, oldest dropped.
     /// </summary>
-    private void Park(DeviceState device)
+    private void Park(DeviceStream device)
     {
         if (_options.MaxParkedDevices == 0)
         {
@@ -601,14 +578,11 @@ public sealed class IngestPipeline : IDisposable
         _metrics.SetParked(_parked.Count);
     }
 
-    private void Unpark(DeviceState device, byte[] state)
+    private void Unpark(DeviceStream device, byte[] state)
     {
         using var reader = new BinaryReader(new MemoryStream(state, writable: false));
         _ = reader.ReadString();
-        if (!device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp()))
-        {
-            device.Processor = new DeviceProcessor(_processorOptions);
-        }
+        _ = device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp());
 
         // It was offline when evicted; this frame brings it back online.
         device.Online = false;
@@ -616,10 +590,10 @@ public sealed class IngestPipeline : IDisposable
         _metrics.SetParked(_parked.Count);
     }
 
-    private DeviceState NewDevice(string id) => new(
+    private DeviceStream NewDevice(string id) => new(
         id,
         this,
-        new DeviceProcessor(_processorOptions),
+        _processorOptions,
         new FrameSequencer(_options.ReorderWindow, _options.MaxHeldFrames, _processorOptions.MaxTimeSlipMicros, _options.ResyncFrames));
 
     /// <summary>Rejects a message before any device state exists for it: counted, dead-lettered without its payload, logged at a limited rate.</summary>
@@ -631,7 +605,7 @@ public sealed class IngestPipeline : IDisposable
     }
 
     /// <summary>Moves a device to the newest end of its recency list; past probation it moves to the established list.</summary>
-    private void Touch(DeviceState device) =>
+    private void Touch(DeviceStream device) =>
         (device.Frames >= _options.ProbationFrames ? _established : _probation).MoveToNewest(device);
 
     /// <summary>
@@ -654,7 +628,7 @@ public sealed class IngestPipeline : IDisposable
         }
 
         PublishEvidence(victim);
-        victim.Sequencer.Discard(victim);
+        victim.Discard();
         victim.Lru?.Remove(victim);
         _devices.Remove(victim.Id);
         if (victim.Frames >= _options.ProbationFrames)
@@ -676,7 +650,7 @@ public sealed class IngestPipeline : IDisposable
         return true;
     }
 
-    private void RejectQuarantined(DeviceState device, in IngestItem item)
+    private void RejectQuarantined(DeviceStream device, in IngestItem item)
     {
         device.QuarantineRejects++;
         _deviceRejects.Add(item.DeviceId);
@@ -690,7 +664,7 @@ public sealed class IngestPipeline : IDisposable
     /// its processor replaced (the wearer's history and sway baseline are lost), its pending evidence published as it
     /// is, and its frames rejected until the quarantine ends. Logged once per quarantine.
     /// </summary>
-    private void Quarantine(DeviceState device, IngestItem? item, Exception exception)
+    private void Quarantine(DeviceStream device, IngestItem? item, Exception exception)
     {
         var until = _scheduler.Now + _options.QuarantinePeriod;
         device.QuarantinedUntil = until;
@@ -699,12 +673,11 @@ public sealed class IngestPipeline : IDisposable
         _deadLetters.Add(item?.Topic ?? $"wearables/{device.Id}/accel", RejectReason.Quarantined, ReadOnlySequence<byte>.Empty);
         PipelineLog.DeviceQuarantined(_logger, device.Id, item?.Header.Sequence ?? 0, item?.Header.DeviceTimeMicros ?? device.LastDeviceTimeMicros ?? 0, until, exception);
         PublishEvidence(device);
-        device.Evidence.Clear();
-        device.Sequencer.Discard(device);
-        device.Processor = new DeviceProcessor(_processorOptions);
+        device.Discard();
+        device.ResetProcessing(clearEvidence: true);
     }
 
-    private void LiftQuarantine(DeviceState device, string reason)
+    private void LiftQuarantine(DeviceStream device, string reason)
     {
         PipelineLog.QuarantineLifted(_logger, device.Id, reason, device.QuarantineRejects);
         device.QuarantinedUntil = null;
@@ -712,7 +685,7 @@ public sealed class IngestPipeline : IDisposable
     }
 
     /// <summary>Publishes a device's waiting evidence as it is (the device stops, for now or for good).</summary>
-    private void PublishEvidence(DeviceState device)
+    private void PublishEvidence(DeviceStream device)
     {
         if (device.Evidence.PendingCount == 0)
         {
@@ -730,7 +703,7 @@ public sealed class IngestPipeline : IDisposable
         }
     }
 
-    private void SetOnline(DeviceState device, bool online, ConnectivityReason reason)
+    private void SetOnline(DeviceStream device, bool online, ConnectivityReason reason)
     {
         device.Online = online;
         _online += online ? 1 : -1;
@@ -757,7 +730,7 @@ public sealed class IngestPipeline : IDisposable
         return DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(micros / 1000, MinUnixMs, MaxUnixMs));
     }
 
-    private DeviceSnapshot Snapshot(DeviceState d) => new(
+    private DeviceSnapshot Snapshot(DeviceStream d) => new(
         d.Id,
         d.Online,
         d.LastSeen,

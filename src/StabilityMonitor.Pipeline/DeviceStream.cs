@@ -1,30 +1,38 @@
+using StabilityMonitor.Signal;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
 
 namespace StabilityMonitor.Pipeline;
 
-/// <summary>Everything the pipeline keeps about one device. Touched only under the pipeline's lock.</summary>
+/// <summary>
+/// One device's stream, owned in one place: its sequencer, processor, evidence ring, counters and status. A frame goes
+/// in through <see cref="Accept"/> and is sequenced, processed and counted here; only what every device shares (metrics,
+/// observables, observers, the sample pool) goes out to the <see cref="IDeviceStreamHost"/>. Not thread-safe: the host
+/// calls it from one thread at a time (the pipeline's lock).
+/// </summary>
 /// <remarks>
 /// Memory per device is fixed by the options: the sequencer's held frames (at most
 /// <see cref="PipelineOptions.MaxHeldFrames"/>, pooled buffers), the processor's filters and history for one rate,
 /// and the evidence ring (about 3.5 KB).
 /// </remarks>
-internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
+internal sealed class DeviceStream : IProcessorSink, ISequencedFrameTarget
 {
-    private readonly IngestPipeline _pipeline;
+    private readonly IDeviceStreamHost _host;
+    private readonly ProcessorOptions _processorOptions;
 
-    public DeviceState(string id, IngestPipeline pipeline, DeviceProcessor processor, FrameSequencer sequencer)
+    public DeviceStream(string id, IDeviceStreamHost host, ProcessorOptions processorOptions, FrameSequencer sequencer)
     {
         Id = id;
-        _pipeline = pipeline;
-        Processor = processor;
+        _host = host;
+        _processorOptions = processorOptions;
+        Processor = new DeviceProcessor(processorOptions);
         Sequencer = sequencer;
     }
 
     public string Id { get; }
 
-    /// <summary>Replaced (history lost) when the device is quarantined: its state may be inconsistent after a throw.</summary>
-    public DeviceProcessor Processor { get; set; }
+    /// <summary>Replaced (history lost) by <see cref="ResetProcessing"/>: its state may be inconsistent after a throw.</summary>
+    public DeviceProcessor Processor { get; private set; }
 
     public FrameSequencer Sequencer { get; }
 
@@ -56,9 +64,9 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
     /// <summary>The recency list the device is in (probation or established), and its neighbours there.</summary>
     public DeviceLru? Lru { get; set; }
 
-    public DeviceState? Older { get; set; }
+    public DeviceStream? Older { get; set; }
 
-    public DeviceState? Newer { get; set; }
+    public DeviceStream? Newer { get; set; }
 
     public long Frames;
     public long Samples;
@@ -112,7 +120,7 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
 
     /// <summary>
     /// Restores what <see cref="WriteState"/> wrote (after the id, which the caller read to build this device). False
-    /// when the processor's block does not fit this build's options: the device starts with a fresh processor.
+    /// when the processor's block does not fit this build's options: the device then has a fresh processor.
     /// </summary>
     public bool ReadState(BinaryReader reader, SamplePool pool, long receivedTimestamp)
     {
@@ -155,7 +163,9 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
+            // Half read: start the wearer afresh rather than from a mixture.
             restored = false;
+            ResetProcessing(clearEvidence: false);
         }
 
         Sequencer.ReadState(reader, pool, receivedTimestamp);
@@ -171,13 +181,86 @@ internal sealed class DeviceState : IProcessorSink, ISequencedFrameTarget
         return ticks >= 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
     }
 
-    void ISequencedFrameTarget.Release(in IngestItem item) => _pipeline.ProcessFrame(this, item);
+    /// <summary>Takes one of the device's frames (the stream owns its buffer from here on): sequenced, then processed in order.</summary>
+    public void Accept(in IngestItem item) => Sequencer.Accept(item, this);
 
-    void ISequencedFrameTarget.Drop(in IngestItem item) => _pipeline.ReturnSamples(item);
+    /// <summary>Processes every held frame in order, counting the gaps before them (the device went quiet).</summary>
+    public void Flush() => Sequencer.Flush(this);
 
-    void ISequencedFrameTarget.Count(SequenceAnomaly anomaly, long frames) => _pipeline.CountAnomaly(this, anomaly, frames);
+    /// <summary>Drops every held frame unprocessed, returning their buffers.</summary>
+    public void Discard() => Sequencer.Discard(this);
 
-    void IProcessorSink.OnEvent(in StabilityEvent stabilityEvent) => _pipeline.EmitEvent(this, stabilityEvent);
+    /// <summary>
+    /// Forgets the processor's history (a fresh processor: the wearer's sway baseline is lost) and the pending evidence;
+    /// for a stream whose state can no longer be trusted, or whose saved processor does not fit this build's options.
+    /// </summary>
+    public void ResetProcessing(bool clearEvidence)
+    {
+        Processor = new DeviceProcessor(_processorOptions);
+        if (clearEvidence)
+        {
+            Evidence.Clear();
+        }
+    }
 
-    void IProcessorSink.OnWindow(in SwayMetrics metrics) => _pipeline.EmitWindow(this, metrics);
+    void ISequencedFrameTarget.Release(in IngestItem item)
+    {
+        try
+        {
+            var header = item.Header;
+            Evidence.Add(header, item.SampleSpan);
+            Processor.Process(header, item.SampleSpan, this);
+            Frames++;
+            Samples += header.SampleCount;
+            LastDeviceTimeMicros = header.EndTimeMicros;
+            if (item.ArrivalUnixMicros > 0)
+            {
+                ClockOffsetMicros = DeviceTimeMath.Subtract(header.DeviceTimeMicros, item.ArrivalUnixMicros);
+            }
+
+            RateHz = header.SampleRateHz;
+            _host.FrameProcessed(this, item);
+        }
+        finally
+        {
+            _host.ReturnSamples(item);
+        }
+    }
+
+    void ISequencedFrameTarget.Drop(in IngestItem item) => _host.ReturnSamples(item);
+
+    void ISequencedFrameTarget.Count(SequenceAnomaly anomaly, long frames)
+    {
+        switch (anomaly)
+        {
+            case SequenceAnomaly.Lost:
+                Lost += frames;
+                break;
+            case SequenceAnomaly.Duplicate:
+                Duplicates += frames;
+                break;
+            case SequenceAnomaly.Reordered:
+                Reordered += frames;
+                break;
+            case SequenceAnomaly.Late:
+                Late += frames;
+                break;
+            case SequenceAnomaly.ClockJump:
+                ClockJumps += frames;
+                break;
+            case SequenceAnomaly.Restart:
+                Restarts += frames;
+                break;
+        }
+
+        _host.AnomalyCounted(this, anomaly, frames);
+    }
+
+    void IProcessorSink.OnEvent(in StabilityEvent stabilityEvent)
+    {
+        Events++;
+        _host.EventRaised(this, stabilityEvent);
+    }
+
+    void IProcessorSink.OnWindow(in SwayMetrics metrics) => _host.WindowClosed(this, metrics);
 }
