@@ -37,6 +37,21 @@ public class DeviceTableTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GetDevices_ChosenIds_ReturnsOnlyThoseSeenInTheOrderAsked()
+    {
+        using var harness = new PipelineHarness();
+        foreach (var id in new[] { "dev-a", "dev-b", "dev-c" })
+        {
+            harness.Deliver($"wearables/{id}/accel", Frame(0, T0));
+        }
+
+        var chosen = harness.Pipeline.GetDevices(["dev-c", "never-seen", "dev-a"]);
+
+        Assert.Equal(["dev-c", "dev-a"], chosen.Select(static d => d.DeviceId));
+        Assert.All(chosen, static d => Assert.Equal(1, d.Quality.Frames));
+    }
+
+    [Fact]
     public void Eviction_TableFullOfNewDevices_TheLeastRecentlySeenMakesRoom()
     {
         using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 3 });

@@ -14,7 +14,7 @@ namespace StabilityMonitor.Dashboard.Broadcast;
 /// Pushes alert changes, wearables' live state and coalesced sway metrics to the dashboards, per facility group.
 /// Observers run on the ingest thread (under the pipeline lock) or on the thread that committed an alert: they only
 /// record or enqueue. Two loops turn that into messages (metrics every <see cref="DashboardOptions.MetricsInterval"/>,
-/// state on connectivity changes and every <see cref="DashboardOptions.DevicePollInterval"/>), and one
+/// state of the assigned wearables on connectivity changes and every <see cref="DashboardOptions.DevicePollInterval"/>), and one
 /// <see cref="GroupOutbox"/> per facility sends, so a slow group never holds up ingestion or another group.
 /// </summary>
 internal sealed class DashboardBroadcaster : BackgroundService
@@ -35,6 +35,7 @@ internal sealed class DashboardBroadcaster : BackgroundService
     private readonly Lock _pendingLock = new();
     private Dictionary<string, DeviceWindow> _pending = new(StringComparer.Ordinal);
     private Dictionary<string, DeviceWindow> _flushing = new(StringComparer.Ordinal);
+    private bool _unknownConnectivity;
 
     // Flush loop only: wearables whose window was re-offered once because the directory did not know them yet.
     private readonly HashSet<string> _unknownRetried = new(StringComparer.Ordinal);
@@ -78,6 +79,17 @@ internal sealed class DashboardBroadcaster : BackgroundService
         }
     }
 
+    /// <summary>Ingest thread: wakes the state loop; a wearable the directory does not know asks it to reload first.</summary>
+    internal void OnConnectivity(DeviceConnectivity change)
+    {
+        if (_directory.Find(change.DeviceId) is null)
+        {
+            Volatile.Write(ref _unknownConnectivity, true);
+        }
+
+        _stateSignal.Writer.TryWrite(true);
+    }
+
     /// <summary>Committing thread: queues the change for its facility's group (unassigned: admins only). Never dropped.</summary>
     internal void OnAlert(AlertChange change) =>
         Outbox(change.Alert.FacilityId ?? Guid.Empty).EnqueueAlert(new DashboardMessage(MessageKind.Alert, Alert: change));
@@ -86,7 +98,7 @@ internal sealed class DashboardBroadcaster : BackgroundService
     {
         using var alerts = _feed.Changes.Subscribe(OnAlert);
         using var windows = _pipeline.Windows.Subscribe(OnWindow);
-        using var connectivity = _pipeline.Connectivity.Subscribe(_ => _stateSignal.Writer.TryWrite(true));
+        using var connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
         try
         {
             await Task.WhenAll(MetricsLoopAsync(stoppingToken), StateLoopAsync(stoppingToken)).ConfigureAwait(false);
@@ -186,8 +198,11 @@ internal sealed class DashboardBroadcaster : BackgroundService
         {
             try
             {
-                var devices = _pipeline.GetDevices();
-                await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: devices.Any(d => _directory.Find(d.DeviceId) is null), cancellationToken).ConfigureAwait(false);
+                // Only the wearables the dashboards show: the table can hold thousands no resident wears (a flood, a
+                // gateway's unassigned devices), and copying all of them every second cost the ingest lock and memory.
+                var missed = Interlocked.Exchange(ref _unknownConnectivity, false);
+                await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed, cancellationToken).ConfigureAwait(false);
+                var devices = _pipeline.GetDevices(_directory.AssignedDevices);
                 foreach (var device in devices)
                 {
                     if (_directory.Find(device.DeviceId) is not { } owner)

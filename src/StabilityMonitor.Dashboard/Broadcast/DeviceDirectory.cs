@@ -21,6 +21,9 @@ internal sealed class DeviceDirectory
         _time = time;
     }
 
+    /// <summary>Every wearable assigned to a resident, as of the last reload.</summary>
+    public IEnumerable<string> AssignedDevices => _owners.Keys;
+
     /// <summary>The owner of a wearable, or null (unregistered, or not assigned to a resident).</summary>
     public DeviceOwner? Find(string deviceId) => _owners.TryGetValue(deviceId, out var owner) ? owner : null;
 
