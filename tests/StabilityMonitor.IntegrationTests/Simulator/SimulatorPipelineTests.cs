@@ -85,6 +85,36 @@ public sealed class SimulatorPipelineTests(ITestOutputHelper output)
         Assert.Empty(harness.Server.Logs.Errors);
     }
 
+    /// <summary>
+    /// The README's claim for the shipped fault scenario (every fault kind: loss, duplicates, reordering, disconnects,
+    /// clock drift and jump, saturation, a stuck axis, low battery, malformed payloads): 3/3 near-falls and 3/3 falls,
+    /// no false alarm, and the server's lost / duplicate / reordered / rejected / clock-jump counts as injected.
+    /// </summary>
+    [Fact]
+    public async Task ShippedFaultsWardScenario_ScoresThreeOfThreeOfEach_AndEveryInjectedFaultIsCounted()
+    {
+        var scenario = ScenarioParser.ParseFile(Path.Combine(RepositoryRoot(), "scenarios", "faults-ward.json"));
+        var report = await RunAndScoreAsync(scenario, "worker-sim-faults-ward");
+
+        Assert.Equal(6, report.Truth);
+        Assert.True(report.Perfect, Describe(report));
+        var quality = Assert.IsAssignableFrom<IReadOnlyList<QualityRow>>(report.Quality);
+        Assert.Equal(3, quality.Count);
+        Assert.Contains(quality, static q => q.ExpectedClockJumps == 1);
+        Assert.All(quality, static q => Assert.True(q.ExpectedLost > 0 && q.ExpectedDuplicates > 0 && q.ExpectedReordered > 0, q.Device));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "StabilityMonitor.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("StabilityMonitor.sln not found above the test's folder.");
+    }
+
     private async Task<ScoreReport> RunAndScoreAsync(Scenario scenario, string clientId)
     {
         await using var harness = await SimulatorHarness.StartAsync(clientId);
