@@ -80,7 +80,7 @@ now() { date +%s.%N; }
 # CPU seconds (user + system) of a process so far.
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-metric() { { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk -v name="$1" '$1 == name { v = $2 } END { print (v == "" ? 0 : v) }'; }
+metric() { { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk -v name="$1" '$1 == name || $1 == name "{}" { v = $2 } END { print (v == "" ? 0 : v) }'; }
 
 # --- mosquitto: loopback only, no per-client queue or in-flight limits (the setup) ---
 mkdir -p "$work/mosquitto"

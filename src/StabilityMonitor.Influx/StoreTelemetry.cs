@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using StabilityMonitor.Durability.Journal;
 
 namespace StabilityMonitor.Influx;
@@ -17,10 +16,6 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
     private readonly WriteAheadJournal _journal;
     private readonly ConcurrentDictionary<string, long> _errorsByKind = new(StringComparer.Ordinal);
     private long _appendedTotal;
-    private readonly Counter<long> _appended;
-    private readonly Counter<long> _written;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _deadLettered;
     private long _writtenTotal;
     private long _deadLetteredTotal;
     private long _errorsTotal;
@@ -32,7 +27,6 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
     private string? _deadLetterFull;
     private long _probes;
     private long _timeCorrected;
-    private readonly Counter<long> _timeCorrectedCounter;
 
     public StoreTelemetry(IMeterFactory meterFactory, WriteAheadJournal journal, TimeProvider timeProvider)
     {
@@ -41,19 +35,24 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
         TimeProvider = timeProvider;
         _journal = journal;
         _meter = meterFactory.Create(MeterName);
-        _appended = _meter.CreateCounter<long>("stability_store_points_appended_total", description: "Points accepted into the journal.");
-        _written = _meter.CreateCounter<long>("stability_store_points_written_total", description: "Points the server acknowledged.");
-        _errors = _meter.CreateCounter<long>("stability_store_write_errors_total", description: "Failed write requests and rejected points, by kind.");
-        _deadLettered = _meter.CreateCounter<long>("stability_store_dead_letter_points_total", description: "Points the server rejected for good, kept in the dead-letter file.");
-        _timeCorrectedCounter = _meter.CreateCounter<long>("stability_store_time_corrected_total", description: "Events and windows stored at the arrival time because the device clock was too far from it.");
+        // Observable, reading the totals below: every series is exported from the start, zeros included.
+        _meter.CreateObservableCounter("stability_store_points_appended_total", () => PointsAppended, description: "Points accepted into the journal.");
+        _meter.CreateObservableCounter("stability_store_points_written_total", () => PointsWritten, description: "Points the server acknowledged.");
+        _meter.CreateObservableCounter("stability_store_write_errors_total", ObserveErrors, description: "Failed write requests and rejected points, by kind.");
+        _meter.CreateObservableCounter("stability_store_dead_letter_points_total", () => PointsDeadLettered, description: "Points the server rejected for good, kept in the dead-letter file.");
+        _meter.CreateObservableCounter("stability_store_time_corrected_total", () => TimeCorrected, description: "Events and windows stored at the arrival time because the device clock was too far from it.");
         _meter.CreateObservableGauge("stability_store_backlog_points", () => journal.BacklogPoints, description: "Points in the journal not yet acknowledged by the server.");
         _meter.CreateObservableGauge("stability_store_journal_bytes", () => journal.SizeBytes, description: "Bytes of journal segments on disk.");
         _meter.CreateObservableCounter("stability_store_journal_append_failures_total", () => journal.AppendFailures, description: "Appends the journal refused because a write failed (disk full, I/O error); the points were kept and retried.");
         _meter.CreateObservableGauge("stability_store_rejection_outage", () => SystemicRejection is null ? 0 : 1, description: "1 while the server rejects every write (points kept, not dead-lettered).");
         _meter.CreateObservableGauge("stability_store_dead_letter_full", () => DeadLetterFull is null ? 0 : 1, description: "1 while the dead-letter file is at its bound and a rejected point waits in the journal.");
+        _meter.CreateObservableCounter("stability_store_probe_writes_total", () => Probes, description: "Known-good points re-sent to tell bad data from a server that rejects everything.");
     }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The meter of the store's instruments.</summary>
+    public Meter Meter => _meter;
 
     public long PointsWritten => Interlocked.Read(ref _writtenTotal);
 
@@ -86,13 +85,11 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
 
     public void Appended()
     {
-        _appended.Add(1);
         Interlocked.Increment(ref _appendedTotal);
     }
 
     public void Written(int points)
     {
-        _written.Add(points);
         Interlocked.Add(ref _writtenTotal, points);
         LastSuccess = TimeProvider.GetUtcNow();
         _failingSince = null;
@@ -111,7 +108,6 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
 
     public void CorrectTime()
     {
-        _timeCorrectedCounter.Add(1);
         Interlocked.Increment(ref _timeCorrected);
     }
 
@@ -125,14 +121,12 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
 
     public void Error(string kind)
     {
-        _errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
         Interlocked.Increment(ref _errorsTotal);
         _errorsByKind.AddOrUpdate(kind, 1, static (_, n) => n + 1);
     }
 
     public void DeadLettered(int points)
     {
-        _deadLettered.Add(points);
         Interlocked.Add(ref _deadLetteredTotal, points);
     }
 
@@ -140,28 +134,13 @@ internal sealed class StoreTelemetry : IStoreMetrics, IDisposable
 
     public long ErrorsOfKind(string kind) => _errorsByKind.TryGetValue(kind, out long n) ? n : 0;
 
-    public void WritePrometheus(TextWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        Family(writer, "stability_store_points_appended_total", "Points accepted into the journal.", "counter", PointsAppended);
-        Family(writer, "stability_store_points_written_total", "Points the server acknowledged.", "counter", PointsWritten);
-        Family(writer, "stability_store_backlog_points", "Points in the journal not yet acknowledged by the server.", "gauge", _journal.BacklogPoints);
-        Family(writer, "stability_store_journal_bytes", "Bytes of journal segments on disk.", "gauge", _journal.SizeBytes);
-        Family(writer, "stability_store_journal_append_failures_total", "Appends the journal refused because a write failed (disk full, I/O error); the points were kept and retried.", "counter", _journal.AppendFailures);
-        Family(writer, "stability_store_dead_letter_points_total", "Points the server rejected for good, kept in the dead-letter file.", "counter", PointsDeadLettered);
-        Family(writer, "stability_store_rejection_outage", "1 while the server rejects every write (points kept, not dead-lettered).", "gauge", SystemicRejection is null ? 0 : 1);
-        Family(writer, "stability_store_dead_letter_full", "1 while the dead-letter file is at its bound and a rejected point waits in the journal.", "gauge", DeadLetterFull is null ? 0 : 1);
-        Family(writer, "stability_store_time_corrected_total", "Events and windows stored at the arrival time because the device clock was too far from it.", "counter", TimeCorrected);
-        Family(writer, "stability_store_probe_writes_total", "Known-good points re-sent to tell bad data from a server that rejects everything.", "counter", Probes);
-        writer.Write("# HELP stability_store_write_errors_total Failed write requests and rejected points, by kind.\n# TYPE stability_store_write_errors_total counter\n");
-        foreach (KeyValuePair<string, long> pair in _errorsByKind.OrderBy(static p => p.Key, StringComparer.Ordinal))
-        {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"stability_store_write_errors_total{{kind=\"{pair.Key}\"}} {pair.Value}\n"));
-        }
-    }
-
     public void Dispose() => _meter.Dispose();
 
-    private static void Family(TextWriter writer, string name, string help, string type, long value) =>
-        writer.Write(string.Create(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n"));
+    private IEnumerable<Measurement<long>> ObserveErrors()
+    {
+        foreach (var (kind, count) in _errorsByKind)
+        {
+            yield return new Measurement<long>(count, new KeyValuePair<string, object?>("kind", kind));
+        }
+    }
 }

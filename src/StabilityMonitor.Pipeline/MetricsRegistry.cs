@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using StabilityMonitor.Signal.Detection;
@@ -6,15 +6,23 @@ using StabilityMonitor.Signal.Detection;
 namespace StabilityMonitor.Pipeline;
 
 /// <summary>
-/// The pipeline's counters and gauges, updated lock-free from the receive handler and the consumer and written in
-/// Prometheus text format (version 0.0.4) on demand. Adapters add their own gauges with <see cref="AddGauge"/>.
+/// The pipeline's counters and gauges, updated lock-free from the receive handler and the consumer, and published as
+/// <see cref="System.Diagnostics.Metrics"/> observable instruments on the <see cref="MeterName"/> meter (the server
+/// exports them to Prometheus). Adapters add their own with <see cref="AddGauge"/> and <see cref="AddCounter"/>.
 /// </summary>
+/// <remarks>
+/// Instruments are named as Prometheus shows them (suffixes included) and carry no unit, so the exporter adds none.
+/// Observable instruments read the same fields the rest of the code reads, on demand: nothing is recorded per frame
+/// beyond the interlocked increments.
+/// </remarks>
 public sealed class MetricsRegistry
 {
+    /// <summary>The meter of the pipeline's instruments and of those adapters add through this registry.</summary>
+    public const string MeterName = "StabilityMonitor.Pipeline";
+
     private readonly long[] _rejected = new long[RejectReasons.Count];
     private readonly long[] _events = new long[4];
-    private readonly List<(string Name, string Help, string Type, Func<double> Read)> _extra = [];
-    private readonly List<Action<TextWriter>> _writers = [];
+    private readonly Meter _meter;
     private readonly TimeProvider _time;
     private long _frames;
     private long _samples;
@@ -34,10 +42,18 @@ public sealed class MetricsRegistry
     private int _devicesOnline;
     private int _devicesKnown;
 
-    public MetricsRegistry(TimeProvider time)
+    /// <param name="time">The clock of <see cref="Snapshot"/> and of the blocked time.</param>
+    /// <param name="meterFactory">The host's factory, so that the meter belongs to this host (several servers in one
+    /// process, as in tests, keep their metrics apart); without it an unscoped meter is created.</param>
+    public MetricsRegistry(TimeProvider time, IMeterFactory? meterFactory = null)
     {
         _time = time ?? throw new ArgumentNullException(nameof(time));
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        CreateInstruments();
     }
+
+    /// <summary>The meter the instruments are on (tests read it with a listener).</summary>
+    public Meter Meter => _meter;
 
     /// <summary>Frames handed to processors.</summary>
     public long Frames => Interlocked.Read(ref _frames);
@@ -84,20 +100,20 @@ public sealed class MetricsRegistry
 
     public long Events(EventKind kind) => Interlocked.Read(ref _events[(int)kind & 3]);
 
-    /// <summary>Adds a gauge written with the others (for example by an adapter: connection state).</summary>
-    public void AddGauge(string name, string help, Func<double> read) => Add(name, help, "gauge", read);
+    /// <summary>Adds a gauge read on demand (for example by an adapter: connection state).</summary>
+    public void AddGauge(string name, string help, Func<double> read)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(read);
+        _meter.CreateObservableGauge(name, read, description: help);
+    }
 
     /// <summary>Adds a counter whose value is read from elsewhere (for example an adapter's reconnects).</summary>
-    public void AddCounter(string name, string help, Func<double> read) => Add(name, help, "counter", read);
-
-    /// <summary>Adds a writer of whole metric families (labels, histograms), called after the others.</summary>
-    public void AddWriter(Action<TextWriter> write)
+    public void AddCounter(string name, string help, Func<double> read)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        lock (_writers)
-        {
-            _writers.Add(write);
-        }
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(read);
+        _meter.CreateObservableCounter(name, read, description: help);
     }
 
     /// <summary>The totals now.</summary>
@@ -119,62 +135,46 @@ public sealed class MetricsRegistry
     public IObservable<MetricsSnapshot> Observe(TimeSpan period, IScheduler scheduler) =>
         Observable.Interval(period, scheduler).Select(_ => Snapshot());
 
-    /// <summary>Writes every metric in Prometheus text exposition format.</summary>
-    public void WritePrometheus(TextWriter writer)
+    /// <summary>Creates the pipeline's instruments, under their Prometheus names (the exporter adds no suffix).</summary>
+    private void CreateInstruments()
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        Counter(writer, "stability_frames_total", "Frames processed (after de-duplication and reordering).", Frames);
-        Counter(writer, "stability_samples_total", "Accelerometer samples processed.", Samples);
+        ObservableCounter("stability_frames_total", "Frames processed (after de-duplication and reordering).", () => Frames);
+        ObservableCounter("stability_samples_total", "Accelerometer samples processed.", () => Samples);
+        _meter.CreateObservableCounter("stability_frames_rejected_total", ObserveRejected, description: "Messages rejected and set aside, by reason.");
+        ObservableCounter("stability_frames_lost_total", "Frames never received (sequence gaps not filled within the reorder window).", () => Lost);
+        ObservableCounter("stability_frames_duplicate_total", "Frames received again (e.g. QoS 1 redelivery) and dropped.", () => Duplicates);
+        ObservableCounter("stability_frames_reordered_total", "Frames that arrived out of order and were put back in order.", () => Interlocked.Read(ref _reordered));
+        ObservableCounter("stability_frames_late_total", "Frames that arrived after their gap was declared lost, dropped.", () => Interlocked.Read(ref _late));
+        ObservableCounter("stability_clock_jumps_total", "Consecutive frames whose device time jumped.", () => Interlocked.Read(ref _clockJumps));
+        ObservableCounter("stability_sequence_restarts_total", "Devices that restarted their sequence numbering.", () => Interlocked.Read(ref _restarts));
+        ObservableCounter("stability_status_messages_total", "Status messages processed.", () => Interlocked.Read(ref _statusMessages));
+        ObservableCounter("stability_windows_total", "Sway analysis windows closed.", () => Interlocked.Read(ref _windows));
+        ObservableCounter("stability_devices_quarantined_total", "Devices quarantined because processing their frames failed.", () => Quarantined);
+        ObservableCounter("stability_devices_evicted_total", "Devices removed from the device table to make room for new ones.", () => Evicted);
+        ObservableCounter("stability_devices_unparked_total", "Evicted devices that came back and continued from their parked state.", () => Interlocked.Read(ref _unparked));
+        _meter.CreateObservableGauge("stability_devices_parked", () => Volatile.Read(ref _parked), description: "Evicted devices whose state is kept, serialized, for when they come back.");
+        _meter.CreateObservableCounter("stability_events_total", ObserveEvents, description: "Stability events raised, by kind.");
+        _meter.CreateObservableGauge("stability_devices_online", () => DevicesOnline, description: "Devices currently online.");
+        _meter.CreateObservableGauge("stability_devices_known", () => Volatile.Read(ref _devicesKnown), description: "Devices in the device table (seen and not evicted).");
+        _meter.CreateObservableCounter("stability_ingest_blocked_seconds_total", () => BlockedSeconds, description: "Time the MQTT receive handler waited for room in the ingest channel (QoS 1 acks held back).");
+        ObservableCounter("stability_process_allocated_bytes_total", "Bytes allocated by the process since start (GC.GetTotalAllocatedBytes).", static () => GC.GetTotalAllocatedBytes(false));
+    }
 
-        Header(writer, "stability_frames_rejected_total", "Messages rejected and set aside, by reason.", "counter");
+    private void ObservableCounter(string name, string help, Func<long> read) => _meter.CreateObservableCounter(name, read, description: help);
+
+    private IEnumerable<Measurement<long>> ObserveRejected()
+    {
         foreach (var reason in RejectReasons.All)
         {
-            writer.Write("stability_frames_rejected_total{reason=\"");
-            writer.Write(RejectReasons.Label(reason));
-            writer.Write("\"} ");
-            writer.Write(Rejected(reason).ToString(CultureInfo.InvariantCulture));
-            writer.Write('\n');
+            yield return new Measurement<long>(Rejected(reason), new KeyValuePair<string, object?>("reason", RejectReasons.Label(reason)));
         }
+    }
 
-        Counter(writer, "stability_frames_lost_total", "Frames never received (sequence gaps not filled within the reorder window).", Lost);
-        Counter(writer, "stability_frames_duplicate_total", "Frames received again (e.g. QoS 1 redelivery) and dropped.", Duplicates);
-        Counter(writer, "stability_frames_reordered_total", "Frames that arrived out of order and were put back in order.", Interlocked.Read(ref _reordered));
-        Counter(writer, "stability_frames_late_total", "Frames that arrived after their gap was declared lost, dropped.", Interlocked.Read(ref _late));
-        Counter(writer, "stability_clock_jumps_total", "Consecutive frames whose device time jumped.", Interlocked.Read(ref _clockJumps));
-        Counter(writer, "stability_sequence_restarts_total", "Devices that restarted their sequence numbering.", Interlocked.Read(ref _restarts));
-        Counter(writer, "stability_status_messages_total", "Status messages processed.", Interlocked.Read(ref _statusMessages));
-        Counter(writer, "stability_windows_total", "Sway analysis windows closed.", Interlocked.Read(ref _windows));
-        Counter(writer, "stability_devices_quarantined_total", "Devices quarantined because processing their frames failed.", Quarantined);
-        Counter(writer, "stability_devices_evicted_total", "Devices removed from the device table to make room for new ones.", Evicted);
-        Counter(writer, "stability_devices_unparked_total", "Evicted devices that came back and continued from their parked state.", Interlocked.Read(ref _unparked));
-        Gauge(writer, "stability_devices_parked", "Evicted devices whose state is kept, serialized, for when they come back.", Volatile.Read(ref _parked));
-
-        Header(writer, "stability_events_total", "Stability events raised, by kind.", "counter");
-        WriteEvent(writer, "sway_elevated", EventKind.SwayElevated);
-        WriteEvent(writer, "near_fall", EventKind.NearFall);
-        WriteEvent(writer, "fall", EventKind.Fall);
-
-        Gauge(writer, "stability_devices_online", "Devices currently online.", DevicesOnline);
-        Gauge(writer, "stability_devices_known", "Devices in the device table (seen and not evicted).", Volatile.Read(ref _devicesKnown));
-        Counter(writer, "stability_ingest_blocked_seconds_total", "Time the MQTT receive handler waited for room in the ingest channel (QoS 1 acks held back).", BlockedSeconds);
-        Counter(writer, "stability_process_allocated_bytes_total", "Bytes allocated by the process since start (GC.GetTotalAllocatedBytes).", GC.GetTotalAllocatedBytes(false));
-
-        lock (_extra)
-        {
-            foreach (var (name, help, type, read) in _extra)
-            {
-                Header(writer, name, help, type);
-                Sample(writer, name, read());
-            }
-        }
-
-        lock (_writers)
-        {
-            foreach (var write in _writers)
-            {
-                write(writer);
-            }
-        }
+    private IEnumerable<Measurement<long>> ObserveEvents()
+    {
+        yield return new Measurement<long>(Events(EventKind.SwayElevated), new KeyValuePair<string, object?>("kind", "sway_elevated"));
+        yield return new Measurement<long>(Events(EventKind.NearFall), new KeyValuePair<string, object?>("kind", "near_fall"));
+        yield return new Measurement<long>(Events(EventKind.Fall), new KeyValuePair<string, object?>("kind", "fall"));
     }
 
     internal void AddFrame(int samples)
@@ -217,57 +217,5 @@ public sealed class MetricsRegistry
     {
         Volatile.Write(ref _devicesOnline, online);
         Volatile.Write(ref _devicesKnown, known);
-    }
-
-    private void Add(string name, string help, string type, Func<double> read)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(read);
-        lock (_extra)
-        {
-            _extra.Add((name, help, type, read));
-        }
-    }
-
-    private void WriteEvent(TextWriter writer, string label, EventKind kind)
-    {
-        writer.Write("stability_events_total{kind=\"");
-        writer.Write(label);
-        writer.Write("\"} ");
-        writer.Write(Events(kind).ToString(CultureInfo.InvariantCulture));
-        writer.Write('\n');
-    }
-
-    private static void Counter(TextWriter writer, string name, string help, double value)
-    {
-        Header(writer, name, help, "counter");
-        Sample(writer, name, value);
-    }
-
-    private static void Gauge(TextWriter writer, string name, string help, double value)
-    {
-        Header(writer, name, help, "gauge");
-        Sample(writer, name, value);
-    }
-
-    private static void Header(TextWriter writer, string name, string help, string type)
-    {
-        writer.Write("# HELP ");
-        writer.Write(name);
-        writer.Write(' ');
-        writer.Write(help);
-        writer.Write("\n# TYPE ");
-        writer.Write(name);
-        writer.Write(' ');
-        writer.Write(type);
-        writer.Write('\n');
-    }
-
-    private static void Sample(TextWriter writer, string name, double value)
-    {
-        writer.Write(name);
-        writer.Write(' ');
-        writer.Write(value.ToString("R", CultureInfo.InvariantCulture));
-        writer.Write('\n');
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using System.Reactive.Disposables;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -50,6 +50,7 @@ internal sealed class MetricStoreBridge : BackgroundService
         IOptions<StoreBridgeOptions> options,
         TimeProvider time,
         ILogger<MetricStoreBridge> logger,
+        MetricsRegistry? metrics = null,
         StoredEventLedger? ledger = null)
     {
         _ledger = ledger;
@@ -73,6 +74,10 @@ internal sealed class MetricStoreBridge : BackgroundService
         _windows = Channel.CreateBounded<(DeviceWindow Window, long ArrivalMicros)>(
             new BoundedChannelOptions(_options.WindowQueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             OnWindowDropped);
+        if (metrics is not null)
+        {
+            CreateInstruments(metrics.Meter);
+        }
     }
 
     /// <summary>Events and online/offline changes queued and in the journal (a checkpoint waits for them).</summary>
@@ -131,28 +136,20 @@ internal sealed class MetricStoreBridge : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>Writes the bridge's queue depths and counters in the Prometheus text format 0.0.4.</summary>
-    public void WritePrometheus(TextWriter writer)
+    /// <summary>The bridge's queue depths and counters, on the pipeline's meter (exported with it).</summary>
+    private void CreateInstruments(Meter meter)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(string.Create(
-            CultureInfo.InvariantCulture,
-            $$"""
-            # HELP stability_store_queue_depth Items the pipeline produced that wait for the store's journal, by queue.
-            # TYPE stability_store_queue_depth gauge
-            stability_store_queue_depth{queue="events"} {{EventQueueDepth}}
-            stability_store_queue_depth{queue="windows"} {{WindowQueueDepth}}
-            # HELP stability_store_windows_dropped_total Windows dropped because the store fell behind by more than the window queue.
-            # TYPE stability_store_windows_dropped_total counter
-            stability_store_windows_dropped_total {{WindowsDropped}}
-            # HELP stability_store_replayed_events_suppressed_total Events repeated by the replay after a crash and not sent again (the last run had put them in the journal).
-            # TYPE stability_store_replayed_events_suppressed_total counter
-            stability_store_replayed_events_suppressed_total {{_ledger?.Suppressed ?? 0}}
-            # HELP stability_store_append_failures_total Points the store refused with an error (logged); they are not stored.
-            # TYPE stability_store_append_failures_total counter
-            stability_store_append_failures_total {{Interlocked.Read(ref _appendFailures)}}
-
-            """));
+        meter.CreateObservableGauge(
+            "stability_store_queue_depth",
+            () => new[]
+            {
+                new Measurement<int>(EventQueueDepth, new KeyValuePair<string, object?>("queue", "events")),
+                new Measurement<int>(WindowQueueDepth, new KeyValuePair<string, object?>("queue", "windows")),
+            },
+            description: "Items the pipeline produced that wait for the store's journal, by queue.");
+        meter.CreateObservableCounter("stability_store_windows_dropped_total", () => WindowsDropped, description: "Windows dropped because the store fell behind by more than the window queue.");
+        meter.CreateObservableCounter("stability_store_replayed_events_suppressed_total", () => _ledger?.Suppressed ?? 0, description: "Events repeated by the replay after a crash and not sent again (the last run had put them in the journal).");
+        meter.CreateObservableCounter("stability_store_append_failures_total", () => Interlocked.Read(ref _appendFailures), description: "Points the store refused with an error (logged); they are not stored.");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

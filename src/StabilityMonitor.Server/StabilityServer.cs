@@ -50,6 +50,7 @@ public static class StabilityServer
         services.AddSingleton<FacilityMap>();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
         services.AddSingleton<WardCredentials>();
+        builder.AddMetricsExport();
 
         var config = builder.Configuration;
         var dataDirectory = ServerOptions.ResolveDataDirectory(config);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StabilityMonitor.TestServers;
 
 namespace StabilityMonitor.Influx.Tests;
 
@@ -23,6 +24,7 @@ public sealed class DeviceClockTests : IDisposable
     {
         var writer = new FakePointWriter();
         await using var harness = new StoreHarness(_dir.Path, StoreHarness.FastOptions("http://unused"), _log, writer);
+        using var reading = new MeterReading(harness.Telemetry.Meter);
         long arrival = 1_700_000_000_000_000;
         var e = TestPoints.Event(0, deviceMicros);   // onset deviceMicros, decision 1 s later
         var w = TestPoints.Window(1, deviceMicros);
@@ -47,9 +49,7 @@ public sealed class DeviceClockTests : IDisposable
         Assert.DoesNotContain("device_time_us", okLine, StringComparison.Ordinal);
         Assert.EndsWith(" " + ok.TimeMicros.ToString(CultureInfo.InvariantCulture), okLine, StringComparison.Ordinal);
         Assert.Equal(2, harness.Telemetry.TimeCorrected);
-        var text = new StringWriter();
-        harness.Telemetry.WritePrometheus(text);
-        Assert.Contains("stability_store_time_corrected_total 2\n", text.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, reading.Value("stability_store_time_corrected_total"));
         Assert.Equal(2L, (await harness.HealthAsync()).Data["time_corrected_points"]);
     }
 

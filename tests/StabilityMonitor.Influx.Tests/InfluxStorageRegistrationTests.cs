@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.TestServers;
 
 namespace StabilityMonitor.Influx.Tests;
 
@@ -63,6 +64,7 @@ public sealed class InfluxStorageRegistrationTests : IDisposable
         using IHost host = Build(new());
         await host.StartAsync();
         IMetricStore store = host.Services.GetRequiredService<IMetricStore>();
+        using var reading = new MeterReading(((StoreTelemetry)host.Services.GetRequiredService<IStoreMetrics>()).Meter);
         var e = new StabilityEvent(1_700_000_000_000_000, EventKind.Fall, 3, 1f, 3f, 60f, 500f, 70f, 1_700_000_001_000_000);
         await store.AppendEventAsync("north-wing", "dev-1", in e);
         Assert.Equal(1, store.BacklogPoints);
@@ -72,11 +74,10 @@ public sealed class InfluxStorageRegistrationTests : IDisposable
         HealthReport report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(static c => c.Tags.Contains("ready"));
         Assert.Equal(HealthStatus.Degraded, report.Entries[InfluxStorageExtensions.HealthCheckName].Status);
 
-        var text = new StringWriter();
-        host.Services.GetRequiredService<IStoreMetrics>().WritePrometheus(text);
-        Assert.Contains("stability_store_backlog_points 1\n", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("stability_store_points_written_total 0\n", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("# TYPE stability_store_write_errors_total counter\n", text.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, reading.Value("stability_store_backlog_points"));
+        Assert.Equal(1, reading.Value("stability_store_points_appended_total"));
+        Assert.Equal(0, reading.Value("stability_store_points_written_total"));
+        Assert.Equal("ObservableCounter`1", reading.Instruments["stability_store_write_errors_total"]);
         await host.StopAsync();
         Assert.True(Directory.GetFiles(Path.Combine(_dir.Path, "journal"), "*.wal").Length > 0);
     }

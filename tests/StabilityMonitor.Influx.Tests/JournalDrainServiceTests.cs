@@ -1,4 +1,5 @@
 using StabilityMonitor.Influx.Writing;
+using StabilityMonitor.TestServers;
 
 namespace StabilityMonitor.Influx.Tests;
 
@@ -124,9 +125,11 @@ public sealed class JournalDrainServiceTests : IDisposable
         var health = await harness.HealthAsync();
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, health.Status);
         Assert.Contains("rejects every write", health.Description, StringComparison.Ordinal);
-        var text = new StringWriter();
-        harness.Telemetry.WritePrometheus(text);
-        Assert.Contains("stability_store_rejection_outage 1\n", text.ToString(), StringComparison.Ordinal);
+        using (var reading = new MeterReading(harness.Telemetry.Meter))
+        {
+            Assert.Equal(1, reading.Value("stability_store_rejection_outage"));
+        }
+
         Assert.Contains(_log.Entries, static e => e.Text.Contains("rejects every write", StringComparison.Ordinal));
 
         Volatile.Write(ref rejecting, false);

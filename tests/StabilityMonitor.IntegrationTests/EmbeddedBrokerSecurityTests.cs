@@ -35,8 +35,8 @@ public sealed class EmbeddedBrokerSecurityTests : IClassFixture<EmbeddedBrokerSe
         }
 
         Assert.Equal(before + 1, Refusals.Count(BrokerRefusal.Connection));
-        var metrics = await Server.Http.GetStringAsync("/metrics");
-        Assert.Contains("stability_mqtt_broker_refused_connections_total", metrics, StringComparison.Ordinal);
+        var metrics = Faults.PrometheusText.Parse(await Server.Http.GetStringAsync("/metrics"));
+        Assert.True(metrics.Value("stability_mqtt_broker_refused_connections_total") >= before + 1, "the refusal is exported");
     }
 
     [Theory]

@@ -1,35 +1,37 @@
 using Microsoft.Extensions.Time.Testing;
+using StabilityMonitor.TestServers;
 
 namespace StabilityMonitor.Pipeline.Tests;
 
 public class MetricsRegistryTests
 {
     [Fact]
-    public void WritePrometheus_Always_ExposesTheDocumentedMetrics()
+    public void Instruments_Always_PublishTheDocumentedMetricsUnderTheirPrometheusNames()
     {
         var metrics = new MetricsRegistry(new FakeTimeProvider());
+        using var reading = new MeterReading(metrics.Meter);
         metrics.AddFrame(25);
         metrics.AddRejected(RejectReason.MalformedJson);
         metrics.AddEvent(Signal.Detection.EventKind.NearFall);
         metrics.AddGauge("stability_test_gauge", "A test gauge.", static () => 2.5);
-        using var writer = new StringWriter();
 
-        metrics.WritePrometheus(writer);
-        var text = writer.ToString();
+        var values = reading.Read();
 
-        foreach (var name in new[]
+        foreach (var (series, expected) in new (string, double)[]
         {
-            "stability_frames_total 1", "stability_samples_total 25", "stability_frames_rejected_total{reason=\"malformed_json\"} 1",
-            "stability_frames_rejected_total{reason=\"unknown_topic\"} 0", "stability_frames_lost_total 0", "stability_frames_duplicate_total 0",
-            "stability_events_total{kind=\"near_fall\"} 1", "stability_events_total{kind=\"fall\"} 0", "stability_devices_online 0",
-            "stability_ingest_blocked_seconds_total 0", "stability_process_allocated_bytes_total ", "stability_test_gauge 2.5",
-            "# TYPE stability_frames_total counter", "# TYPE stability_devices_online gauge",
+            ("stability_frames_total", 1), ("stability_samples_total", 25), ("stability_frames_rejected_total{reason=\"malformed_json\"}", 1),
+            ("stability_frames_rejected_total{reason=\"unknown_topic\"}", 0), ("stability_frames_lost_total", 0), ("stability_frames_duplicate_total", 0),
+            ("stability_events_total{kind=\"near_fall\"}", 1), ("stability_events_total{kind=\"fall\"}", 0), ("stability_devices_online", 0),
+            ("stability_ingest_blocked_seconds_total", 0), ("stability_test_gauge", 2.5),
         })
         {
-            Assert.Contains(name, text, StringComparison.Ordinal);
+            Assert.True(values.TryGetValue(series, out var value), $"{series} missing");
+            Assert.Equal(expected, value);
         }
 
-        Assert.DoesNotContain("\r", text, StringComparison.Ordinal);
+        Assert.True(values["stability_process_allocated_bytes_total"] > 0);
+        Assert.Equal("ObservableCounter`1", reading.Instruments["stability_frames_total"]);
+        Assert.Equal("ObservableGauge`1", reading.Instruments["stability_devices_online"]);
     }
 
     [Fact]

@@ -47,7 +47,6 @@ internal sealed class DashboardBroadcaster : BackgroundService
         SwayHistory sway,
         IHubContext<DashboardHub, IDashboardClient> hub,
         DashboardMetrics metrics,
-        MetricsRegistry registry,
         IOptions<DashboardOptions> options,
         TimeProvider time,
         ILogger<DashboardBroadcaster> logger)
@@ -61,7 +60,6 @@ internal sealed class DashboardBroadcaster : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        registry.AddWriter(metrics.WritePrometheus);
     }
 
     /// <summary>Ingest thread: keeps only the newest window per wearable until the next flush (the rest are counted as coalesced).</summary>

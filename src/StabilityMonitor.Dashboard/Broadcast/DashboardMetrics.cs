@@ -1,19 +1,37 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 
 namespace StabilityMonitor.Dashboard.Broadcast;
 
 /// <summary>
-/// The dashboard's counters and the alert latency histogram, written with the pipeline's metrics on <c>/metrics</c>.
-/// Messages are counted per group send (one send reaches every connection of the group), not per connection.
+/// The dashboard's counters and the alert latency histogram, as <see cref="System.Diagnostics.Metrics"/> instruments on
+/// the <see cref="MeterName"/> meter (exported on <c>/metrics</c> with the pipeline's). Messages are counted per group
+/// send (one send reaches every connection of the group), not per connection.
 /// </summary>
 internal sealed class DashboardMetrics
 {
+    public const string MeterName = "StabilityMonitor.Dashboard";
+
     private static readonly MessageKind[] s_kinds = Enum.GetValues<MessageKind>();
     private readonly long[] _messages = new long[s_kinds.Length];
     private readonly long[] _dropped = new long[s_kinds.Length];
+    private readonly Histogram<double> _alertLatency;
     private long _coalesced;
 
-    /// <summary>Arrival (frame processed) to hub send completed, for alerts raised by a detector.</summary>
+    public DashboardMetrics(IMeterFactory? meterFactory = null)
+    {
+        var meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        meter.CreateObservableCounter("stability_dashboard_messages_total", () => Observe(_messages), description: "Hub messages sent, per group send, by kind.");
+        meter.CreateObservableCounter("stability_dashboard_dropped_total", () => Observe(_dropped), description: "Metrics and state messages dropped because a group's queue was full (slow consumers), by kind.");
+        meter.CreateObservableCounter("stability_dashboard_coalesced_total", () => Coalesced, description: "Sway windows replaced by a newer one of the same wearable before the metrics flush.");
+        _alertLatency = meter.CreateHistogram(
+            "stability_alert_hub_latency_seconds",
+            unit: null,
+            description: "Detector alerts: frame processed to hub send completed, s.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyHistogram.Bounds });
+    }
+
+    /// <summary>Arrival (frame processed) to hub send completed, for alerts raised by a detector (kept here for quantiles).</summary>
     public LatencyHistogram AlertLatency { get; } = new();
 
     public long Coalesced => Interlocked.Read(ref _coalesced);
@@ -28,23 +46,18 @@ internal sealed class DashboardMetrics
 
     public void AddCoalesced() => Interlocked.Increment(ref _coalesced);
 
-    public void WritePrometheus(TextWriter writer)
+    /// <summary>An alert reached the hub <paramref name="latency"/> after its frame was processed.</summary>
+    public void RecordAlertLatency(TimeSpan latency)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        Labelled(writer, "stability_dashboard_messages_total", "Hub messages sent, per group send, by kind.", _messages);
-        Labelled(writer, "stability_dashboard_dropped_total", "Metrics and state messages dropped because a group's queue was full (slow consumers), by kind.", _dropped);
-        writer.Write("# HELP stability_dashboard_coalesced_total Sway windows replaced by a newer one of the same wearable before the metrics flush.\n");
-        writer.Write("# TYPE stability_dashboard_coalesced_total counter\n");
-        writer.Write(string.Create(CultureInfo.InvariantCulture, $"stability_dashboard_coalesced_total {Coalesced}\n"));
-        AlertLatency.WritePrometheus(writer, "stability_alert_hub_latency_seconds", "Detector alerts: frame processed to hub send completed, s.");
+        AlertLatency.Observe(latency);
+        _alertLatency.Record(Math.Max(0, latency.TotalSeconds));
     }
 
-    private static void Labelled(TextWriter writer, string name, string help, long[] values)
+    private static IEnumerable<Measurement<long>> Observe(long[] values)
     {
-        writer.Write($"# HELP {name} {help}\n# TYPE {name} counter\n");
         foreach (var kind in s_kinds)
         {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{name}{{kind=\"{kind.ToString().ToLowerInvariant()}\"}} {Interlocked.Read(ref values[(int)kind])}\n"));
+            yield return new Measurement<long>(Interlocked.Read(ref values[(int)kind]), new KeyValuePair<string, object?>("kind", kind.ToString().ToLowerInvariant()));
         }
     }
 }

@@ -82,7 +82,7 @@ internal sealed class GroupOutbox
                     await clients.Alert(message.Alert!).ConfigureAwait(false);
                     if (message.Alert!.Action == "raised" && message.Alert.ArrivedAt is { } arrived)
                     {
-                        _metrics.AlertLatency.Observe(_time.GetUtcNow() - arrived);
+                        _metrics.RecordAlertLatency(_time.GetUtcNow() - arrived);
                     }
 
                     break;

@@ -1,8 +1,6 @@
-using System.Globalization;
-
 namespace StabilityMonitor.Dashboard.Broadcast;
 
-/// <summary>A Prometheus histogram with fixed buckets (seconds), updated lock-free.</summary>
+/// <summary>Alert latencies in fixed buckets (seconds), updated lock-free: the in-process view tests read quantiles from.</summary>
 internal sealed class LatencyHistogram
 {
     /// <summary>Upper bounds, s: alerts should reach the hub in well under a second, so the resolution is there.</summary>
@@ -52,19 +50,5 @@ internal sealed class LatencyHistogram
         }
 
         return result;
-    }
-
-    public void WritePrometheus(TextWriter writer, string name, string help)
-    {
-        writer.Write($"# HELP {name} {help}\n# TYPE {name} histogram\n");
-        var cumulative = Cumulative();
-        for (var i = 0; i < Bounds.Length; i++)
-        {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"{name}_bucket{{le=\"{Bounds[i]}\"}} {cumulative[i]}\n"));
-        }
-
-        writer.Write(string.Create(CultureInfo.InvariantCulture, $"{name}_bucket{{le=\"+Inf\"}} {cumulative[^1]}\n"));
-        writer.Write(string.Create(CultureInfo.InvariantCulture, $"{name}_sum {SumSeconds:R}\n"));
-        writer.Write(string.Create(CultureInfo.InvariantCulture, $"{name}_count {cumulative[^1]}\n"));
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace StabilityMonitor.IntegrationTests.Faults;
 
-/// <summary>The server's /metrics text: each sample line (name with labels) and its value.</summary>
+/// <summary>The server's /metrics text (Prometheus text format): each sample line (name with labels) and its value.</summary>
 internal sealed class PrometheusText
 {
     private readonly Dictionary<string, double> _samples;
@@ -22,12 +22,20 @@ internal sealed class PrometheusText
             var space = line.LastIndexOf(' ');
             if (space > 0 && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                samples[line[..space]] = value;
+                // The exporter writes an empty label set as "name{}": the same series as "name".
+                var series = line[..space];
+                samples[series.EndsWith("{}", StringComparison.Ordinal) ? series[..^2] : series] = value;
             }
         }
 
         return new PrometheusText(samples);
     }
+
+    /// <summary>One series' value (<c>name</c> or <c>name{labels}</c> exactly as written), or null when absent.</summary>
+    public double? Value(string series) => _samples.TryGetValue(series, out var v) ? v : null;
+
+    /// <summary>True when the text has a sample of <paramref name="name"/> (any labels).</summary>
+    public bool Has(string name) => _samples.Keys.Any(k => k == name || k.StartsWith(name + "{", StringComparison.Ordinal));
 
     /// <summary>The sum over every label set of <paramref name="name"/> (0 when absent).</summary>
     public long Sum(string name) =>

@@ -50,9 +50,9 @@ public sealed class DeviceClockTests(ITestOutputHelper output)
         Assert.Equal(0, await InfluxPoints.ScalarAsync(rig.Influx, $"SELECT count(severity) FROM events WHERE time < {(before - 3_600_000_000) * 1000}"));
 
         // Flagged: counted in the store's metrics and its readiness data.
-        var metrics = await rig.Server.Http.GetStringAsync("/metrics");
-        var corrected = metrics.Split('\n').Single(static l => l.StartsWith("stability_store_time_corrected_total ", StringComparison.Ordinal));
-        long count = long.Parse(corrected.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var metrics = Faults.PrometheusText.Parse(await rig.Server.Http.GetStringAsync("/metrics"));
+        var count = (long)(metrics.Value("stability_store_time_corrected_total") ?? -1);
+        var corrected = $"stability_store_time_corrected_total {count}";
         Assert.True(count >= 1 + rig.Recorder.Windows.Count, corrected);
         output.WriteLine(
             $"fall at device time {fall.Event.TimeMicros} µs (1970-01-02), stored at {DateTimeOffset.UnixEpoch.AddTicks(storedAt * 10):O}; "

@@ -133,9 +133,5 @@ public sealed class StoreReadinessTests(ITestOutputHelper output)
     }
 
     /// <summary>The value of one sample line of the Prometheus text (-1 when missing).</summary>
-    private static long Sample(string metrics, string series)
-    {
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
-        return line is null ? -1 : long.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long Sample(string metrics, string series) => (long)(Faults.PrometheusText.Parse(metrics).Value(series) ?? -1);
 }
