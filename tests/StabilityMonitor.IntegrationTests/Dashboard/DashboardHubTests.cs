@@ -222,6 +222,28 @@ public sealed class DashboardHubTests(ITestOutputHelper output)
         output.WriteLine(string.Join('\n', raw.Split('\n').Where(static l => l.StartsWith("stability_alert_hub_latency", StringComparison.Ordinal))));
     }
 
+    [Fact]
+    public async Task Metrics_TwoServersInOneProcess_EachExportsOnlyItsOwnFigures()
+    {
+        await using var busy = await StartAsync();
+        await using var idle = await StartAsync();
+        var alerts = busy.Services.GetRequiredService<AlertService>();
+        for (var i = 0; i < 3; i++)
+        {
+            await alerts.RaiseAsync(new AlertRaise($"scope-{i}", AlertKinds.NearFall, 1000 + i, AlertSeverities.Medium, ArrivedAt: DateTimeOffset.UtcNow), default);
+        }
+
+        var sent = busy.Services.GetRequiredService<DashboardMetrics>();
+        await Poll.UntilAsync(() => sent.Messages(MessageKind.Alert) >= 3, DashboardClient.Timeout, () => $"{sent.Messages(MessageKind.Alert)} alert messages");
+
+        // The meters share a name in both hosts; the exporter listens to its own host's factory only.
+        var busyText = Faults.PrometheusText.Parse(await busy.Http.GetStringAsync("/metrics"));
+        var idleText = Faults.PrometheusText.Parse(await idle.Http.GetStringAsync("/metrics"));
+        Assert.Equal(3, busyText.Value("stability_dashboard_messages_total{kind=\"alert\"}"));
+        Assert.Equal(0, idleText.Value("stability_dashboard_messages_total{kind=\"alert\"}"));
+        Assert.Equal(1, idleText.Value("stability_mqtt_connected"));
+    }
+
     private static Task<ServerHost> StartAsync(params (string Key, string Value)[] extra) =>
         ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Dashboard:DevicePollInterval", "00:00:00.200"), .. extra]);
 }
