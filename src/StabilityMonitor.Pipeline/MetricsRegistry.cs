@@ -12,7 +12,7 @@ namespace StabilityMonitor.Pipeline;
 public sealed class MetricsRegistry
 {
     private readonly long[] _rejected = new long[RejectReasons.Count];
-    private readonly long[] _events = new long[4];
+    private readonly long[] _events = new long[8];
     private readonly List<(string Name, string Help, string Type, Func<double> Read)> _extra = [];
     private readonly List<Action<TextWriter>> _writers = [];
     private readonly TimeProvider _time;
@@ -82,7 +82,7 @@ public sealed class MetricsRegistry
 
     public long Rejected(RejectReason reason) => Interlocked.Read(ref _rejected[(int)reason]);
 
-    public long Events(EventKind kind) => Interlocked.Read(ref _events[(int)kind & 3]);
+    public long Events(EventKind kind) => Interlocked.Read(ref _events[(int)kind & 7]);
 
     /// <summary>Adds a gauge written with the others (for example by an adapter: connection state).</summary>
     public void AddGauge(string name, string help, Func<double> read) => Add(name, help, "gauge", read);
@@ -153,6 +153,9 @@ public sealed class MetricsRegistry
         WriteEvent(writer, "sway_elevated", EventKind.SwayElevated);
         WriteEvent(writer, "near_fall", EventKind.NearFall);
         WriteEvent(writer, "fall", EventKind.Fall);
+        WriteEvent(writer, "possible_fall", EventKind.PossibleFall);
+        WriteEvent(writer, "fall_withdrawn", EventKind.FallWithdrawn);
+        WriteEvent(writer, "long_lie", EventKind.LongLie);
 
         Gauge(writer, "stability_devices_online", "Devices currently online.", DevicesOnline);
         Gauge(writer, "stability_devices_known", "Devices in the device table (seen and not evicted).", Volatile.Read(ref _devicesKnown));
@@ -209,7 +212,7 @@ public sealed class MetricsRegistry
 
     internal void SetParked(int parked) => Volatile.Write(ref _parked, parked);
 
-    internal void AddEvent(EventKind kind) => Interlocked.Increment(ref _events[(int)kind & 3]);
+    internal void AddEvent(EventKind kind) => Interlocked.Increment(ref _events[(int)kind & 7]);
 
     internal void AddBlocked(long timestampTicks) => Interlocked.Add(ref _blockedTimestampTicks, timestampTicks);
 

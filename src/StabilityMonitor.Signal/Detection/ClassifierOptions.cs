@@ -55,6 +55,24 @@ public sealed class ClassifierOptions
     /// <summary>Trunk tilt after the peak below which the wearer counts as recovered upright, degrees. Default 40°.</summary>
     public float NearFallUprightDeg { get; set; } = 40f;
 
+    /// <summary>
+    /// Trunk tilt from upright a provisional fall needs in the first fraction of a second after the impact
+    /// (<see cref="DetectorOptions.ProvisionalDelaySeconds"/>), degrees. Default 55°, the fall rule's
+    /// <see cref="FallLyingDeg"/> default, measured early. The impact must reach the fall's peak
+    /// (<see cref="FallPeakG"/>, <see cref="LowRateFallPeakG"/>).
+    /// </summary>
+    public float ProvisionalLyingDeg { get; set; } = 55f;
+
+    /// <summary>Change of trunk orientation across the impact a provisional fall needs, degrees. Default 45°, the fall rule's <see cref="FallTiltChangeDeg"/> default.</summary>
+    public float ProvisionalTiltChangeDeg { get; set; } = 45f;
+
+    /// <summary>
+    /// Least magnitude of the mean acceleration in the provisional window, g. Default 0.5 g. A body that came to rest
+    /// on the floor reads about 1 g; a jogger between two strides averages less over that short window, and the
+    /// direction of so small a mean says nothing about posture.
+    /// </summary>
+    public float ProvisionalSupportG { get; set; } = 0.5f;
+
     /// <summary>A copy, for tuning.</summary>
     public ClassifierOptions Clone() => (ClassifierOptions)MemberwiseClone();
 }

@@ -23,4 +23,27 @@ public sealed class DetectorOptions
 
     /// <summary>After an alarm, no other alarm of the same kind for this long, s. Default 10 s.</summary>
     public float RefractorySeconds { get; set; } = 10f;
+
+    /// <summary>
+    /// Whether a provisional <see cref="EventKind.PossibleFall"/> is raised shortly after an impact, before the fall
+    /// decision confirms it (<see cref="EventKind.Fall"/>) or withdraws it (<see cref="EventKind.FallWithdrawn"/>).
+    /// Default true. It changes no fall or near-fall decision.
+    /// </summary>
+    public bool ProvisionalFalls { get; set; } = true;
+
+    /// <summary>
+    /// Delay from the candidate's peak to the provisional decision, s: enough to see where the trunk ended up
+    /// after the impact, well before the fall decision. Default 0.3 s; below <see cref="DecisionDelaySeconds"/>.
+    /// </summary>
+    public float ProvisionalDelaySeconds { get; set; } = 0.3f;
+
+    /// <summary>
+    /// Time lying (trunk not upright) and still after a confirmed fall, counted from the fall decision, that raises
+    /// <see cref="EventKind.LongLie"/>, s; the watch ends when the wearer is upright for
+    /// <see cref="LongLieUprightSeconds"/>. Default 60 s; 0 turns the long-lie watch off.
+    /// </summary>
+    public float LongLieSeconds { get; set; } = 60f;
+
+    /// <summary>Upright this long without a break after a fall means the wearer got up: no long lie, s. Default 2 s.</summary>
+    public float LongLieUprightSeconds { get; set; } = 2f;
 }

@@ -32,6 +32,18 @@ public static class PerturbationClassifier
         return f.PeakAccelG >= peak && f.TiltAfterDeg >= o.FallLyingDeg && f.TiltChangeDeg >= o.FallTiltChangeDeg;
     }
 
+    /// <summary>
+    /// Whether an impact measured <see cref="DetectorOptions.ProvisionalDelaySeconds"/> after its peak
+    /// (<see cref="PerturbationFeatureExtractor.ExtractProvisional"/>) looks like a fall: a fall's peak, and the
+    /// trunk already far from upright and from where it was before, resting on something.
+    /// </summary>
+    public static bool IsPossibleFall(in PerturbationFeatures f, ClassifierOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var peak = f.SampleRateHz < o.LowRateBelowHz ? o.LowRateFallPeakG : o.FallPeakG;
+        return f.PeakAccelG >= peak && f.TiltAfterDeg >= o.ProvisionalLyingDeg && f.TiltChangeDeg >= o.ProvisionalTiltChangeDeg && f.PostMeanG >= o.ProvisionalSupportG;
+    }
+
     public static bool IsNearFall(in PerturbationFeatures f, ClassifierOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);

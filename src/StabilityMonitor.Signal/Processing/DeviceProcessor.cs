@@ -30,6 +30,12 @@ public sealed class DeviceProcessor
     private long _lastFallMicros = long.MinValue;
     private long _lastNearFallMicros = long.MinValue;
 
+    // Long-lie watch after a confirmed fall: the fall's onset (long.MinValue: not watching), the time lying and
+    // still since its decision, and the current unbroken upright time, µs.
+    private long _watchFallMicros = long.MinValue;
+    private long _lyingStillMicros;
+    private long _uprightMicros;
+
     public DeviceProcessor(ProcessorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -155,6 +161,9 @@ public sealed class DeviceProcessor
         _windowB.WriteState(w);
         w.Write(_lastFallMicros);
         w.Write(_lastNearFallMicros);
+        w.Write(_watchFallMicros);
+        w.Write(_lyingStillMicros);
+        w.Write(_uprightMicros);
         _sway.WriteState(w);
         w.Write(_state?.Rate ?? 0);
         _state?.WriteState(w);
@@ -181,6 +190,9 @@ public sealed class DeviceProcessor
         var windowB = SwayAccumulator.ReadState(r);
         var lastFall = r.ReadInt64();
         var lastNearFall = r.ReadInt64();
+        var watchFall = r.ReadInt64();
+        var lyingStill = StateBinary.ReadInRange(r, 0, long.MaxValue, "the time lying still");
+        var uprightTime = StateBinary.ReadInRange(r, 0, long.MaxValue, "the time upright");
         var sway = new SwayBaselineDetector(_options.Sway);
         sway.ReadState(r);
         var rate = StateBinary.ReadInRange(r, 0, ushort.MaxValue, "the sample rate");
@@ -214,6 +226,9 @@ public sealed class DeviceProcessor
         _windowB = windowB;
         _lastFallMicros = lastFall;
         _lastNearFallMicros = lastNearFall;
+        _watchFallMicros = watchFall;
+        _lyingStillMicros = lyingStill;
+        _uprightMicros = uprightTime;
         _sway = sway;
         _state = state;
     }
@@ -255,14 +270,35 @@ public sealed class DeviceProcessor
         Posture = TiltDeg >= _options.LyingDeg ? Posture.Lying : TiltDeg >= _options.InclinedDeg ? Posture.Inclined : Posture.Upright;
 
         AccumulateSway(s, sample, g, index, still, sink);
+        if (_watchFallMicros != long.MinValue)
+        {
+            WatchLongLie(s, still, index, sink);
+        }
 
-        var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features);
-        if (stage == CandidateStage.Early)
+        var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features, out var announcedPeak);
+        if (stage == CandidateStage.Provisional)
+        {
+            // Said at the impact, decided by the fall rule later: a carer may be told "possibly", never paged by it.
+            var refractory = (long)(_options.Detector.RefractorySeconds * 1_000_000);
+            if (PerturbationClassifier.IsPossibleFall(features, _options.Classifier) && !Within(TimeOf(features.PeakIndex, s.Rate), _lastFallMicros, refractory))
+            {
+                s.Tracker.Announce();
+                Emit(s, features, EventKind.PossibleFall, 2, features.PeakIndex, index, sink);
+            }
+        }
+        else if (stage == CandidateStage.Early)
         {
             // Falls are called as soon as the settling window shows lying; latency matters most here.
-            if (PerturbationClassifier.IsFall(features, _options.Classifier))
+            var fall = PerturbationClassifier.IsFall(features, _options.Classifier);
+            if (fall)
             {
                 Raise(s, features, EventKind.Fall, index, sink);
+            }
+
+            // A fall confirms its provisional (a fall suppressed as a repeat is confirmed by the fall that stands).
+            if (announcedPeak >= 0 && !fall)
+            {
+                Emit(s, features, EventKind.FallWithdrawn, 1, announcedPeak, index, sink);
             }
         }
         else if (stage == CandidateStage.Final)
@@ -272,6 +308,44 @@ public sealed class DeviceProcessor
             {
                 Raise(s, features, EventKind.NearFall, index, sink);
             }
+        }
+    }
+
+    private void WatchLongLie(RateState s, bool still, long index, IProcessorSink sink)
+    {
+        var step = 1_000_000L / s.Rate;
+        if (Posture == Posture.Upright)
+        {
+            _uprightMicros += step;
+            if (_uprightMicros >= (long)(_options.Detector.LongLieUprightSeconds * 1_000_000))
+            {
+                // Got up: the fall alarm stands, but nobody lies on the floor.
+                _watchFallMicros = long.MinValue;
+            }
+
+            return;
+        }
+
+        _uprightMicros = 0;
+        if (!still)
+        {
+            return;
+        }
+
+        _lyingStillMicros += step;
+        if (_lyingStillMicros >= (long)(_options.Detector.LongLieSeconds * 1_000_000))
+        {
+            sink.OnEvent(new StabilityEvent(
+                _watchFallMicros,
+                EventKind.LongLie,
+                3,
+                1f,
+                0f,
+                0f,
+                _lyingStillMicros / 1000f,
+                TiltDeg,
+                TimeOf(index, s.Rate)));
+            _watchFallMicros = long.MinValue;
         }
     }
 
@@ -358,6 +432,12 @@ public sealed class DeviceProcessor
             }
 
             _lastFallMicros = peakMicros;
+            if (_options.Detector.LongLieSeconds > 0)
+            {
+                _watchFallMicros = peakMicros;
+                _lyingStillMicros = 0;
+                _uprightMicros = 0;
+            }
         }
         else
         {
@@ -371,8 +451,12 @@ public sealed class DeviceProcessor
         }
 
         var severity = kind == EventKind.Fall ? (byte)3 : f.PeakAccelG >= 3f ? (byte)2 : (byte)1;
+        Emit(s, f, kind, severity, f.PeakIndex, index, sink);
+    }
+
+    private void Emit(RateState s, in PerturbationFeatures f, EventKind kind, byte severity, long onsetIndex, long index, IProcessorSink sink) =>
         sink.OnEvent(new StabilityEvent(
-            peakMicros,
+            TimeOf(onsetIndex, s.Rate),
             kind,
             severity,
             Math.Clamp((f.PeakAccelG - _options.Detector.TriggerG) / 4f, 0f, 1f),
@@ -381,7 +465,6 @@ public sealed class DeviceProcessor
             f.ActiveMs,
             f.TiltChangeDeg,
             TimeOf(index, s.Rate)));
-    }
 
     // long.MinValue marks "never"; the difference saturates because device times are untrusted.
     private static bool Within(long now, long last, long span) => last != long.MinValue && DeviceTimeMath.Subtract(now, last) < span;

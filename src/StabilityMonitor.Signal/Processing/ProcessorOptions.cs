@@ -82,12 +82,17 @@ public sealed class ProcessorOptions
             Require(d.NearFallDecisionDelaySeconds >= d.DecisionDelaySeconds && d.NearFallDecisionDelaySeconds <= 10, "Detector.NearFallDecisionDelaySeconds must be at least DecisionDelaySeconds and at most 10 s.");
             Require(d.WarmUpSeconds >= 0, "Detector.WarmUpSeconds must not be negative.");
             Require(d.RefractorySeconds >= 0, "Detector.RefractorySeconds must not be negative.");
+            Require(!d.ProvisionalFalls || (d.ProvisionalDelaySeconds > 0 && d.ProvisionalDelaySeconds < d.DecisionDelaySeconds), "Detector.ProvisionalDelaySeconds must be above 0 and below DecisionDelaySeconds.");
+            Require(d.LongLieSeconds is >= 0 and <= 3600, "Detector.LongLieSeconds must be 0 (off) .. 3600 s.");
+            Require(d.LongLieUprightSeconds is > 0 and <= 60, "Detector.LongLieUprightSeconds must be above 0 and at most 60 s.");
         }
 
         if (Classifier is { } c)
         {
             Require(c.FallPeakG > 1 && c.LowRateFallPeakG > 1 && c.NearFallPeakG > 1, "Classifier peak thresholds must be above 1 g.");
             Require(c.FallLyingDeg is > 0 and <= 180 && c.FallTiltChangeDeg is > 0 and <= 180, "Classifier fall angles must be 0..180 degrees.");
+            Require(c.ProvisionalLyingDeg is >= 0 and <= 180 && c.ProvisionalTiltChangeDeg is >= 0 and <= 180, "Classifier provisional fall angles must be 0..180 degrees.");
+            Require(c.ProvisionalSupportG >= 0, "Classifier.ProvisionalSupportG must not be negative.");
             Require(c.NearFallGaitMinStdG >= 0 && c.NearFallGaitMaxStdG > c.NearFallGaitMinStdG, "Classifier.NearFallGaitMaxStdG must be above NearFallGaitMinStdG.");
             Require(c.NearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG, "Classifier.NearFallRecoveredMaxStdG must be above NearFallRecoveredMinStdG.");
             Require(c.NearFallEnergyRatio > 0 && c.NearFallMinHorizontalG >= 0 && c.NearFallHorizontalOverVertical >= 0, "Classifier near-fall ratios must not be negative.");
