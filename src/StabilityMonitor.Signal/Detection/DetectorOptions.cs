@@ -46,4 +46,18 @@ public sealed class DetectorOptions
 
     /// <summary>Upright this long without a break after a fall means the wearer got up: no long lie, s. Default 2 s.</summary>
     public float LongLieUprightSeconds { get; set; } = 2f;
+
+    /// <summary>
+    /// Whether a fall is also called without a hard impact: the trunk goes from upright to lying within
+    /// <see cref="SoftFallTransitionSeconds"/> and the wearer is still <see cref="SoftFallDecisionSeconds"/> later.
+    /// Raised as <see cref="EventKind.Fall"/> with severity 2 and a low score (lower confidence). Default false:
+    /// see docs/signal-core.md for what it costs in specificity.
+    /// </summary>
+    public bool SoftFalls { get; set; }
+
+    /// <summary>Longest time from the last upright sample to lying that counts as falling, not lying down, s: the trunk crosses the 35° to 60° band in it. Default 0.8 s.</summary>
+    public float SoftFallTransitionSeconds { get; set; } = 0.8f;
+
+    /// <summary>Time from reaching lying to the soft-fall decision, s; the wearer must still be lying and be still then. Default 5 s.</summary>
+    public float SoftFallDecisionSeconds { get; set; } = 5f;
 }

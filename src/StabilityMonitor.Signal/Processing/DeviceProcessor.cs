@@ -36,6 +36,12 @@ public sealed class DeviceProcessor
     private long _lyingStillMicros;
     private long _uprightMicros;
 
+    // Fall without a hard impact: when the trunk was last upright, and since when it lies after a quick
+    // transition (long.MinValue: not pending), µs of device time.
+    private long _lastUprightMicros = long.MinValue;
+    private long _softLyingMicros = long.MinValue;
+    private long _softOnsetMicros = long.MinValue;
+
     public DeviceProcessor(ProcessorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -164,6 +170,9 @@ public sealed class DeviceProcessor
         w.Write(_watchFallMicros);
         w.Write(_lyingStillMicros);
         w.Write(_uprightMicros);
+        w.Write(_lastUprightMicros);
+        w.Write(_softLyingMicros);
+        w.Write(_softOnsetMicros);
         _sway.WriteState(w);
         w.Write(_state?.Rate ?? 0);
         _state?.WriteState(w);
@@ -193,6 +202,9 @@ public sealed class DeviceProcessor
         var watchFall = r.ReadInt64();
         var lyingStill = StateBinary.ReadInRange(r, 0, long.MaxValue, "the time lying still");
         var uprightTime = StateBinary.ReadInRange(r, 0, long.MaxValue, "the time upright");
+        var lastUpright = r.ReadInt64();
+        var softLying = r.ReadInt64();
+        var softOnset = r.ReadInt64();
         var sway = new SwayBaselineDetector(_options.Sway);
         sway.ReadState(r);
         var rate = StateBinary.ReadInRange(r, 0, ushort.MaxValue, "the sample rate");
@@ -229,6 +241,9 @@ public sealed class DeviceProcessor
         _watchFallMicros = watchFall;
         _lyingStillMicros = lyingStill;
         _uprightMicros = uprightTime;
+        _lastUprightMicros = lastUpright;
+        _softLyingMicros = softLying;
+        _softOnsetMicros = softOnset;
         _sway = sway;
         _state = state;
     }
@@ -275,6 +290,11 @@ public sealed class DeviceProcessor
             WatchLongLie(s, still, index, sink);
         }
 
+        if (_options.Detector.SoftFalls)
+        {
+            WatchSoftFall(s, still, index, sink);
+        }
+
         var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features, out var announcedPeak);
         if (stage == CandidateStage.Provisional)
         {
@@ -308,6 +328,65 @@ public sealed class DeviceProcessor
             {
                 Raise(s, features, EventKind.NearFall, index, sink);
             }
+        }
+    }
+
+    private void WatchSoftFall(RateState s, bool still, long index, IProcessorSink sink)
+    {
+        var now = TimeOf(index, s.Rate);
+        if (Posture == Posture.Upright)
+        {
+            _lastUprightMicros = now;
+            _softLyingMicros = long.MinValue;
+            return;
+        }
+
+        var d = _options.Detector;
+        if (_softLyingMicros == long.MinValue)
+        {
+            // Only a quick change from upright to lying: lying down deliberately takes longer.
+            if (Posture == Posture.Lying && _lastUprightMicros != long.MinValue
+                && DeviceTimeMath.Subtract(now, _lastUprightMicros) <= (long)(d.SoftFallTransitionSeconds * 1_000_000))
+            {
+                _softLyingMicros = now;
+                _softOnsetMicros = _lastUprightMicros;
+            }
+
+            return;
+        }
+
+        if (Posture != Posture.Lying)
+        {
+            _softLyingMicros = long.MinValue;
+            return;
+        }
+
+        if (DeviceTimeMath.Subtract(now, _softLyingMicros) < (long)(d.SoftFallDecisionSeconds * 1_000_000))
+        {
+            return;
+        }
+
+        var onset = _softOnsetMicros;
+        var transition = DeviceTimeMath.Subtract(_softLyingMicros, onset);
+        _softLyingMicros = long.MinValue;
+        if (!still || Within(onset, _lastFallMicros, (long)(d.RefractorySeconds * 1_000_000)))
+        {
+            // Moving on the floor (or getting up) is left to the impact rule; a fall called by it stands.
+            return;
+        }
+
+        _lastFallMicros = onset;
+        StartLongLieWatch(onset);
+        sink.OnEvent(new StabilityEvent(onset, EventKind.Fall, 2, 0.25f, 0f, 0f, transition / 1000f, TiltDeg, now));
+    }
+
+    private void StartLongLieWatch(long fallMicros)
+    {
+        if (_options.Detector.LongLieSeconds > 0)
+        {
+            _watchFallMicros = fallMicros;
+            _lyingStillMicros = 0;
+            _uprightMicros = 0;
         }
     }
 
@@ -432,12 +511,7 @@ public sealed class DeviceProcessor
             }
 
             _lastFallMicros = peakMicros;
-            if (_options.Detector.LongLieSeconds > 0)
-            {
-                _watchFallMicros = peakMicros;
-                _lyingStillMicros = 0;
-                _uprightMicros = 0;
-            }
+            StartLongLieWatch(peakMicros);
         }
         else
         {
