@@ -16,7 +16,7 @@ public sealed class ClassifierOptions
     /// </summary>
     public float LowRateFallPeakG { get; set; } = 1.8f;
 
-    /// <summary>Sample rate below which <see cref="LowRateFallPeakG"/> applies, Hz. Default 40 Hz.</summary>
+    /// <summary>Sample rate below which <see cref="LowRateFallPeakG"/> and the low-rate near-fall thresholds apply, Hz. Default 40 Hz.</summary>
     public int LowRateBelowHz { get; set; } = 40;
 
     /// <summary>Trunk tilt from upright after the impact that counts as lying, degrees. Default 55°.</summary>
@@ -54,6 +54,23 @@ public sealed class ClassifierOptions
 
     /// <summary>Trunk tilt after the peak below which the wearer counts as recovered upright, degrees. Default 40°.</summary>
     public float NearFallUprightDeg { get; set; } = 40f;
+
+    /// <summary>
+    /// Peak a near-fall needs in streams sampled below <see cref="LowRateBelowHz"/>, g. Default 2.0 g. Below 40 Hz a
+    /// stumble's jolt of a few tens of milliseconds is band-limited away, its horizontal part most: the four low-rate
+    /// near-fall thresholds are <c>firmware-sim tune --rates 25</c> on the development subjects (the other
+    /// near-fall thresholds come out the same there and are shared).
+    /// </summary>
+    public float LowRateNearFallPeakG { get; set; } = 2.0f;
+
+    /// <summary>Least horizontal peak acceleration of a near-fall below <see cref="LowRateBelowHz"/>, g. Default 1.25 g.</summary>
+    public float LowRateNearFallMinHorizontalG { get; set; } = 1.25f;
+
+    /// <summary>Horizontal peak over vertical peak of a near-fall below <see cref="LowRateBelowHz"/>, ratio. Default 0.7.</summary>
+    public float LowRateNearFallHorizontalOverVertical { get; set; } = 0.7f;
+
+    /// <summary>Largest magnitude spread after a near-fall below <see cref="LowRateBelowHz"/> (see <see cref="NearFallRecoveredMaxStdG"/>), g. Default 0.8 g.</summary>
+    public float LowRateNearFallRecoveredMaxStdG { get; set; } = 0.8f;
 
     /// <summary>
     /// Trunk tilt from upright a provisional fall needs in the first fraction of a second after the impact

@@ -47,14 +47,15 @@ public static class PerturbationClassifier
     public static bool IsNearFall(in PerturbationFeatures f, ClassifierOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return f.PeakAccelG >= o.NearFallPeakG
+        var low = f.SampleRateHz < o.LowRateBelowHz;
+        return f.PeakAccelG >= (low ? o.LowRateNearFallPeakG : o.NearFallPeakG)
             && f.PreStdG >= o.NearFallGaitMinStdG
             && f.PreStdG <= o.NearFallGaitMaxStdG
             && f.EnergyRatio >= o.NearFallEnergyRatio
-            && f.HorizontalPeakG >= o.NearFallMinHorizontalG
-            && f.HorizontalPeakG >= o.NearFallHorizontalOverVertical * f.VerticalPeakG
+            && f.HorizontalPeakG >= (low ? o.LowRateNearFallMinHorizontalG : o.NearFallMinHorizontalG)
+            && f.HorizontalPeakG >= (low ? o.LowRateNearFallHorizontalOverVertical : o.NearFallHorizontalOverVertical) * f.VerticalPeakG
             && f.PostStdG >= o.NearFallRecoveredMinStdG
-            && f.PostLongStdG <= o.NearFallRecoveredMaxStdG
+            && f.PostLongStdG <= (low ? o.LowRateNearFallRecoveredMaxStdG : o.NearFallRecoveredMaxStdG)
             && f.TiltAfterDeg < o.NearFallUprightDeg;
     }
 }

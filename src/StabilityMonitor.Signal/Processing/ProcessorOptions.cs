@@ -90,7 +90,8 @@ public sealed class ProcessorOptions
 
         if (Classifier is { } c)
         {
-            Require(c.FallPeakG > 1 && c.LowRateFallPeakG > 1 && c.NearFallPeakG > 1, "Classifier peak thresholds must be above 1 g.");
+            Require(c.FallPeakG > 1 && c.LowRateFallPeakG > 1 && c.NearFallPeakG > 1 && c.LowRateNearFallPeakG > 1, "Classifier peak thresholds must be above 1 g.");
+            Require(c.LowRateNearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG && c.LowRateNearFallMinHorizontalG >= 0 && c.LowRateNearFallHorizontalOverVertical >= 0, "Classifier low-rate near-fall thresholds must not be negative, and LowRateNearFallRecoveredMaxStdG must be above NearFallRecoveredMinStdG.");
             Require(c.FallLyingDeg is > 0 and <= 180 && c.FallTiltChangeDeg is > 0 and <= 180, "Classifier fall angles must be 0..180 degrees.");
             Require(c.ProvisionalLyingDeg is >= 0 and <= 180 && c.ProvisionalTiltChangeDeg is >= 0 and <= 180, "Classifier provisional fall angles must be 0..180 degrees.");
             Require(c.ProvisionalSupportG >= 0, "Classifier.ProvisionalSupportG must not be negative.");
