@@ -31,6 +31,14 @@ public sealed class ClassifierOptions
     /// <summary>Least magnitude standard deviation before the peak (the wearer was walking), g. Default 0.10 g.</summary>
     public float NearFallGaitMinStdG { get; set; } = 0.10f;
 
+    /// <summary>
+    /// Whether regular steps in the second before the jolt (the gait detector) also count as walking when the
+    /// magnitude's spread is below <see cref="NearFallGaitMinStdG"/>: a slow, shuffling walker moves less than that.
+    /// Such a walker then recovers if they move at least three quarters as much as before (instead of
+    /// <see cref="NearFallRecoveredMinStdG"/>). Default true.
+    /// </summary>
+    public bool NearFallStepGait { get; set; } = true;
+
     /// <summary>Largest magnitude standard deviation before the peak (not jogging or running stairs), g. Default 0.6 g.</summary>
     public float NearFallGaitMaxStdG { get; set; } = 0.6f;
 

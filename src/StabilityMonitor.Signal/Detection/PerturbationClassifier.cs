@@ -44,17 +44,22 @@ public static class PerturbationClassifier
         return f.PeakAccelG >= peak && f.TiltAfterDeg >= o.ProvisionalLyingDeg && f.TiltChangeDeg >= o.ProvisionalTiltChangeDeg && f.PostMeanG >= o.ProvisionalSupportG;
     }
 
+    // A slow walker's steps, not their spread, say that they were walking; after the stumble they must then move at
+    // least three quarters as much as they walked before (collapsing into a chair ends still).
+    private static bool SlowGait(in PerturbationFeatures f, ClassifierOptions o) =>
+        o.NearFallStepGait && f.WalkingBefore && f.PreStdG < o.NearFallGaitMinStdG;
+
     public static bool IsNearFall(in PerturbationFeatures f, ClassifierOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
         var low = f.SampleRateHz < o.LowRateBelowHz;
         return f.PeakAccelG >= (low ? o.LowRateNearFallPeakG : o.NearFallPeakG)
-            && f.PreStdG >= o.NearFallGaitMinStdG
+            && (f.PreStdG >= o.NearFallGaitMinStdG || SlowGait(f, o))
             && f.PreStdG <= o.NearFallGaitMaxStdG
             && f.EnergyRatio >= o.NearFallEnergyRatio
             && f.HorizontalPeakG >= (low ? o.LowRateNearFallMinHorizontalG : o.NearFallMinHorizontalG)
             && f.HorizontalPeakG >= (low ? o.LowRateNearFallHorizontalOverVertical : o.NearFallHorizontalOverVertical) * f.VerticalPeakG
-            && f.PostStdG >= o.NearFallRecoveredMinStdG
+            && (f.PostStdG >= o.NearFallRecoveredMinStdG || (SlowGait(f, o) && f.PostStdG >= 0.75f * f.PreStdG))
             && f.PostLongStdG <= (low ? o.LowRateNearFallRecoveredMaxStdG : o.NearFallRecoveredMaxStdG)
             && f.TiltAfterDeg < o.NearFallUprightDeg;
     }

@@ -56,7 +56,7 @@ internal sealed class PerturbationTracker
     /// raised a provisional event for them. At <see cref="CandidateStage.Early"/>, <paramref name="announcedPeakIndex"/>
     /// is the peak the candidate was announced at, or −1 when it was not announced.
     /// </summary>
-    public CandidateStage OnSample(SampleRing ring, long index, float magnitude, Vector3 upright, out PerturbationFeatures features, out long announcedPeakIndex)
+    public CandidateStage OnSample(SampleRing ring, long index, float magnitude, Vector3 upright, bool walking, out PerturbationFeatures features, out long announcedPeakIndex)
     {
         var collecting = false;
         var due = -1;
@@ -96,7 +96,7 @@ internal sealed class PerturbationTracker
 
         if (!collecting && magnitude >= _options.TriggerG && index >= _warmUp)
         {
-            Open(index, magnitude);
+            Open(index, magnitude, walking);
         }
 
         if (due >= 0)
@@ -105,7 +105,7 @@ internal sealed class PerturbationTracker
             var stage = c.Stage;
             if (stage == CandidateStage.Early)
             {
-                c.Features = PerturbationFeatureExtractor.Extract(ring, c.PeakIndex, index, _rate, upright);
+                c.Features = PerturbationFeatureExtractor.Extract(ring, c.PeakIndex, index, _rate, upright) with { WalkingBefore = c.WalkingAtOpen };
                 c.Stage = CandidateStage.Final;
                 features = c.Features;
                 announcedPeakIndex = c.AnnouncedPeakIndex;
@@ -167,7 +167,7 @@ internal sealed class PerturbationTracker
         }
     }
 
-    private void Open(long index, float magnitude)
+    private void Open(long index, float magnitude, bool walking)
     {
         for (var i = 0; i < _candidates.Length; i++)
         {
@@ -175,7 +175,7 @@ internal sealed class PerturbationTracker
             {
                 _candidates[i] = new Candidate
                 {
-                    Stage = CandidateStage.Early, Peak = magnitude, PeakIndex = index, CollectUntil = index + _collect, CheckedPeakIndex = -1, AnnouncedPeakIndex = -1,
+                    Stage = CandidateStage.Early, Peak = magnitude, PeakIndex = index, CollectUntil = index + _collect, CheckedPeakIndex = -1, AnnouncedPeakIndex = -1, WalkingAtOpen = walking,
                 };
                 return;
             }
@@ -196,6 +196,9 @@ internal sealed class PerturbationTracker
         public long CheckedPeakIndex;
         public long AnnouncedPeakIndex;
 
+        // The gait detector's call when the candidate opened: the steps before the jolt.
+        public bool WalkingAtOpen;
+
         // A free slot's other fields are never read (Open overwrites the whole slot): its stage is all it keeps.
         public readonly void WriteState(BinaryWriter writer)
         {
@@ -210,6 +213,7 @@ internal sealed class PerturbationTracker
             writer.Write(Peak);
             writer.Write(CheckedPeakIndex);
             writer.Write(AnnouncedPeakIndex);
+            writer.Write(WalkingAtOpen);
             Features.WriteState(writer);
         }
 
@@ -231,6 +235,7 @@ internal sealed class PerturbationTracker
                     Peak = reader.ReadSingle(),
                     CheckedPeakIndex = reader.ReadInt64(),
                     AnnouncedPeakIndex = reader.ReadInt64(),
+                    WalkingAtOpen = StateBinary.ReadBoolean(reader),
                     Features = PerturbationFeatures.ReadState(reader),
                 };
         }

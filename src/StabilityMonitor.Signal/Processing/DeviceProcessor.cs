@@ -25,6 +25,10 @@ public sealed class DeviceProcessor
     private float _meanMag = 1f;
     private float _varMag;
     private GaitDetector _gait;
+
+    // Sample index (this segment) at which the gait detector last called the wearer walking; −1: not this segment.
+    // A jolt breaks the step rhythm at once, so a candidate asks whether the wearer walked just before it.
+    private long _lastWalkingIndex = -1;
     private SwayAccumulator _windowA;
     private SwayAccumulator _windowB;
     private long _lastFallMicros = long.MinValue;
@@ -163,6 +167,7 @@ public sealed class DeviceProcessor
         w.Write(_meanMag);
         w.Write(_varMag);
         _gait.WriteState(w);
+        w.Write(_lastWalkingIndex);
         _windowA.WriteState(w);
         _windowB.WriteState(w);
         w.Write(_lastFallMicros);
@@ -195,6 +200,7 @@ public sealed class DeviceProcessor
         var meanMag = r.ReadSingle();
         var varMag = r.ReadSingle();
         var gait = GaitDetector.ReadState(r);
+        var lastWalking = StateBinary.ReadInRange(r, -1, long.MaxValue, "the last walking sample");
         var windowA = SwayAccumulator.ReadState(r);
         var windowB = SwayAccumulator.ReadState(r);
         var lastFall = r.ReadInt64();
@@ -234,6 +240,7 @@ public sealed class DeviceProcessor
         _meanMag = meanMag;
         _varMag = varMag;
         _gait = gait;
+        _lastWalkingIndex = lastWalking;
         _windowA = windowA;
         _windowB = windowB;
         _lastFallMicros = lastFall;
@@ -256,6 +263,7 @@ public sealed class DeviceProcessor
         _meanMag = 1f;
         _varMag = 0f;
         _gait.Reset();
+        _lastWalkingIndex = -1;
         _windowA.Start(0);
         _windowB.Start(-1);
     }
@@ -279,6 +287,10 @@ public sealed class DeviceProcessor
         var still = _varMag < _options.StillStdG * _options.StillStdG;
         var walking = _gait.Update(magnitude - _meanMag, index, s.Rate) && !still;
         Activity = still ? Activity.Still : walking ? Activity.Walking : Activity.Moving;
+        if (walking)
+        {
+            _lastWalkingIndex = index;
+        }
 
         UpdateUpright(s, g, index, walking);
         TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);
@@ -295,7 +307,7 @@ public sealed class DeviceProcessor
             WatchSoftFall(s, still, index, sink);
         }
 
-        var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features, out var announcedPeak);
+        var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, _lastWalkingIndex >= 0 && index - _lastWalkingIndex <= s.Rate, out var features, out var announcedPeak);
         if (stage == CandidateStage.Provisional)
         {
             // Said at the impact, decided by the fall rule later: a carer may be told "possibly", never paged by it.
