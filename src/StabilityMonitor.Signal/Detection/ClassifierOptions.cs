@@ -65,11 +65,14 @@ public sealed class ClassifierOptions
 
     /// <summary>
     /// Peak a near-fall needs in streams sampled below <see cref="LowRateBelowHz"/>, g. Default 2.0 g. Below 40 Hz a
-    /// stumble's jolt of a few tens of milliseconds is band-limited away, its horizontal part most: the four low-rate
-    /// near-fall thresholds are <c>firmware-sim tune --rates 25</c> on the development subjects (the other
-    /// near-fall thresholds come out the same there and are shared).
+    /// stumble's jolt of a few tens of milliseconds is band-limited away, its horizontal part most: the five low-rate
+    /// near-fall thresholds are <c>firmware-sim tune --rates 25</c> on the development subjects (the gait and
+    /// recovered-movement floors come out the same there and are shared).
     /// </summary>
     public float LowRateNearFallPeakG { get; set; } = 2.0f;
+
+    /// <summary>Dynamic energy ratio of a near-fall below <see cref="LowRateBelowHz"/> (see <see cref="NearFallEnergyRatio"/>). Default 4.</summary>
+    public float LowRateNearFallEnergyRatio { get; set; } = 4f;
 
     /// <summary>Least horizontal peak acceleration of a near-fall below <see cref="LowRateBelowHz"/>, g. Default 1.25 g.</summary>
     public float LowRateNearFallMinHorizontalG { get; set; } = 1.25f;
@@ -79,6 +82,28 @@ public sealed class ClassifierOptions
 
     /// <summary>Largest magnitude spread after a near-fall below <see cref="LowRateBelowHz"/> (see <see cref="NearFallRecoveredMaxStdG"/>), g. Default 0.8 g.</summary>
     public float LowRateNearFallRecoveredMaxStdG { get; set; } = 0.8f;
+
+    /// <summary>
+    /// Sample rate below which (and from <see cref="LowRateBelowHz"/>) the mid-rate near-fall thresholds apply, Hz.
+    /// Default 75 Hz: a 50 Hz stream keeps more of a stumble's jolt than a 25 Hz one, but not all. The five mid-rate
+    /// thresholds are <c>firmware-sim tune --rates 50</c> on the development subjects.
+    /// </summary>
+    public int MidRateBelowHz { get; set; } = 75;
+
+    /// <summary>Peak a near-fall needs in the mid-rate band, g. Default 2.2 g.</summary>
+    public float MidRateNearFallPeakG { get; set; } = 2.2f;
+
+    /// <summary>Dynamic energy ratio of a near-fall in the mid-rate band. Default 3.</summary>
+    public float MidRateNearFallEnergyRatio { get; set; } = 3f;
+
+    /// <summary>Least horizontal peak acceleration of a near-fall in the mid-rate band, g. Default 1.25 g.</summary>
+    public float MidRateNearFallMinHorizontalG { get; set; } = 1.25f;
+
+    /// <summary>Horizontal peak over vertical peak of a near-fall in the mid-rate band, ratio. Default 0.8.</summary>
+    public float MidRateNearFallHorizontalOverVertical { get; set; } = 0.8f;
+
+    /// <summary>Largest magnitude spread after a near-fall in the mid-rate band, g. Default 0.8 g.</summary>
+    public float MidRateNearFallRecoveredMaxStdG { get; set; } = 0.8f;
 
     /// <summary>
     /// Trunk tilt from upright a provisional fall needs in the first fraction of a second after the impact

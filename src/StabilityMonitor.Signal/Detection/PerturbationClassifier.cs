@@ -52,15 +52,22 @@ public static class PerturbationClassifier
     public static bool IsNearFall(in PerturbationFeatures f, ClassifierOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);
+        // Rate bands: below LowRateBelowHz, below MidRateBelowHz, and full rate; each has its own five thresholds.
         var low = f.SampleRateHz < o.LowRateBelowHz;
-        return f.PeakAccelG >= (low ? o.LowRateNearFallPeakG : o.NearFallPeakG)
+        var mid = !low && f.SampleRateHz < o.MidRateBelowHz;
+        var peak = low ? o.LowRateNearFallPeakG : mid ? o.MidRateNearFallPeakG : o.NearFallPeakG;
+        var energy = low ? o.LowRateNearFallEnergyRatio : mid ? o.MidRateNearFallEnergyRatio : o.NearFallEnergyRatio;
+        var horizontal = low ? o.LowRateNearFallMinHorizontalG : mid ? o.MidRateNearFallMinHorizontalG : o.NearFallMinHorizontalG;
+        var ratio = low ? o.LowRateNearFallHorizontalOverVertical : mid ? o.MidRateNearFallHorizontalOverVertical : o.NearFallHorizontalOverVertical;
+        var recoveredMax = low ? o.LowRateNearFallRecoveredMaxStdG : mid ? o.MidRateNearFallRecoveredMaxStdG : o.NearFallRecoveredMaxStdG;
+        return f.PeakAccelG >= peak
             && (f.PreStdG >= o.NearFallGaitMinStdG || SlowGait(f, o))
             && f.PreStdG <= o.NearFallGaitMaxStdG
-            && f.EnergyRatio >= o.NearFallEnergyRatio
-            && f.HorizontalPeakG >= (low ? o.LowRateNearFallMinHorizontalG : o.NearFallMinHorizontalG)
-            && f.HorizontalPeakG >= (low ? o.LowRateNearFallHorizontalOverVertical : o.NearFallHorizontalOverVertical) * f.VerticalPeakG
+            && f.EnergyRatio >= energy
+            && f.HorizontalPeakG >= horizontal
+            && f.HorizontalPeakG >= ratio * f.VerticalPeakG
             && (f.PostStdG >= o.NearFallRecoveredMinStdG || (SlowGait(f, o) && f.PostStdG >= 0.75f * f.PreStdG))
-            && f.PostLongStdG <= (low ? o.LowRateNearFallRecoveredMaxStdG : o.NearFallRecoveredMaxStdG)
+            && f.PostLongStdG <= recoveredMax
             && f.TiltAfterDeg < o.NearFallUprightDeg;
     }
 }

@@ -91,7 +91,9 @@ public sealed class ProcessorOptions
         if (Classifier is { } c)
         {
             Require(c.FallPeakG > 1 && c.LowRateFallPeakG > 1 && c.NearFallPeakG > 1 && c.LowRateNearFallPeakG > 1, "Classifier peak thresholds must be above 1 g.");
-            Require(c.LowRateNearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG && c.LowRateNearFallMinHorizontalG >= 0 && c.LowRateNearFallHorizontalOverVertical >= 0, "Classifier low-rate near-fall thresholds must not be negative, and LowRateNearFallRecoveredMaxStdG must be above NearFallRecoveredMinStdG.");
+            Require(c.LowRateNearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG && c.LowRateNearFallMinHorizontalG >= 0 && c.LowRateNearFallHorizontalOverVertical >= 0 && c.LowRateNearFallEnergyRatio > 0, "Classifier low-rate near-fall thresholds must not be negative, and LowRateNearFallRecoveredMaxStdG must be above NearFallRecoveredMinStdG.");
+            Require(c.MidRateNearFallPeakG > 1 && c.MidRateNearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG && c.MidRateNearFallMinHorizontalG >= 0 && c.MidRateNearFallHorizontalOverVertical >= 0 && c.MidRateNearFallEnergyRatio > 0, "Classifier mid-rate near-fall thresholds must be usable: peak above 1 g, none negative, MidRateNearFallRecoveredMaxStdG above NearFallRecoveredMinStdG.");
+            Require(c.MidRateBelowHz >= c.LowRateBelowHz, "Classifier.MidRateBelowHz must be at least LowRateBelowHz.");
             Require(c.FallLyingDeg is > 0 and <= 180 && c.FallTiltChangeDeg is > 0 and <= 180, "Classifier fall angles must be 0..180 degrees.");
             Require(c.ProvisionalLyingDeg is >= 0 and <= 180 && c.ProvisionalTiltChangeDeg is >= 0 and <= 180, "Classifier provisional fall angles must be 0..180 degrees.");
             Require(c.ProvisionalSupportG >= 0, "Classifier.ProvisionalSupportG must not be negative.");
