@@ -4,6 +4,8 @@ using System.Text.Json;
 using StabilityMonitor.FirmwareSim.Datasets;
 using StabilityMonitor.FirmwareSim.Evaluation;
 using StabilityMonitor.FirmwareSim.Tuning;
+using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Processing;
 
 namespace StabilityMonitor.FirmwareSim.Commands;
 
@@ -62,12 +64,15 @@ internal static class EvaluateAction
         stopwatch.Restart();
 
         var inPlace = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-        var report = EvaluationRunner.Run(recordings, progress: new ProgressReporter(error, inPlace));
+        Func<ProcessorOptions> createOptions = settings.SoftFalls
+            ? static () => new ProcessorOptions { Detector = new DetectorOptions { SoftFalls = true } }
+            : static () => new ProcessorOptions();
+        var report = EvaluationRunner.Run(recordings, createOptions, progress: new ProgressReporter(error, inPlace));
         error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"read {recordings.Count} recordings in {loadSeconds:0.0} s, evaluated in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
 
-        var rate = settings.ResampleHz is { } hz ? $", resampled to {hz} Hz" : string.Empty;
+        var rate = (settings.ResampleHz is { } hz ? $", resampled to {hz} Hz" : string.Empty) + (settings.SoftFalls ? ", soft falls on" : string.Empty);
         output.WriteLine($"{formatName} evaluation of '{settings.DatasetDirectory}' (default thresholds{rate})");
         output.WriteLine();
         ReportTableWriter.Write(report, output);
@@ -77,7 +82,8 @@ internal static class EvaluateAction
             var crossValidation = CrossValidation.Run(
                 recordings,
                 new Progress<string>(subject => error.WriteLine($"cross-validation: holding out {subject}")),
-                settings.TuneRates);
+                settings.TuneRates,
+                createOptions);
             report = report with { CrossValidation = crossValidation };
             output.WriteLine();
             output.WriteLine($"cross-validated ({crossValidation.Scheme}; thresholds tuned without the subject scored)");

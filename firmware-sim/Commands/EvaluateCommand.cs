@@ -77,6 +77,12 @@ internal static class EvaluateCommand
             }
         });
 
+        var softFalls = new Option<bool>("--soft-falls")
+        {
+            Description = "Turn on the fall path without a hard impact (upright to lying quickly, then still; Detector.SoftFalls, "
+                + "off by default) for this evaluation, cross-validated folds included.",
+        };
+
         var tuneRates = RateListOption.Create(
             "--tune-rates",
             "With --cross-validate: each fold tunes on its training trials resampled to all of these rates together "
@@ -96,6 +102,7 @@ internal static class EvaluateCommand
             crossValidate,
             resample,
             tuneRates,
+            softFalls,
         };
 
         command.SetAction(parseResult =>
@@ -108,7 +115,8 @@ internal static class EvaluateCommand
                 new SubjectFilter(parseResult.GetValue(subjects), parseResult.GetValue(excludeSubjects)),
                 parseResult.GetValue(crossValidate),
                 parseResult.GetValue(resample),
-                parseResult.GetValue(tuneRates));
+                parseResult.GetValue(tuneRates),
+                parseResult.GetValue(softFalls));
             var invocation = parseResult.InvocationConfiguration;
             return EvaluateAction.Execute(settings, invocation.Output, invocation.Error);
         });

@@ -43,6 +43,14 @@ internal static class ReportTableWriter
             ? "fall latency        - (no detected fall with an annotated FALL start)"
             : $"fall latency        median {Number(report.FallLatencyMs.Median, "0")} ms, p95 {Number(report.FallLatencyMs.P95, "0")} ms, "
                 + $"max {Number(report.FallLatencyMs.Max, "0")} ms (over {report.FallLatencyMs.Count} detected annotated falls)");
+        writer.WriteLine(report.ProvisionalLatencyMs.Count == 0
+            ? "provisional latency - (no detected annotated fall announced by a provisional)"
+            : $"provisional latency median {Number(report.ProvisionalLatencyMs.Median, "0")} ms, p95 {Number(report.ProvisionalLatencyMs.P95, "0")} ms, "
+                + $"max {Number(report.ProvisionalLatencyMs.Max, "0")} ms (over {report.ProvisionalLatencyMs.Count} annotated falls announced)");
+        var p = report.Provisional;
+        writer.WriteLine(
+            $"provisional         {p.FallsAnnounced}/{p.FallsDetected} detected falls announced; withdrawn: {p.FallWithdrawn} in fall trials, "
+            + $"{p.NearFallWithdrawn}/{p.NearFallRaised} in near-fall trials, {p.AdlWithdrawn}/{p.AdlRaised} in ADL ({p.AdlTrials} trials)");
         foreach (var group in report.PerAgeGroup)
         {
             writer.WriteLine(

@@ -30,6 +30,15 @@ internal sealed record EvaluationReport(
     /// <summary>Exact Poisson 95 % interval of <see cref="FalseAlarmsPerHour"/>; null without ADL time.</summary>
     public Interval? FalseAlarmsPerHourCi { get; init; }
 
+    /// <summary>
+    /// Latency of the provisional fall event (<c>possible_fall</c>) after the annotated FALL start, over detected
+    /// annotated falls whose alarm confirmed one; beside <see cref="FallLatencyMs"/>, the confirmed alarm's.
+    /// </summary>
+    public LatencySummary ProvisionalLatencyMs { get; init; } = new(0, null, null, null);
+
+    /// <summary>Provisional fall events raised, confirmed and withdrawn, by kind of trial.</summary>
+    public ProvisionalSummary Provisional { get; init; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
     /// <summary>The same summary per age group, when the subject ids tell the age group (SisFall); else empty.</summary>
     public IReadOnlyList<AgeGroupSummary> PerAgeGroup { get; init; } = [];
 

@@ -17,6 +17,11 @@ internal static class ReportBuilder
             .Select(static t => t.LatencyMs!.Value)
             .Order()
             .ToList();
+        var provisionalLatencies = trials
+            .Where(static t => t.Kind == TrialKind.Fall && t.ProvisionalLatencyMs is not null)
+            .Select(static t => t.ProvisionalLatencyMs!.Value)
+            .Order()
+            .ToList();
 
         return new EvaluationReport(
             trials.Count,
@@ -25,17 +30,34 @@ internal static class ReportBuilder
             nearFall,
             adl,
             PerHour(adl.FalseAlarms, adlHours),
-            new LatencySummary(
-                latencies.Count,
-                Percentiles.Of(latencies, 0.5),
-                Percentiles.Of(latencies, 0.95),
-                latencies.Count == 0 ? null : latencies[^1]),
+            Latency(latencies),
             PerCode(trials),
             trials)
         {
             FalseAlarmsPerHourCi = ConfidenceIntervals.PoissonRate(adl.FalseAlarms, adlHours),
             PerAgeGroup = PerAgeGroup(trials),
+            ProvisionalLatencyMs = Latency(provisionalLatencies),
+            Provisional = Provisional(trials),
         };
+    }
+
+    private static LatencySummary Latency(List<double> sorted) =>
+        new(sorted.Count, Percentiles.Of(sorted, 0.5), Percentiles.Of(sorted, 0.95), sorted.Count == 0 ? null : sorted[^1]);
+
+    private static ProvisionalSummary Provisional(IReadOnlyList<TrialResult> trials)
+    {
+        int Raised(TrialKind kind) => trials.Where(t => t.Kind == kind).Sum(static t => t.Provisionals);
+        int Withdrawn(TrialKind kind) => trials.Where(t => t.Kind == kind).Sum(static t => t.ProvisionalsWithdrawn);
+        return new ProvisionalSummary(
+            trials.Count(static t => t.Kind == TrialKind.Fall && t.Announced == true),
+            trials.Count(static t => t.Kind == TrialKind.Fall && t.Detected == true),
+            Raised(TrialKind.Fall),
+            Withdrawn(TrialKind.Fall),
+            Raised(TrialKind.NearFall),
+            Withdrawn(TrialKind.NearFall),
+            Raised(TrialKind.Adl),
+            Withdrawn(TrialKind.Adl),
+            trials.Count(static t => t.Kind == TrialKind.Adl && t.Provisionals > 0));
     }
 
     private static (FallSummary Fall, NearFallSummary NearFall, AdlSummary Adl, double AdlHours) Summarise(IReadOnlyList<TrialResult> trials)

@@ -3,7 +3,7 @@ using StabilityMonitor.Signal.Detection;
 namespace StabilityMonitor.FirmwareSim.Evaluation;
 
 /// <summary>An event as reported for a trial, with times in seconds from the start of the recording.</summary>
-/// <param name="Kind"><c>sway_elevated</c>, <c>near_fall</c> or <c>fall</c>.</param>
+/// <param name="Kind"><c>sway_elevated</c>, <c>near_fall</c>, <c>fall</c>, <c>possible_fall</c>, <c>fall_withdrawn</c> or <c>long_lie</c>.</param>
 /// <param name="TimeS">Onset of the event.</param>
 /// <param name="DecisionS">When the detector decided (what latency is measured on).</param>
 /// <param name="Severity">1 (low) .. 3 (high).</param>
@@ -43,6 +43,9 @@ internal sealed record TrialEvent(
         EventKind.SwayElevated => "sway_elevated",
         EventKind.NearFall => "near_fall",
         EventKind.Fall => "fall",
+        EventKind.PossibleFall => "possible_fall",
+        EventKind.FallWithdrawn => "fall_withdrawn",
+        EventKind.LongLie => "long_lie",
         _ => kind.ToString(),
     };
 }

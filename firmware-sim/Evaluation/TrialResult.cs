@@ -48,6 +48,23 @@ internal sealed record TrialResult
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? LatencyMs { get; init; }
 
+    /// <summary>
+    /// Decision time of the provisional fall event that the matched Fall alarm confirmed (same incident, never
+    /// withdrawn, decided before the alarm) minus <see cref="FirstFallS"/>, detected annotated falls only.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ProvisionalLatencyMs { get; init; }
+
+    /// <summary>Provisional fall events (<c>possible_fall</c>) raised in the trial.</summary>
+    public int Provisionals { get; init; }
+
+    /// <summary>Provisional fall events withdrawn (<c>fall_withdrawn</c>) in the trial.</summary>
+    public int ProvisionalsWithdrawn { get; init; }
+
+    /// <summary>Fall trial: the matched Fall alarm confirmed a provisional raised before it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Announced { get; init; }
+
     /// <summary>Annotated ALERT segments (stumbles, pre-impact phases), when annotated and any.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<AnnotatedSegment>? AlertSegments { get; init; }

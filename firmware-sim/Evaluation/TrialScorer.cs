@@ -29,10 +29,14 @@ internal static class TrialScorer
         var falseAlarms = outcomes.Count(static o => o == EventOutcome.FalseAlarm);
         var firstFallIndex = recording.Annotation?.FirstFallIndex;
 
+        var announcement = recording.Kind == TrialKind.Fall && hit >= 0 ? Announcement(window, events, events[hit], startMicros) : -1;
         double? latencyMs = null;
+        double? provisionalLatencyMs = null;
         if (recording.Kind == TrialKind.Fall && hit >= 0 && firstFallIndex is { } fallIndex)
         {
-            latencyMs = (events[hit].DecisionTimeMicros - RecordingFramer.SampleTimeMicros(startMicros, fallIndex, rate)) / 1000.0;
+            var onset = RecordingFramer.SampleTimeMicros(startMicros, fallIndex, rate);
+            latencyMs = (events[hit].DecisionTimeMicros - onset) / 1000.0;
+            provisionalLatencyMs = announcement >= 0 ? (events[announcement].DecisionTimeMicros - onset) / 1000.0 : null;
         }
 
         var alertSegments = recording.Annotation?.AlertSegments;
@@ -50,11 +54,46 @@ internal static class TrialScorer
             Window = window,
             FirstFallS = firstFallIndex / (double)rate,
             LatencyMs = latencyMs,
+            ProvisionalLatencyMs = provisionalLatencyMs,
+            Provisionals = events.Count(static e => e.Kind == EventKind.PossibleFall),
+            ProvisionalsWithdrawn = events.Count(static e => e.Kind == EventKind.FallWithdrawn),
+            Announced = recording.Kind == TrialKind.Fall && hit >= 0 ? announcement >= 0 : null,
             AlertSegments = alertSegments is { Count: > 0 }
                 ? [.. alertSegments.Select(s => new AnnotatedSegment(s.Start / (double)rate, s.End / (double)rate))]
                 : null,
             Events = [.. events.Select((e, i) => TrialEvent.From(e, startMicros) with { Outcome = outcomes[i] })],
         };
+    }
+
+    /// <summary>
+    /// The provisional event the matched fall alarm confirmed: the earliest-decided <c>possible_fall</c> with its onset in the
+    /// incident's window, decided no later than the alarm and never withdrawn; −1 when there is none.
+    /// </summary>
+    private static int Announcement(TrialWindow? window, IReadOnlyList<StabilityEvent> events, in StabilityEvent fall, long startMicros)
+    {
+        var best = -1;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.Kind != EventKind.PossibleFall || e.DecisionTimeMicros > fall.DecisionTimeMicros
+                || window is null || !window.Contains((e.TimeMicros - startMicros) / 1e6))
+            {
+                continue;
+            }
+
+            var onset = e.TimeMicros;
+            if (events.Any(w => w.Kind == EventKind.FallWithdrawn && w.TimeMicros == onset))
+            {
+                continue;
+            }
+
+            if (best < 0 || e.DecisionTimeMicros < events[best].DecisionTimeMicros)
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>What each event counted as; <paramref name="hit"/> and <paramref name="wrongKind"/> are indices or −1.</summary>

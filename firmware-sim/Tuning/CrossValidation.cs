@@ -16,8 +16,11 @@ internal static class CrossValidation
     /// <param name="progress">Told the subject held out in each fold.</param>
     /// <param name="tuneRates">When set, each fold tunes on its training trials resampled to every one of these rates
     /// together; else on the trials as given (as the shipped defaults are tuned).</param>
-    public static CrossValidationReport Run(IReadOnlyList<Recording> recordings, IProgress<string>? progress = null, IReadOnlyList<int>? tuneRates = null)
+    /// <param name="createOptions">The processor options each fold starts from (its classifier is replaced by the fold's
+    /// tuned one); the defaults when null. Candidates are collected with them too.</param>
+    public static CrossValidationReport Run(IReadOnlyList<Recording> recordings, IProgress<string>? progress = null, IReadOnlyList<int>? tuneRates = null, Func<ProcessorOptions>? createOptions = null)
     {
+        createOptions ??= static () => new ProcessorOptions();
         ArgumentNullException.ThrowIfNull(recordings);
         var tuningSet = tuneRates is { Count: > 0 }
             ? [.. tuneRates.SelectMany(hz => recordings.Select(r => RecordingResampler.Resample(r, hz)))]
@@ -32,7 +35,12 @@ internal static class CrossValidation
             var training = candidates.Where(c => !c.Recording.Subject.Equals(subject, StringComparison.OrdinalIgnoreCase)).ToList();
             var tuned = RuleTuner.Tune(training);
             var heldOut = recordings.Where(r => r.Subject.Equals(subject, StringComparison.OrdinalIgnoreCase)).ToList();
-            var runs = EvaluationRunner.RunAll(heldOut, () => new ProcessorOptions { Classifier = tuned.Clone() });
+            var runs = EvaluationRunner.RunAll(heldOut, () =>
+            {
+                var options = createOptions();
+                options.Classifier = tuned.Clone();
+                return options;
+            });
             var trials = runs.Select(TrialScorer.Score).ToList();
             heldOutTrials.AddRange(trials);
             folds.Add(new CrossValidationFold(subject, training.Count, trials.Count, Thresholds.From(tuned), ReportBuilder.Build(trials) with { Trials = [] }));

@@ -93,16 +93,18 @@ internal static class RuleTuner
         return new TrialOutcome(falls, fallsDetected, near, nearDetected, adl, adlAlarm);
     }
 
+    // One set for whatever rates the trials are at, written into every rate band alike, so trials in any band are
+    // tuned through the fields that apply to them (tune --rates 50 and --rates 25 give the mid- and low-rate defaults).
     private static void Apply(ClassifierOptions options, float[] values)
     {
-        options.NearFallPeakG = values[0];
+        options.NearFallPeakG = options.MidRateNearFallPeakG = options.LowRateNearFallPeakG = values[0];
         options.NearFallGaitMinStdG = values[1];
         options.NearFallGaitMaxStdG = values[2];
-        options.NearFallEnergyRatio = values[3];
-        options.NearFallMinHorizontalG = values[4];
-        options.NearFallHorizontalOverVertical = values[5];
+        options.NearFallEnergyRatio = options.MidRateNearFallEnergyRatio = options.LowRateNearFallEnergyRatio = values[3];
+        options.NearFallMinHorizontalG = options.MidRateNearFallMinHorizontalG = options.LowRateNearFallMinHorizontalG = values[4];
+        options.NearFallHorizontalOverVertical = options.MidRateNearFallHorizontalOverVertical = options.LowRateNearFallHorizontalOverVertical = values[5];
         options.NearFallRecoveredMinStdG = values[6];
-        options.NearFallRecoveredMaxStdG = values[7];
+        options.NearFallRecoveredMaxStdG = options.MidRateNearFallRecoveredMaxStdG = options.LowRateNearFallRecoveredMaxStdG = values[7];
     }
 
     /// <summary>Exhaustive search; returns the indices of the best setting nearest the plateau's centre.</summary>

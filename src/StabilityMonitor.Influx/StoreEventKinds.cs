@@ -12,6 +12,9 @@ public static class StoreEventKinds
     public const string SwayElevated = "sway_elevated";
     public const string NearFall = "near_fall";
     public const string Fall = "fall";
+    public const string PossibleFall = "possible_fall";
+    public const string FallWithdrawn = "fall_withdrawn";
+    public const string LongLie = "long_lie";
     public const string Offline = "offline";
     public const string Online = "online";
     public const string LowBattery = "low_battery";
@@ -26,6 +29,9 @@ public static class StoreEventKinds
         EventKind.SwayElevated => SwayElevated,
         EventKind.NearFall => NearFall,
         EventKind.Fall => Fall,
+        EventKind.PossibleFall => PossibleFall,
+        EventKind.FallWithdrawn => FallWithdrawn,
+        EventKind.LongLie => LongLie,
         _ => "unknown",
     };
 

@@ -21,7 +21,7 @@ public sealed class MetricsRegistry
     public const string MeterName = "StabilityMonitor.Pipeline";
 
     private readonly long[] _rejected = new long[RejectReasons.Count];
-    private readonly long[] _events = new long[4];
+    private readonly long[] _events = new long[8];
     private readonly Meter _meter;
     private readonly TimeProvider _time;
     private long _frames;
@@ -98,7 +98,7 @@ public sealed class MetricsRegistry
 
     public long Rejected(RejectReason reason) => Interlocked.Read(ref _rejected[(int)reason]);
 
-    public long Events(EventKind kind) => Interlocked.Read(ref _events[(int)kind & 3]);
+    public long Events(EventKind kind) => Interlocked.Read(ref _events[(int)kind & 7]);
 
     /// <summary>Adds a gauge read on demand (for example by an adapter: connection state).</summary>
     public void AddGauge(string name, string help, Func<double> read)
@@ -175,6 +175,9 @@ public sealed class MetricsRegistry
         yield return new Measurement<long>(Events(EventKind.SwayElevated), new KeyValuePair<string, object?>("kind", "sway_elevated"));
         yield return new Measurement<long>(Events(EventKind.NearFall), new KeyValuePair<string, object?>("kind", "near_fall"));
         yield return new Measurement<long>(Events(EventKind.Fall), new KeyValuePair<string, object?>("kind", "fall"));
+        yield return new Measurement<long>(Events(EventKind.PossibleFall), new KeyValuePair<string, object?>("kind", "possible_fall"));
+        yield return new Measurement<long>(Events(EventKind.FallWithdrawn), new KeyValuePair<string, object?>("kind", "fall_withdrawn"));
+        yield return new Measurement<long>(Events(EventKind.LongLie), new KeyValuePair<string, object?>("kind", "long_lie"));
     }
 
     internal void AddFrame(int samples)
@@ -209,7 +212,7 @@ public sealed class MetricsRegistry
 
     internal void SetParked(int parked) => Volatile.Write(ref _parked, parked);
 
-    internal void AddEvent(EventKind kind) => Interlocked.Increment(ref _events[(int)kind & 3]);
+    internal void AddEvent(EventKind kind) => Interlocked.Increment(ref _events[(int)kind & 7]);
 
     internal void AddBlocked(long timestampTicks) => Interlocked.Add(ref _blockedTimestampTicks, timestampTicks);
 

@@ -174,6 +174,14 @@ internal sealed class AlertIngestService : BackgroundService
     private void OnEvent(DeviceEvent deviceEvent)
     {
         var e = deviceEvent.Event;
+        if (e.Kind == EventKind.LongLie)
+        {
+            // Same queue as the fall's raise, so its alert exists when this is written.
+            Enqueue(new LongLieEscalation(deviceEvent.DeviceId, e.TimeMicros, e.DurationMs / 1000.0));
+            return;
+        }
+
+        // PossibleFall and FallWithdrawn page nobody (docs/alerts.md): the fall decision a second later does.
         var (kind, severity) = e.Kind switch
         {
             EventKind.Fall => (AlertKinds.Fall, AlertSeverities.High),
@@ -269,6 +277,9 @@ internal sealed class AlertIngestService : BackgroundService
                 {
                     case AlertRaise raise:
                         await _alerts.RaiseAsync(raise, stoppingToken).ConfigureAwait(false);
+                        break;
+                    case LongLieEscalation longLie:
+                        await _alerts.EscalateLongLieAsync(longLie.DeviceId, longLie.FallDeviceTimeMicros, longLie.LyingSeconds, stoppingToken).ConfigureAwait(false);
                         break;
                     case EventEvidence evidence when evidence.Kind is EventKind.Fall or EventKind.NearFall:
                         var kind = evidence.Kind == EventKind.Fall ? AlertKinds.Fall : AlertKinds.NearFall;

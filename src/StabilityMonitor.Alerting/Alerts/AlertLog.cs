@@ -17,6 +17,12 @@ internal static partial class AlertLog
     [LoggerMessage(2003, LogLevel.Error, "Storing alert work failed (attempt {Attempt}); retrying in {Delay}", EventName = "AlertStoreFailed")]
     public static partial void StoreFailed(ILogger logger, int attempt, TimeSpan delay, Exception exception);
 
+    [LoggerMessage(2005, LogLevel.Warning, "Alert {AlertId} escalated: long lie on {DeviceId}, lying still {LyingSeconds} s after the fall, severity now {Severity}", EventName = "AlertLongLie")]
+    public static partial void LongLie(ILogger logger, string alertId, string deviceId, double lyingSeconds, string severity);
+
+    [LoggerMessage(2006, LogLevel.Information, "Long lie on {DeviceId} not escalated: its fall alert {AlertId} is {Reason}", EventName = "AlertLongLieIgnored")]
+    public static partial void LongLieIgnored(ILogger logger, string deviceId, string alertId, string reason);
+
     [LoggerMessage(2004, LogLevel.Error, "Escalation check failed", EventName = "EscalationFailed")]
     public static partial void EscalationFailed(ILogger logger, Exception exception);
 }

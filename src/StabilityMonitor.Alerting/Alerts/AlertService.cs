@@ -14,6 +14,9 @@ namespace StabilityMonitor.Alerting.Alerts;
 /// </summary>
 public sealed class AlertService
 {
+    /// <summary>The audit action of a long-lie escalation.</summary>
+    public const string LongLieAction = "long_lie";
+
     private readonly CareDbFactory _db;
     private readonly TimeProvider _time;
     private readonly DeliveryWakeup _wakeup;
@@ -246,6 +249,60 @@ public sealed class AlertService
         }
 
         return escalated;
+    }
+
+    /// <summary>
+    /// Escalates the fall alert of a long lie (the wearer lying still for a set time after the fall): the alert the
+    /// fall with this onset raised goes to critical, whatever its state short of resolved, with an audit row
+    /// (<c>long_lie</c>) and an <c>alert.escalated</c> webhook. Once per alert (a replayed long-lie event changes
+    /// nothing); nothing when the fall alert is resolved or does not exist. Returns whether it escalated.
+    /// </summary>
+    public async Task<bool> EscalateLongLieAsync(string deviceId, long fallDeviceTimeMicros, double lyingSeconds, CancellationToken cancellationToken)
+    {
+        var id = AlertIds.For(deviceId, AlertKinds.Fall, fallDeviceTimeMicros);
+        await using var db = _db.Create();
+        var alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == id, cancellationToken).ConfigureAwait(false);
+        if (alert is null || alert.State == AlertStates.Resolved)
+        {
+            AlertLog.LongLieIgnored(_logger, deviceId, id, alert is null ? "not in the store" : "resolved");
+            return false;
+        }
+
+        if (await db.AlertAudits.AsNoTracking().AnyAsync(a => a.AlertId == id && a.Action == LongLieAction, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var now = _time.GetUtcNow();
+        var from = alert.Severity;
+        alert.Severity = AlertSeverities.Critical;
+        alert.EscalatedAt ??= now;
+        alert.Version++;
+        db.AlertAudits.Add(new AlertAudit
+        {
+            AlertId = alert.Id,
+            At = now,
+            Actor = Actor.System.Name,
+            Action = LongLieAction,
+            FromState = alert.State,
+            ToState = alert.State,
+            Note = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"long lie: lying still {lyingSeconds:0} s after the fall; severity {from} -> {alert.Severity}"),
+        });
+        var view = AlertView.From(alert, await FindResidentAsync(db, alert.ResidentId, cancellationToken).ConfigureAwait(false));
+        var deliveries = await WebhookOutbox.EnqueueAsync(db, WebhookEvents.AlertEscalated, view, now, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A caregiver acted at that moment: the work item is retried on the fresh row.
+            throw new InvalidOperationException($"Alert {id} changed while escalating its long lie; retrying.");
+        }
+
+        AlertLog.LongLie(_logger, alert.Id, deviceId, lyingSeconds, alert.Severity);
+        Committed("escalated", view, deliveries);
+        return true;
     }
 
     /// <summary>Attaches the acceleration trace to the alert of that event, if there is one. Returns whether it did.</summary>

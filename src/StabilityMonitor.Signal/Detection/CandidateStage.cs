@@ -10,4 +10,10 @@ internal enum CandidateStage : byte
 
     /// <summary>Measured again at the near-fall delay: complete features.</summary>
     Final = 2,
+
+    /// <summary>
+    /// Returned by <see cref="PerturbationTracker.OnSample"/> when a candidate reaches the provisional decision
+    /// point (shortly after its peak, before <see cref="Early"/>); never the stored stage of a candidate.
+    /// </summary>
+    Provisional = 3,
 }

@@ -23,4 +23,41 @@ public sealed class DetectorOptions
 
     /// <summary>After an alarm, no other alarm of the same kind for this long, s. Default 10 s.</summary>
     public float RefractorySeconds { get; set; } = 10f;
+
+    /// <summary>
+    /// Whether a provisional <see cref="EventKind.PossibleFall"/> is raised shortly after an impact, before the fall
+    /// decision confirms it (<see cref="EventKind.Fall"/>) or withdraws it (<see cref="EventKind.FallWithdrawn"/>).
+    /// Default true. It changes no fall or near-fall decision.
+    /// </summary>
+    public bool ProvisionalFalls { get; set; } = true;
+
+    /// <summary>
+    /// Delay from the candidate's peak to the provisional decision, s: enough to see where the trunk ended up
+    /// after the impact, well before the fall decision. Default 0.3 s; below <see cref="DecisionDelaySeconds"/>.
+    /// </summary>
+    public float ProvisionalDelaySeconds { get; set; } = 0.3f;
+
+    /// <summary>
+    /// Time lying (trunk not upright) and still after a confirmed fall, counted from the fall decision, that raises
+    /// <see cref="EventKind.LongLie"/>, s; the watch ends when the wearer is upright for
+    /// <see cref="LongLieUprightSeconds"/>. Default 60 s; 0 turns the long-lie watch off.
+    /// </summary>
+    public float LongLieSeconds { get; set; } = 60f;
+
+    /// <summary>Upright this long without a break after a fall means the wearer got up: no long lie, s. Default 2 s.</summary>
+    public float LongLieUprightSeconds { get; set; } = 2f;
+
+    /// <summary>
+    /// Whether a fall is also called without a hard impact: the trunk goes from upright to lying within
+    /// <see cref="SoftFallTransitionSeconds"/> and the wearer is still <see cref="SoftFallDecisionSeconds"/> later.
+    /// Raised as <see cref="EventKind.Fall"/> with severity 2 and a low score (lower confidence). Default false:
+    /// see docs/signal-core.md for what it costs in specificity.
+    /// </summary>
+    public bool SoftFalls { get; set; }
+
+    /// <summary>Longest time from the last upright sample to lying that counts as falling, not lying down, s: the trunk crosses the 35° to 60° band in it. Default 0.8 s.</summary>
+    public float SoftFallTransitionSeconds { get; set; } = 0.8f;
+
+    /// <summary>Time from reaching lying to the soft-fall decision, s; the wearer must still be lying and be still then. Default 5 s.</summary>
+    public float SoftFallDecisionSeconds { get; set; } = 5f;
 }

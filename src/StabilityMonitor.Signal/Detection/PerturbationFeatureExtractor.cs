@@ -76,6 +76,42 @@ internal static class PerturbationFeatureExtractor
             rate);
     }
 
+    /// <summary>
+    /// The few features a provisional decision can rest on, a fraction of a second after the peak: the peak, and the
+    /// trunk's orientation from 0.1 s after the peak to now (the impact's own spike left out) against upright and
+    /// against before the peak, the magnitude of the mean acceleration then (<see cref="PerturbationFeatures.PostMeanG"/>)
+    /// and the magnitude's spread before the peak and then. The other features are 0.
+    /// </summary>
+    public static PerturbationFeatures ExtractProvisional(SampleRing ring, long peakIndex, long nowIndex, int rate, Vector3 upright)
+    {
+        var oldest = ring.OldestIndex;
+        var preStart = Math.Max(oldest, peakIndex - (long)Math.Round(3.0 * rate));
+        var preEnd = Math.Max(preStart + 1, peakIndex - (long)Math.Round(0.6 * rate));
+        var afterStart = Math.Min(nowIndex, peakIndex + Math.Max(1, (long)Math.Round(0.1 * rate)));
+        var before = Mean(ring, preStart, Math.Min(preEnd, peakIndex));
+        var after = Mean(ring, afterStart, nowIndex + 1);
+        MagnitudeStats(ring, preStart, Math.Min(preEnd, peakIndex), out _, out var preStd, out _, out _);
+        MagnitudeStats(ring, afterStart, nowIndex + 1, out _, out var postStd, out _, out _);
+        return new PerturbationFeatures(
+            peakIndex,
+            ring.At(peakIndex).Magnitude,
+            0f,
+            0f,
+            preStd,
+            0f,
+            0f,
+            0f,
+            0f,
+            AngleDeg(before, upright),
+            AngleDeg(after, upright),
+            AngleDeg(before, after),
+            0f,
+            postStd,
+            0f,
+            rate,
+            PostMeanG: after.Length());
+    }
+
     /// <summary>Standard deviation of the magnitude over [start, end), g.</summary>
     public static float MagnitudeStd(SampleRing ring, long start, long end)
     {

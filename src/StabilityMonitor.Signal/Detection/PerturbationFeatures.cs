@@ -1,3 +1,5 @@
+using StabilityMonitor.Signal.Processing;
+
 namespace StabilityMonitor.Signal.Detection;
 
 /// <summary>
@@ -22,6 +24,9 @@ namespace StabilityMonitor.Signal.Detection;
 /// <param name="SampleRateHz">Sample rate the features were measured at, Hz (low rates blunt impact peaks).</param>
 /// <param name="PostLongStdG">Standard deviation of the magnitude from 0.5 s to the near-fall decision after the
 /// peak, g (how vigorously the wearer moves on); 0 until that decision point.</param>
+/// <param name="PostMeanG">Provisional features only: magnitude of the mean acceleration from 0.1 s after the peak to
+/// the provisional decision, g (about 1 g when the body rests on something, less in flight or mid-stride); else 0.</param>
+/// <param name="WalkingBefore">The gait detector (regular steps) called the wearer walking when the candidate opened.</param>
 public readonly record struct PerturbationFeatures(
     long PeakIndex,
     float PeakAccelG,
@@ -39,7 +44,9 @@ public readonly record struct PerturbationFeatures(
     float PostStdG,
     float EnergyRatio,
     int SampleRateHz,
-    float PostLongStdG = 0f)
+    float PostLongStdG = 0f,
+    float PostMeanG = 0f,
+    bool WalkingBefore = false)
 {
     internal void WriteState(BinaryWriter writer)
     {
@@ -60,6 +67,8 @@ public readonly record struct PerturbationFeatures(
         writer.Write(EnergyRatio);
         writer.Write(SampleRateHz);
         writer.Write(PostLongStdG);
+        writer.Write(PostMeanG);
+        writer.Write(WalkingBefore);
     }
 
     // Arguments are evaluated left to right, so the fields are read in the order written.
@@ -80,5 +89,7 @@ public readonly record struct PerturbationFeatures(
         reader.ReadSingle(),
         reader.ReadSingle(),
         reader.ReadInt32(),
-        reader.ReadSingle());
+        reader.ReadSingle(),
+        reader.ReadSingle(),
+        StateBinary.ReadBoolean(reader));
 }

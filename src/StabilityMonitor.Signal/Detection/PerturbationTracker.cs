@@ -21,7 +21,11 @@ internal sealed class PerturbationTracker
     private readonly long _delay;
     private readonly long _nearFallDelay;
     private readonly long _warmUp;
+    private readonly long _provisionalDelay;
     private readonly Candidate[] _candidates = new Candidate[Slots];
+
+    // The candidate last reported at its provisional point, which Announce marks in the same sample: not state.
+    private int _provisional = -1;
 
     public PerturbationTracker(DetectorOptions options, int sampleRateHz)
     {
@@ -31,19 +35,33 @@ internal sealed class PerturbationTracker
         _delay = Math.Max(1, (long)Math.Round(options.DecisionDelaySeconds * sampleRateHz));
         _nearFallDelay = Math.Max(_delay, (long)Math.Round(options.NearFallDecisionDelaySeconds * sampleRateHz));
         _warmUp = (long)Math.Round(options.WarmUpSeconds * sampleRateHz);
+        _provisionalDelay = options.ProvisionalFalls ? Math.Clamp((long)Math.Round(options.ProvisionalDelaySeconds * sampleRateHz), 1, _delay - 1) : 0;
     }
+
 
     /// <summary>Seconds of history the extractor needs: baseline before the peak, collect and settle after.</summary>
     public static float HistorySeconds(DetectorOptions options) =>
         3.5f + options.CollectSeconds + Math.Max(options.DecisionDelaySeconds, options.NearFallDecisionDelaySeconds);
 
-    public void Reset() => Array.Clear(_candidates);
+    public void Reset()
+    {
+        Array.Clear(_candidates);
+        _provisional = -1;
+    }
 
-    /// <summary>Feeds the sample just pushed into <paramref name="ring"/>; says which decision point, if any, a candidate reached.</summary>
-    public CandidateStage OnSample(SampleRing ring, long index, float magnitude, Vector3 upright, out PerturbationFeatures features)
+    /// <summary>
+    /// Feeds the sample just pushed into <paramref name="ring"/>; says which decision point, if any, a candidate reached.
+    /// At <see cref="CandidateStage.Provisional"/> the features are the provisional ones
+    /// (<see cref="PerturbationFeatureExtractor.ExtractProvisional"/>); the caller calls <see cref="Announce"/> if it
+    /// raised a provisional event for them. At <see cref="CandidateStage.Early"/>, <paramref name="announcedPeakIndex"/>
+    /// is the peak the candidate was announced at, or −1 when it was not announced.
+    /// </summary>
+    public CandidateStage OnSample(SampleRing ring, long index, float magnitude, Vector3 upright, bool walking, out PerturbationFeatures features, out long announcedPeakIndex)
     {
         var collecting = false;
         var due = -1;
+        var provisional = -1;
+        var announced = false;
         for (var i = 0; i < _candidates.Length; i++)
         {
             ref var c = ref _candidates[i];
@@ -65,11 +83,20 @@ internal sealed class PerturbationTracker
             {
                 due = i;
             }
+
+            announced |= c.AnnouncedPeakIndex >= 0 && c.Stage == CandidateStage.Early;
+
+            // Once per peak: a larger peak later in the collect window is looked at again.
+            if (provisional < 0 && _provisionalDelay > 0 && c.Stage == CandidateStage.Early && c.AnnouncedPeakIndex < 0
+                && c.CheckedPeakIndex != c.PeakIndex && index >= c.PeakIndex + _provisionalDelay && index < c.PeakIndex + _delay)
+            {
+                provisional = i;
+            }
         }
 
         if (!collecting && magnitude >= _options.TriggerG && index >= _warmUp)
         {
-            Open(index, magnitude);
+            Open(index, magnitude, walking);
         }
 
         if (due >= 0)
@@ -78,22 +105,46 @@ internal sealed class PerturbationTracker
             var stage = c.Stage;
             if (stage == CandidateStage.Early)
             {
-                c.Features = PerturbationFeatureExtractor.Extract(ring, c.PeakIndex, index, _rate, upright);
+                c.Features = PerturbationFeatureExtractor.Extract(ring, c.PeakIndex, index, _rate, upright) with { WalkingBefore = c.WalkingAtOpen };
                 c.Stage = CandidateStage.Final;
                 features = c.Features;
+                announcedPeakIndex = c.AnnouncedPeakIndex;
+                c.AnnouncedPeakIndex = -1;
             }
             else
             {
                 var postLong = PerturbationFeatureExtractor.MagnitudeStd(ring, c.PeakIndex + (long)Math.Round(0.5 * _rate), index + 1);
                 features = c.Features with { PostLongStdG = postLong };
                 c.Stage = CandidateStage.None;
+                announcedPeakIndex = -1;
             }
 
             return stage;
         }
 
+        // One provisional at a time: while one waits for its decision, a second impact belongs to the same incident.
+        if (provisional >= 0 && !announced)
+        {
+            ref var c = ref _candidates[provisional];
+            c.CheckedPeakIndex = c.PeakIndex;
+            _provisional = provisional;
+            features = PerturbationFeatureExtractor.ExtractProvisional(ring, c.PeakIndex, index, _rate, upright);
+            announcedPeakIndex = -1;
+            return CandidateStage.Provisional;
+        }
+
         features = default;
+        announcedPeakIndex = -1;
         return CandidateStage.None;
+    }
+
+    /// <summary>Marks the candidate last reported at <see cref="CandidateStage.Provisional"/> as announced.</summary>
+    public void Announce()
+    {
+        if (_provisional >= 0 && _candidates[_provisional].Stage == CandidateStage.Early)
+        {
+            _candidates[_provisional].AnnouncedPeakIndex = _candidates[_provisional].PeakIndex;
+        }
     }
 
     /// <summary>Writes every candidate slot; the rest of the tracker follows from the options and the rate.</summary>
@@ -116,13 +167,16 @@ internal sealed class PerturbationTracker
         }
     }
 
-    private void Open(long index, float magnitude)
+    private void Open(long index, float magnitude, bool walking)
     {
         for (var i = 0; i < _candidates.Length; i++)
         {
             if (_candidates[i].Stage == CandidateStage.None)
             {
-                _candidates[i] = new Candidate { Stage = CandidateStage.Early, Peak = magnitude, PeakIndex = index, CollectUntil = index + _collect };
+                _candidates[i] = new Candidate
+                {
+                    Stage = CandidateStage.Early, Peak = magnitude, PeakIndex = index, CollectUntil = index + _collect, CheckedPeakIndex = -1, AnnouncedPeakIndex = -1, WalkingAtOpen = walking,
+                };
                 return;
             }
         }
@@ -138,6 +192,13 @@ internal sealed class PerturbationTracker
         public float Peak;
         public PerturbationFeatures Features;
 
+        // The peak the provisional decision last looked at, and the peak a provisional event was raised for (−1: none).
+        public long CheckedPeakIndex;
+        public long AnnouncedPeakIndex;
+
+        // The gait detector's call when the candidate opened: the steps before the jolt.
+        public bool WalkingAtOpen;
+
         // A free slot's other fields are never read (Open overwrites the whole slot): its stage is all it keeps.
         public readonly void WriteState(BinaryWriter writer)
         {
@@ -150,12 +211,20 @@ internal sealed class PerturbationTracker
             writer.Write(CollectUntil);
             writer.Write(PeakIndex);
             writer.Write(Peak);
+            writer.Write(CheckedPeakIndex);
+            writer.Write(AnnouncedPeakIndex);
+            writer.Write(WalkingAtOpen);
             Features.WriteState(writer);
         }
 
         public static Candidate ReadState(BinaryReader reader)
         {
             var stage = StateBinary.ReadEnum<CandidateStage>(reader);
+            if (stage == CandidateStage.Provisional)
+            {
+                ThrowHelper.ThrowInvalidData("A candidate slot cannot be stored at the provisional stage.");
+            }
+
             return stage == CandidateStage.None
                 ? default
                 : new Candidate
@@ -164,6 +233,9 @@ internal sealed class PerturbationTracker
                     CollectUntil = reader.ReadInt64(),
                     PeakIndex = reader.ReadInt64(),
                     Peak = reader.ReadSingle(),
+                    CheckedPeakIndex = reader.ReadInt64(),
+                    AnnouncedPeakIndex = reader.ReadInt64(),
+                    WalkingAtOpen = StateBinary.ReadBoolean(reader),
                     Features = PerturbationFeatures.ReadState(reader),
                 };
         }

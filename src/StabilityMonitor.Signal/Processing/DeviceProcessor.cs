@@ -25,10 +25,26 @@ public sealed class DeviceProcessor
     private float _meanMag = 1f;
     private float _varMag;
     private GaitDetector _gait;
+
+    // Sample index (this segment) at which the gait detector last called the wearer walking; −1: not this segment.
+    // A jolt breaks the step rhythm at once, so a candidate asks whether the wearer walked just before it.
+    private long _lastWalkingIndex = -1;
     private SwayAccumulator _windowA;
     private SwayAccumulator _windowB;
     private long _lastFallMicros = long.MinValue;
     private long _lastNearFallMicros = long.MinValue;
+
+    // Long-lie watch after a confirmed fall: the fall's onset (long.MinValue: not watching), the time lying and
+    // still since its decision, and the current unbroken upright time, µs.
+    private long _watchFallMicros = long.MinValue;
+    private long _lyingStillMicros;
+    private long _uprightMicros;
+
+    // Fall without a hard impact: when the trunk was last upright, and since when it lies after a quick
+    // transition (long.MinValue: not pending), µs of device time.
+    private long _lastUprightMicros = long.MinValue;
+    private long _softLyingMicros = long.MinValue;
+    private long _softOnsetMicros = long.MinValue;
 
     public DeviceProcessor(ProcessorOptions options)
     {
@@ -151,10 +167,17 @@ public sealed class DeviceProcessor
         w.Write(_meanMag);
         w.Write(_varMag);
         _gait.WriteState(w);
+        w.Write(_lastWalkingIndex);
         _windowA.WriteState(w);
         _windowB.WriteState(w);
         w.Write(_lastFallMicros);
         w.Write(_lastNearFallMicros);
+        w.Write(_watchFallMicros);
+        w.Write(_lyingStillMicros);
+        w.Write(_uprightMicros);
+        w.Write(_lastUprightMicros);
+        w.Write(_softLyingMicros);
+        w.Write(_softOnsetMicros);
         _sway.WriteState(w);
         w.Write(_state?.Rate ?? 0);
         _state?.WriteState(w);
@@ -177,10 +200,17 @@ public sealed class DeviceProcessor
         var meanMag = r.ReadSingle();
         var varMag = r.ReadSingle();
         var gait = GaitDetector.ReadState(r);
+        var lastWalking = StateBinary.ReadInRange(r, -1, long.MaxValue, "the last walking sample");
         var windowA = SwayAccumulator.ReadState(r);
         var windowB = SwayAccumulator.ReadState(r);
         var lastFall = r.ReadInt64();
         var lastNearFall = r.ReadInt64();
+        var watchFall = r.ReadInt64();
+        var lyingStill = StateBinary.ReadInRange(r, 0, long.MaxValue, "the time lying still");
+        var uprightTime = StateBinary.ReadInRange(r, 0, long.MaxValue, "the time upright");
+        var lastUpright = r.ReadInt64();
+        var softLying = r.ReadInt64();
+        var softOnset = r.ReadInt64();
         var sway = new SwayBaselineDetector(_options.Sway);
         sway.ReadState(r);
         var rate = StateBinary.ReadInRange(r, 0, ushort.MaxValue, "the sample rate");
@@ -210,10 +240,17 @@ public sealed class DeviceProcessor
         _meanMag = meanMag;
         _varMag = varMag;
         _gait = gait;
+        _lastWalkingIndex = lastWalking;
         _windowA = windowA;
         _windowB = windowB;
         _lastFallMicros = lastFall;
         _lastNearFallMicros = lastNearFall;
+        _watchFallMicros = watchFall;
+        _lyingStillMicros = lyingStill;
+        _uprightMicros = uprightTime;
+        _lastUprightMicros = lastUpright;
+        _softLyingMicros = softLying;
+        _softOnsetMicros = softOnset;
         _sway = sway;
         _state = state;
     }
@@ -226,6 +263,7 @@ public sealed class DeviceProcessor
         _meanMag = 1f;
         _varMag = 0f;
         _gait.Reset();
+        _lastWalkingIndex = -1;
         _windowA.Start(0);
         _windowB.Start(-1);
     }
@@ -249,20 +287,50 @@ public sealed class DeviceProcessor
         var still = _varMag < _options.StillStdG * _options.StillStdG;
         var walking = _gait.Update(magnitude - _meanMag, index, s.Rate) && !still;
         Activity = still ? Activity.Still : walking ? Activity.Walking : Activity.Moving;
+        if (walking)
+        {
+            _lastWalkingIndex = index;
+        }
 
         UpdateUpright(s, g, index, walking);
         TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);
         Posture = TiltDeg >= _options.LyingDeg ? Posture.Lying : TiltDeg >= _options.InclinedDeg ? Posture.Inclined : Posture.Upright;
 
         AccumulateSway(s, sample, g, index, still, sink);
+        if (_watchFallMicros != long.MinValue)
+        {
+            WatchLongLie(s, still, index, sink);
+        }
 
-        var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, out var features);
-        if (stage == CandidateStage.Early)
+        if (_options.Detector.SoftFalls)
+        {
+            WatchSoftFall(s, still, index, sink);
+        }
+
+        var stage = s.Tracker.OnSample(s.Ring, index, magnitude, _upright, _lastWalkingIndex >= 0 && index - _lastWalkingIndex <= s.Rate, out var features, out var announcedPeak);
+        if (stage == CandidateStage.Provisional)
+        {
+            // Said at the impact, decided by the fall rule later: a carer may be told "possibly", never paged by it.
+            var refractory = (long)(_options.Detector.RefractorySeconds * 1_000_000);
+            if (PerturbationClassifier.IsPossibleFall(features, _options.Classifier) && !Within(TimeOf(features.PeakIndex, s.Rate), _lastFallMicros, refractory))
+            {
+                s.Tracker.Announce();
+                Emit(s, features, EventKind.PossibleFall, 2, features.PeakIndex, index, sink);
+            }
+        }
+        else if (stage == CandidateStage.Early)
         {
             // Falls are called as soon as the settling window shows lying; latency matters most here.
-            if (PerturbationClassifier.IsFall(features, _options.Classifier))
+            var fall = PerturbationClassifier.IsFall(features, _options.Classifier);
+            if (fall)
             {
                 Raise(s, features, EventKind.Fall, index, sink);
+            }
+
+            // A fall confirms its provisional (a fall suppressed as a repeat is confirmed by the fall that stands).
+            if (announcedPeak >= 0 && !fall)
+            {
+                Emit(s, features, EventKind.FallWithdrawn, 1, announcedPeak, index, sink);
             }
         }
         else if (stage == CandidateStage.Final)
@@ -272,6 +340,103 @@ public sealed class DeviceProcessor
             {
                 Raise(s, features, EventKind.NearFall, index, sink);
             }
+        }
+    }
+
+    private void WatchSoftFall(RateState s, bool still, long index, IProcessorSink sink)
+    {
+        var now = TimeOf(index, s.Rate);
+        if (Posture == Posture.Upright)
+        {
+            _lastUprightMicros = now;
+            _softLyingMicros = long.MinValue;
+            return;
+        }
+
+        var d = _options.Detector;
+        if (_softLyingMicros == long.MinValue)
+        {
+            // Only a quick change from upright to lying: lying down deliberately takes longer.
+            if (Posture == Posture.Lying && _lastUprightMicros != long.MinValue
+                && DeviceTimeMath.Subtract(now, _lastUprightMicros) <= (long)(d.SoftFallTransitionSeconds * 1_000_000))
+            {
+                _softLyingMicros = now;
+                _softOnsetMicros = _lastUprightMicros;
+            }
+
+            return;
+        }
+
+        if (Posture != Posture.Lying)
+        {
+            _softLyingMicros = long.MinValue;
+            return;
+        }
+
+        if (DeviceTimeMath.Subtract(now, _softLyingMicros) < (long)(d.SoftFallDecisionSeconds * 1_000_000))
+        {
+            return;
+        }
+
+        var onset = _softOnsetMicros;
+        var transition = DeviceTimeMath.Subtract(_softLyingMicros, onset);
+        _softLyingMicros = long.MinValue;
+        if (!still || Within(onset, _lastFallMicros, (long)(d.RefractorySeconds * 1_000_000)))
+        {
+            // Moving on the floor (or getting up) is left to the impact rule; a fall called by it stands.
+            return;
+        }
+
+        _lastFallMicros = onset;
+        StartLongLieWatch(onset);
+        sink.OnEvent(new StabilityEvent(onset, EventKind.Fall, 2, 0.25f, 0f, 0f, transition / 1000f, TiltDeg, now));
+    }
+
+    private void StartLongLieWatch(long fallMicros)
+    {
+        if (_options.Detector.LongLieSeconds > 0)
+        {
+            _watchFallMicros = fallMicros;
+            _lyingStillMicros = 0;
+            _uprightMicros = 0;
+        }
+    }
+
+    private void WatchLongLie(RateState s, bool still, long index, IProcessorSink sink)
+    {
+        var step = 1_000_000L / s.Rate;
+        if (Posture == Posture.Upright)
+        {
+            _uprightMicros += step;
+            if (_uprightMicros >= (long)(_options.Detector.LongLieUprightSeconds * 1_000_000))
+            {
+                // Got up: the fall alarm stands, but nobody lies on the floor.
+                _watchFallMicros = long.MinValue;
+            }
+
+            return;
+        }
+
+        _uprightMicros = 0;
+        if (!still)
+        {
+            return;
+        }
+
+        _lyingStillMicros += step;
+        if (_lyingStillMicros >= (long)(_options.Detector.LongLieSeconds * 1_000_000))
+        {
+            sink.OnEvent(new StabilityEvent(
+                _watchFallMicros,
+                EventKind.LongLie,
+                3,
+                1f,
+                0f,
+                0f,
+                _lyingStillMicros / 1000f,
+                TiltDeg,
+                TimeOf(index, s.Rate)));
+            _watchFallMicros = long.MinValue;
         }
     }
 
@@ -358,6 +523,7 @@ public sealed class DeviceProcessor
             }
 
             _lastFallMicros = peakMicros;
+            StartLongLieWatch(peakMicros);
         }
         else
         {
@@ -371,8 +537,12 @@ public sealed class DeviceProcessor
         }
 
         var severity = kind == EventKind.Fall ? (byte)3 : f.PeakAccelG >= 3f ? (byte)2 : (byte)1;
+        Emit(s, f, kind, severity, f.PeakIndex, index, sink);
+    }
+
+    private void Emit(RateState s, in PerturbationFeatures f, EventKind kind, byte severity, long onsetIndex, long index, IProcessorSink sink) =>
         sink.OnEvent(new StabilityEvent(
-            peakMicros,
+            TimeOf(onsetIndex, s.Rate),
             kind,
             severity,
             Math.Clamp((f.PeakAccelG - _options.Detector.TriggerG) / 4f, 0f, 1f),
@@ -381,7 +551,6 @@ public sealed class DeviceProcessor
             f.ActiveMs,
             f.TiltChangeDeg,
             TimeOf(index, s.Rate)));
-    }
 
     // long.MinValue marks "never"; the difference saturates because device times are untrusted.
     private static bool Within(long now, long last, long span) => last != long.MinValue && DeviceTimeMath.Subtract(now, last) < span;

@@ -82,12 +82,21 @@ public sealed class ProcessorOptions
             Require(d.NearFallDecisionDelaySeconds >= d.DecisionDelaySeconds && d.NearFallDecisionDelaySeconds <= 10, "Detector.NearFallDecisionDelaySeconds must be at least DecisionDelaySeconds and at most 10 s.");
             Require(d.WarmUpSeconds >= 0, "Detector.WarmUpSeconds must not be negative.");
             Require(d.RefractorySeconds >= 0, "Detector.RefractorySeconds must not be negative.");
+            Require(!d.ProvisionalFalls || (d.ProvisionalDelaySeconds > 0 && d.ProvisionalDelaySeconds < d.DecisionDelaySeconds), "Detector.ProvisionalDelaySeconds must be above 0 and below DecisionDelaySeconds.");
+            Require(d.LongLieSeconds is >= 0 and <= 3600, "Detector.LongLieSeconds must be 0 (off) .. 3600 s.");
+            Require(d.LongLieUprightSeconds is > 0 and <= 60, "Detector.LongLieUprightSeconds must be above 0 and at most 60 s.");
+            Require(d.SoftFallTransitionSeconds is > 0 and <= 10 && d.SoftFallDecisionSeconds is > 0 and <= 60, "Detector.SoftFallTransitionSeconds must be 0..10 s and SoftFallDecisionSeconds 0..60 s (above 0).");
         }
 
         if (Classifier is { } c)
         {
-            Require(c.FallPeakG > 1 && c.LowRateFallPeakG > 1 && c.NearFallPeakG > 1, "Classifier peak thresholds must be above 1 g.");
+            Require(c.FallPeakG > 1 && c.LowRateFallPeakG > 1 && c.NearFallPeakG > 1 && c.LowRateNearFallPeakG > 1, "Classifier peak thresholds must be above 1 g.");
+            Require(c.LowRateNearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG && c.LowRateNearFallMinHorizontalG >= 0 && c.LowRateNearFallHorizontalOverVertical >= 0 && c.LowRateNearFallEnergyRatio > 0, "Classifier low-rate near-fall thresholds must not be negative, and LowRateNearFallRecoveredMaxStdG must be above NearFallRecoveredMinStdG.");
+            Require(c.MidRateNearFallPeakG > 1 && c.MidRateNearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG && c.MidRateNearFallMinHorizontalG >= 0 && c.MidRateNearFallHorizontalOverVertical >= 0 && c.MidRateNearFallEnergyRatio > 0, "Classifier mid-rate near-fall thresholds must be usable: peak above 1 g, none negative, MidRateNearFallRecoveredMaxStdG above NearFallRecoveredMinStdG.");
+            Require(c.MidRateBelowHz >= c.LowRateBelowHz, "Classifier.MidRateBelowHz must be at least LowRateBelowHz.");
             Require(c.FallLyingDeg is > 0 and <= 180 && c.FallTiltChangeDeg is > 0 and <= 180, "Classifier fall angles must be 0..180 degrees.");
+            Require(c.ProvisionalLyingDeg is >= 0 and <= 180 && c.ProvisionalTiltChangeDeg is >= 0 and <= 180, "Classifier provisional fall angles must be 0..180 degrees.");
+            Require(c.ProvisionalSupportG >= 0, "Classifier.ProvisionalSupportG must not be negative.");
             Require(c.NearFallGaitMinStdG >= 0 && c.NearFallGaitMaxStdG > c.NearFallGaitMinStdG, "Classifier.NearFallGaitMaxStdG must be above NearFallGaitMinStdG.");
             Require(c.NearFallRecoveredMaxStdG > c.NearFallRecoveredMinStdG, "Classifier.NearFallRecoveredMaxStdG must be above NearFallRecoveredMinStdG.");
             Require(c.NearFallEnergyRatio > 0 && c.NearFallMinHorizontalG >= 0 && c.NearFallHorizontalOverVertical >= 0, "Classifier near-fall ratios must not be negative.");

@@ -15,7 +15,7 @@ internal static class ProcessorStateFormat
     public const uint Magic = 0x53_50_4D_53;
 
     /// <summary>Raise on any change to what is written: old checkpoints are then refused, never misread.</summary>
-    public const ushort Version = 1;
+    public const ushort Version = 2;
 
     // Magic, version, fingerprint, payload length.
     private const int HeaderBytes = 4 + 2 + 8 + 4;
@@ -46,6 +46,8 @@ internal static class ProcessorStateFormat
             w.Write(options.Detector.CollectSeconds);
             w.Write(options.Detector.DecisionDelaySeconds);
             w.Write(options.Detector.NearFallDecisionDelaySeconds);
+            w.Write(options.Detector.ProvisionalFalls);
+            w.Write(options.Detector.ProvisionalDelaySeconds);
         }
 
         return BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));

@@ -76,6 +76,44 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
     }
 
     [Fact]
+    public async Task LongLie_EscalatesItsFallAlertToCriticalOnce_WithAuditAndWebhook()
+    {
+        var rig = await Rig.CreateAsync(stores);
+        const long Onset = 50_000_000;
+        var fall = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, Onset, AlertSeverities.High), default);
+        var other = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, Onset - 600_000_000, AlertSeverities.High), default);
+        await rig.Alerts.AcknowledgeAsync(fall!.Id, rig.CaregiverA, "on my way", default);
+        rig.Time.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.True(await rig.Alerts.EscalateLongLieAsync("a-01", Onset, 61, default));
+        Assert.False(await rig.Alerts.EscalateLongLieAsync("a-01", Onset, 61, default));
+
+        var escalated = (await rig.Alerts.GetAsync(fall.Id, Actor.System, default))!;
+        Assert.Equal((AlertSeverities.Critical, AlertStates.Acknowledged), (escalated.Severity, escalated.State));
+        Assert.Equal(s_start.AddSeconds(61), escalated.EscalatedAt);
+        var audit = (await rig.Alerts.AuditAsync(fall.Id, Actor.System, default))!;
+        Assert.Equal(["raised", "acknowledged", AlertService.LongLieAction], audit.Select(static a => a.Action));
+        Assert.Contains("long lie", audit[^1].Note, StringComparison.Ordinal);
+        Assert.Equal(AlertSeverities.High, (await rig.Alerts.GetAsync(other!.Id, Actor.System, default))!.Severity);
+        await using var db = rig.Db.Create();
+        Assert.Equal(1, await db.WebhookDeliveries.CountAsync(d => d.AlertId == fall.Id && d.Event == WebhookEvents.AlertEscalated));
+    }
+
+    [Fact]
+    public async Task LongLie_OfAResolvedOrUnknownFall_ChangesNothing()
+    {
+        var rig = await Rig.CreateAsync(stores);
+        var fall = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 9_000_000, AlertSeverities.High), default);
+        await rig.Alerts.ResolveAsync(fall!.Id, rig.CaregiverA, AlertOutcomes.All[0], "helped up", default);
+
+        Assert.False(await rig.Alerts.EscalateLongLieAsync("a-01", 9_000_000, 60, default));
+        Assert.False(await rig.Alerts.EscalateLongLieAsync("a-01", 1_000, 60, default));
+        Assert.Equal(AlertSeverities.High, (await rig.Alerts.GetAsync(fall.Id, Actor.System, default))!.Severity);
+        await using var db = rig.Db.Create();
+        Assert.Equal(0, await db.WebhookDeliveries.CountAsync(d => d.Event == WebhookEvents.AlertEscalated));
+    }
+
+    [Fact]
     public async Task Fall_ClosesTheSameWearablesNearFallOfSecondsBefore_OneIncident()
     {
         var rig = await Rig.CreateAsync(stores);

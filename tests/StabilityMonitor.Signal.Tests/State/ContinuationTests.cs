@@ -106,7 +106,7 @@ public sealed class ContinuationTests
 
         var (whole, processor) = Continuation.Whole(frames, options);
         Assert.Equal(1, processor.Resets);
-        Assert.Equal([EventKind.NearFall, EventKind.Fall], whole.Events.Where(static e => e.Kind != EventKind.SwayElevated).Select(static e => e.Kind));
+        Assert.Equal([EventKind.NearFall, EventKind.PossibleFall, EventKind.Fall], whole.Events.Where(static e => e.Kind != EventKind.SwayElevated).Select(static e => e.Kind));
 
         var change = first.Count;
         var wrong = Continuation.AssertEquivalent(frames, Enumerable.Range(0, frames.Count + 1).Where(i => Math.Abs(i - change) <= 3 || i % 4 == 0), options, "50 Hz then 100 Hz");

@@ -100,6 +100,13 @@ internal sealed class SyntheticStream
         return this;
     }
 
+    /// <summary>Appends samples as given.</summary>
+    public SyntheticStream Append(IEnumerable<AccelSample> samples)
+    {
+        _samples.AddRange(samples);
+        return this;
+    }
+
     /// <summary>Feeds the stream to a processor in frames, as a wearable would send it.</summary>
     public RecordingSink Run(DeviceProcessor processor, int frameSize = 0, long startMicros = 1_700_000_000_000_000)
     {

@@ -36,6 +36,13 @@ public sealed class ReadmeFiguresTests
     }
 
     [SkippableFact]
+    public void SisFall_ResampledTo25Hz_LeaveOneSubjectOutTunedAt25Hz_RowMatchesReadme()
+    {
+        var cv = CrossValidation.Run([.. s_sisFall.Value.Select(static r => RecordingResampler.Resample(r, 25))]);
+        AssertRow("| SisFall resampled to 25 Hz | leave-one-subject-out, tuned at 25 Hz |", Cells(cv.Pooled));
+    }
+
+    [SkippableFact]
     public void SisFall_Defaults_RowMatchesReadme()
     {
         var report = EvaluationRunner.Run(s_sisFall.Value);
@@ -51,7 +58,8 @@ public sealed class ReadmeFiguresTests
         var cells = Cells(report);
         cells[1] = "(no near-fall trials)";
         cells[2] = "–";
-        cells[^1] = "(no annotations)";
+        cells[^2] = "(no annotations)";
+        cells[^1] = string.Create(CultureInfo.InvariantCulture, $"(no annotations; {report.Provisional.FallsAnnounced}/{report.Provisional.FallsDetected} announced)");
         AssertRow("| UMAFall, 93 trials | defaults |", cells);
     }
 
@@ -66,6 +74,7 @@ public sealed class ReadmeFiguresTests
     }
 
     // fall | near-fall | near-falls alerted as fall | ADL specificity | false alarms / h | alarms outside the window | latency
+    // | provisional latency (detected falls announced by a provisional event)
     private static string[] Cells(EvaluationReport report) =>
     [
         Ratio(report.Fall.Detected, report.Fall.Trials, report.Fall.SensitivityCi),
@@ -75,6 +84,7 @@ public sealed class ReadmeFiguresTests
         FalseAlarms(report),
         (report.Fall.FalseAlarms + report.NearFall.FalseAlarms).ToString(CultureInfo.InvariantCulture),
         string.Create(CultureInfo.InvariantCulture, $"{report.FallLatencyMs.Median / 1000:0.00} s / {report.FallLatencyMs.P95 / 1000:0.00} s"),
+        string.Create(CultureInfo.InvariantCulture, $"{report.ProvisionalLatencyMs.Median / 1000:0.00} s / {report.ProvisionalLatencyMs.P95 / 1000:0.00} s ({report.Provisional.FallsAnnounced}/{report.Provisional.FallsDetected})"),
     ];
 
     private static string Ratio(int hits, int trials, Interval? ci) => ci is { } i

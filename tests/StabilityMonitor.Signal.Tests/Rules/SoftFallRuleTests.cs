@@ -1,0 +1,78 @@
+using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Processing;
+using StabilityMonitor.Signal.Tests.Synthetic;
+
+namespace StabilityMonitor.Signal.Tests.Rules;
+
+/// <summary>
+/// docs/signal-core.md, "Fall without a hard impact" (<c>Detector.SoftFalls</c>, off by default): upright to lying
+/// within <c>SoftFallTransitionSeconds</c>, still lying and still <c>SoftFallDecisionSeconds</c> later, is a fall of
+/// lower confidence (severity 2); lying down slowly is not, and a fall the impact rule called is not called twice.
+/// </summary>
+public sealed class SoftFallRuleTests
+{
+    private const long Start = 1_700_000_000_000_000;
+
+    [Fact]
+    public void SlumpWithoutImpact_FallOfLowerConfidence_OnlyWhenTurnedOn()
+    {
+        var stream = Slump(new SyntheticStream(50).Stand(5).Walk(4), seconds: 0.6).Stand(0);
+        AddLying(stream, 12);
+
+        var off = stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start);
+        var on = stream.Run(new DeviceProcessor(SoftFallsOn()), startMicros: Start);
+
+        Assert.Empty(off.Alarms);
+        var fall = Assert.Single(on.Alarms);
+        Assert.Equal((EventKind.Fall, (byte)2), (fall.Kind, fall.Severity));
+        Assert.True(fall.Score < 0.5f);
+
+        // Onset: the last upright moment, about when the slump began (the gravity estimate lags a little).
+        var onsetS = (fall.TimeMicros - Start) / 1e6;
+        Assert.InRange(onsetS, 9.0, 10.0);
+        Assert.InRange((fall.DecisionTimeMicros - fall.TimeMicros) / 1e6, 5.0, 7.5);
+    }
+
+    [Fact]
+    public void LyingDownSlowly_NoFall()
+    {
+        var stream = Slump(new SyntheticStream(50).Stand(5).Walk(4), seconds: 4);
+        AddLying(stream, 12);
+
+        Assert.Empty(stream.Run(new DeviceProcessor(SoftFallsOn()), startMicros: Start).Alarms);
+    }
+
+    [Fact]
+    public void HardFall_CalledOnceByTheImpactRule()
+    {
+        var stream = new SyntheticStream(50).Stand(5).Walk(4);
+        stream.Fall(impactG: 4.0, lyingSeconds: 12);
+
+        var fall = Assert.Single(stream.Run(new DeviceProcessor(SoftFallsOn()), startMicros: Start).Alarms);
+        Assert.Equal((EventKind.Fall, (byte)3), (fall.Kind, fall.Severity));
+    }
+
+    private static ProcessorOptions SoftFallsOn()
+    {
+        var options = new ProcessorOptions();
+        options.Detector.SoftFalls = true;
+        return options;
+    }
+
+    // Rotates gravity from Y (upright) to Z (on the back) over the given time, with no acceleration peak.
+    private static SyntheticStream Slump(SyntheticStream stream, double seconds)
+    {
+        var n = (int)Math.Round(seconds * stream.Rate);
+        var samples = new List<AccelSample>();
+        for (var i = 0; i < n; i++)
+        {
+            var a = Math.PI / 2 * (i + 1) / n;
+            samples.Add(new AccelSample((float)0.01, (float)Math.Cos(a), (float)Math.Sin(a)));
+        }
+
+        return stream.Append(samples);
+    }
+
+    private static void AddLying(SyntheticStream stream, double seconds) =>
+        stream.Append(Enumerable.Range(0, (int)(seconds * stream.Rate)).Select(static i => new AccelSample(0.002f * (i % 3), 0.002f * (i % 2), 1f)));
+}
