@@ -45,7 +45,18 @@ internal sealed class InfluxMeasurementStore(InfluxMetricStore store, InfluxQuer
             string any = string.Join(" OR ", chunk.Select(v => $"{InfluxQl.Identifier(tagKey)} = {InfluxQl.Literal(v)}"));
             string q = $"SELECT * FROM {InfluxQl.Identifier(measurement)} WHERE ({any})"
                 + $" AND time >= {InfluxQl.Time(fromMicros)} AND time < {InfluxQl.Time(toMicros)} ORDER BY time ASC LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
-            foreach (var row in await reader.QueryAsync(q, cancellationToken).ConfigureAwait(false))
+            List<InfluxQueryReader.Row> rows;
+            try
+            {
+                rows = await reader.QueryAsync(q, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("database not found", StringComparison.Ordinal))
+            {
+                // Nothing was ever written (the database is created with the first write): nothing stored.
+                return [];
+            }
+
+            foreach (var row in rows)
             {
                 var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
                 var texts = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -29,6 +29,12 @@ public sealed class BalanceOptions
     public int ProgressWeeks { get; set; } = 12;
 
     /// <summary>
+    /// Hours a day must be worn to count in the weekly values of the progress trends. Default 12 (docs/balance.md);
+    /// lower only for compressed simulated days.
+    /// </summary>
+    public double MinWornHours { get; set; } = 12;
+
+    /// <summary>
     /// Seconds of raw samples kept per device for a finished test posted afterwards (<c>start</c>/<c>end</c>); 0 keeps
     /// none. Default 180 s (at <see cref="RawBufferRateHz"/>; a faster device gets proportionally less).
     /// </summary>

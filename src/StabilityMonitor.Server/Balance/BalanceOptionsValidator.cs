@@ -37,6 +37,11 @@ internal sealed class BalanceOptionsValidator : IValidateOptions<BalanceOptions>
             errors.Add("Balance:ProgressWeeks must be 4..104.");
         }
 
+        if (!(options.MinWornHours is >= 0.01 and <= 24))
+        {
+            errors.Add("Balance:MinWornHours must be 0.01..24 h.");
+        }
+
         if (options.RawBufferSeconds is < 0 or > 1800)
         {
             errors.Add("Balance:RawBufferSeconds must be 0..1800 s.");

@@ -16,6 +16,7 @@ namespace StabilityMonitor.Server.Balance;
 internal sealed class MobilityPersistenceService(
     MobilityTable table,
     IMeasurementStore store,
+    IStoreMetrics storeMetrics,
     FacilityMap facilities,
     CareDbFactory db,
     IOptions<BalanceOptions> options,
@@ -102,6 +103,7 @@ internal sealed class MobilityPersistenceService(
             return;
         }
 
+        await WaitForJournalAsync(stoppingToken).ConfigureAwait(false);
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -146,6 +148,30 @@ internal sealed class MobilityPersistenceService(
                 }
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The last days written before the restart may still be in the journal: reading InfluxDB before they are sent
+    /// would load older days, which the next write would then replace. The journal sends in order, so once as many
+    /// points as it held have been acknowledged, those are in. Bounded (2 min: points refused and dead-lettered are
+    /// never acknowledged).
+    /// </summary>
+    private async Task WaitForJournalAsync(CancellationToken stoppingToken)
+    {
+        var held = storeMetrics.BacklogPoints;
+        var written = storeMetrics.PointsWritten;
+        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(2);
+        while (held > 0 && storeMetrics.BacklogPoints > 0 && storeMetrics.PointsWritten - written < held && time.GetUtcNow() < deadline)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }

@@ -16,6 +16,8 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
     private readonly BalanceOptions _options = options.Value;
     private readonly Dictionary<string, DeviceMobility> _devices = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private long _oldestTrackedMicros = long.MinValue;
+    private long _oldestComputedTicks = long.MinValue / 2;
 
     public int Count
     {
@@ -32,6 +34,14 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
     {
         lock (_lock)
         {
+            var now = time.GetUtcNow().UtcTicks;
+            if (now - _oldestComputedTicks > TimeSpan.TicksPerMinute)
+            {
+                _oldestComputedTicks = now;
+                var today = (now - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerDay;
+                _oldestTrackedMicros = (today - _options.LedgerDays + 1) * 86_400_000_000L;
+            }
+
             if (!_devices.TryGetValue(deviceId, out var device))
             {
                 // Only devices past the pipeline's probation get a tracker: ids that send a frame or two (a flood of
@@ -55,6 +65,13 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
             if (header.DeviceTimeMicros < device.ResumeAfterMicros)
             {
                 // Counted before the restart (the days loaded from the store hold it): a replayed frame.
+                return;
+            }
+
+            if (header.DeviceTimeMicros < _oldestTrackedMicros)
+            {
+                // Older than the days loaded from the store at start: counting it here would make a partial copy of a
+                // stored day, and writing that copy would replace the stored one. (Still kept raw, for scoring.)
                 return;
             }
 

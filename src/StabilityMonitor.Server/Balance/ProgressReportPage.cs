@@ -36,7 +36,7 @@ internal static class ProgressReportPage
             <header><h1>Balance and mobility progress</h1>
             <p class="who"><strong>{name}</strong>{(string.IsNullOrEmpty(p.Resident.Room) ? "" : $" · room {Esc(p.Resident.Room)}")}
             · weeks {p.From:yyyy-MM-dd} to {p.To:yyyy-MM-dd} · wearable{(p.Devices.Count == 1 ? "" : "s")} {Esc(string.Join(", ", p.Devices))}
-            · {p.Days.Count(static d => d.ObservedSeconds >= 12 * 3600)} of {p.Days.Count} days worn ≥ 12 h · {p.Tests.Count} guided test{(p.Tests.Count == 1 ? "" : "s")}</p>
+            · {p.Days.Count(d => d.ObservedSeconds >= p.MinWornHours * 3600)} of {p.Days.Count} days worn ≥ {Num(p.MinWornHours)} h · {p.Tests.Count} guided test{(p.Tests.Count == 1 ? "" : "s")}</p>
             <p class="gen">Generated {generated:yyyy-MM-dd HH:mm} UTC by StabilityMonitor. Weeks run Monday–Sunday in the wearable's time (UTC).</p></header>
             """);
 
@@ -50,9 +50,9 @@ internal static class ProgressReportPage
         html.Append("</div></section>");
         AppendTests(html, p);
         AppendInactivity(html, p);
-        html.Append($"""
+        html.Append(CultureInfo.InvariantCulture, $"""
             <section class="method"><h2>How the verdict is reached</h2>
-            <p>A week's mobility value is the mean over its days worn at least 12 h (3 such days needed); a week's test value is the mean of that week's results.
+            <p>A week's mobility value is the mean over its days worn at least {Num(p.MinWornHours)} h (3 such days needed); a week's test value is the mean of that week's results.
             With fewer than {TrendRule.MinWeeks} weekly values a measure is <em>insufficient</em>. Otherwise the trend is the Theil–Sen slope (median of the pairwise slopes, Sen 1968)
             with its 95 % distribution-free interval. A measure is <em>improving</em> or <em>declining</em> (by its direction) only when that interval excludes zero
             <strong>and</strong> the change the slope amounts to over the period reaches the minimal detectable change, MDC95 = 1.96 × √2 × SEM, the SEM being the robust spread

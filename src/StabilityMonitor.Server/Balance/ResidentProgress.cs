@@ -27,6 +27,9 @@ internal sealed class ResidentProgress
     /// <summary>Scored tests in the period, newest first.</summary>
     public required IReadOnlyList<BalanceTestRecord> Tests { get; init; }
 
+    /// <summary>Hours a day must be worn to count (<see cref="BalanceOptions.MinWornHours"/>).</summary>
+    public required double MinWornHours { get; init; }
+
     public required IReadOnlyDictionary<string, List<WeeklyValue>> Weekly { get; init; }
 
     public required IReadOnlyList<TrendResult> Trends { get; init; }
@@ -57,8 +60,9 @@ internal sealed class ResidentProgress
             To = to,
             Days = days,
             Tests = tests,
-            Weekly = ProgressReport.WeeklyValues(days, dated, InactivityRule.MinWornHours * 60),
-            Trends = ProgressReport.Build(days, dated),
+            MinWornHours = options.MinWornHours,
+            Weekly = ProgressReport.WeeklyValues(days, dated, options.MinWornHours * 60),
+            Trends = ProgressReport.Build(days, dated, options.MinWornHours * 60),
             Inactivity = InactivityRule.Evaluate(days),
         };
     }
