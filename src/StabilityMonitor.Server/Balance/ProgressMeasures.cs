@@ -8,7 +8,7 @@ internal static class ProgressMeasures
         "steps_per_day" => ("Steps per day", "steps"),
         "walking_minutes_per_day" => ("Walking per day", "min"),
         "cadence_spm" => ("Walking cadence", "steps/min"),
-        "stride_regularity" => ("Stride regularity", "0–1"),
+        "stride_regularity" => ("Stride regularity (0–1)", ""),
         "sit_to_stand_median_duration_s" => ("Sit-to-stand rise time (median)", "s"),
         "quiet_standing_sway_rms" => ("Quiet-standing sway (RMS)", "m/s²"),
         "timed_up_and_go_s" => ("Timed up-and-go", "s"),

@@ -51,7 +51,14 @@ public sealed class ResidentWeeks(int weeks, double improvement = 1, int seed = 
         return new BalanceScript().Sit(2).SitToStandRepetitions(5, RiseSeconds(day), 0.5 + (0.4 * (1 - Progress(day)))).Sit(2);
     }
 
-    // Deterministic noise in [-amplitude/2, amplitude/2] per day and stream.
-    private double Noise(int day, int stream, double amplitude) =>
-        (new Random(unchecked((seed * 1_000_003) + (day * 131) + stream)).NextDouble() - 0.5) * amplitude;
+    // Deterministic noise in [-amplitude/2, amplitude/2] per day and stream. SplitMix64 of the three: the first
+    // values of System.Random for neighbouring seeds are nearly linear in the seed, which made a trend of noise.
+    private double Noise(int day, int stream, double amplitude)
+    {
+        var z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)day << 20) ^ (ulong)stream;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return (((z >> 11) * (1.0 / (1UL << 53))) - 0.5) * amplitude;
+    }
 }
