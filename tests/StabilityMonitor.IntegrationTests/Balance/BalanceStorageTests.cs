@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using StabilityMonitor.Alerting.Data;
 using StabilityMonitor.IntegrationTests.Alerts;
 using StabilityMonitor.IntegrationTests.Storage;
+using StabilityMonitor.Mqtt;
 using StabilityMonitor.Simulation;
 
 namespace StabilityMonitor.IntegrationTests.Balance;
@@ -30,10 +31,12 @@ public abstract class BalanceStorageTests<TStore>(TStore store) : IClassFixture<
         double steps;
         double observed;
         Guid residentA;
+        string password;
         await using (var server = await rig.StartAsync())
         {
             var world = await World.CreateAsync(server);
             residentA = world.ResidentA;
+            password = world.DevicePasswords["a-01"];
             await BalanceRig.LoadedAsync(server);
             await using (var device = new Device("a-01", BalanceRig.Broker(server, world, "a-01"), script, seed: 5, startMicros: deviceStart.ToUnixTimeMilliseconds() * 1000))
             {
@@ -88,6 +91,21 @@ public abstract class BalanceStorageTests<TStore>(TStore store) : IClassFixture<
             var resident = await carer.GetFromJsonAsync<JsonElement>($"/api/residents/{residentA}/mobility");
             Assert.Equal(steps, resident.GetProperty("steps").GetDouble());
 
+            // The wearable walks on: the day goes on from what was stored (loaded and added to), not from zero.
+            var more = new MotionScript().Walk(40).Stand(5);
+            await using (var device = new Device("a-01", new("127.0.0.1", server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port, Username: "a-01", Password: password), more, seed: 6, startMicros: (deviceStart.ToUnixTimeMilliseconds() * 1000) + 96_000_000))
+            {
+                using var cts = new CancellationTokenSource(s_timeout);
+                await device.PublishScriptAsync(more, TimeSpan.Zero, cts.Token);
+            }
+
+            var later = 0.0;
+            await Poll.UntilAsync(
+                async () => (later = (await carer.GetFromJsonAsync<JsonElement>("/api/devices/a-01/mobility")).GetProperty("steps").GetDouble()) > steps + 30,
+                s_timeout,
+                () => $"steps {later} (before the restart {steps}); logs:\n{server.Logs.Dump()}");
+            Assert.True(later < steps + 90, $"steps {later}: more than 40 s of walking added to {steps}");
+
             var tests = (await carer.GetFromJsonAsync<JsonElement>($"/api/residents/{residentA}/balance-tests")).EnumerateArray().ToList();
             var test = Assert.Single(tests);
             Assert.Equal("carer-a", test.GetProperty("runBy").GetString());
@@ -114,6 +132,7 @@ public abstract class BalanceStorageTests<TStore>(TStore store) : IClassFixture<
             Assert.Empty(server.Logs.Errors);
         }
     }
+
 }
 
 public sealed class SqliteBalanceStorageTests(SqliteStoreSettings store) : BalanceStorageTests<SqliteStoreSettings>(store);
