@@ -36,9 +36,10 @@ public sealed class BalanceOptions
 
     /// <summary>
     /// Seconds of raw samples kept per device for a finished test posted afterwards (<c>start</c>/<c>end</c>); 0 keeps
-    /// none. Default 180 s (at <see cref="RawBufferRateHz"/>; a faster device gets proportionally less).
+    /// none. Default 120 s (at <see cref="RawBufferRateHz"/>; a faster device gets proportionally less): about 44 KB a
+    /// device at 50 Hz.
     /// </summary>
-    public int RawBufferSeconds { get; set; } = 180;
+    public int RawBufferSeconds { get; set; } = 120;
 
     /// <summary>Sample rate the raw buffer is sized for, Hz. Default 50.</summary>
     public int RawBufferRateHz { get; set; } = 50;

@@ -12,8 +12,9 @@ internal sealed class DeviceMobility
     {
         Ledger = new MobilityLedger(ledgerDays);
         Tracker = new MobilityTracker(options, Ledger);
-        // Frames of at least 0.25 s at the sized rate: more headers than that would only matter for tiny frames.
-        Raw = rawSamples > 0 ? new RawSampleRing(rawSamples, Math.Max(16, rawSamples / 8)) : null;
+        // A header per 16 samples (0.32 s at 50 Hz; wearables send 0.5 s frames): with smaller frames the headers run
+        // out first and the buffer covers less time.
+        Raw = rawSamples > 0 ? new RawSampleRing(rawSamples, Math.Max(16, rawSamples / 16)) : null;
     }
 
     /// <summary>The last few minutes of raw samples (post-hoc scoring), or null when none are kept.</summary>
