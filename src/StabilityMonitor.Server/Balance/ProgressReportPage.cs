@@ -153,13 +153,18 @@ internal static class ProgressReportPage
             return;
         }
 
-        html.Append("<table><thead><tr><th>Date</th><th>Test</th><th>Condition</th><th>Result</th><th>Published values</th><th>Fall-risk cut-off</th><th></th><th>Run by</th></tr></thead><tbody>");
-        foreach (var r in p.Tests.Take(60))
+        // The latest result of each test against its published values, then every result of the period.
+        html.Append("<h3>Latest result of each test</h3><table><thead><tr><th>Test</th><th class=\"nowrap\">Date</th><th>Result</th><th>Published values</th><th>Fall-risk cut-off</th><th></th></tr></thead><tbody>");
+        foreach (var r in p.Tests.GroupBy(static t => t.Result.Kind).Select(static g => g.First()).OrderBy(static r => r.Result.Kind))
         {
             var reference = TestReferences.For(r.Result.Kind);
-            var value = TestReferences.Value(r.Result);
-            var risk = reference is { Threshold: { } threshold } rf && value is { } v && (rf.RiskAbove ? v >= threshold : v < threshold);
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{r.Start:yyyy-MM-dd}</td><td>{Esc(r.Result.Kind.ToName().Replace('_', ' '))}</td><td>{Esc(r.Result.Condition ?? "")}</td><td>{Esc(Describe(r.Result))}</td><td class=\"ref\">{Esc(reference?.Norms ?? "no accepted norm: follow the resident's own trend")}</td><td class=\"ref\">{Esc(reference?.CutOff ?? "–")}</td><td>{(risk ? "<span class=\"badge declining\">at risk</span>" : "")}</td><td>{Esc(r.RunBy)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{Esc(Title(r.Result.Kind))}</td><td class=\"nowrap\">{r.Start:yyyy-MM-dd}</td><td>{Esc(Describe(r.Result))}</td><td class=\"ref\">{Esc(reference?.Norms ?? "no accepted norm: follow the resident's own trend")}</td><td class=\"ref\">{Esc(reference?.CutOff ?? "–")}</td><td>{RiskBadge(r)}</td></tr>");
+        }
+
+        html.Append("</tbody></table><h3>All results in the period</h3><table class=\"compact\"><thead><tr><th class=\"nowrap\">Date</th><th>Test</th><th>Condition</th><th>Result</th><th></th><th>Run by</th></tr></thead><tbody>");
+        foreach (var r in p.Tests.Take(80))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"nowrap\">{r.Start:yyyy-MM-dd HH:mm}</td><td>{Esc(Title(r.Result.Kind))}</td><td>{Esc(r.Result.Condition ?? "")}</td><td>{Esc(Describe(r.Result))}</td><td>{RiskBadge(r)}</td><td>{Esc(r.RunBy)}</td></tr>");
         }
 
         html.Append("</tbody></table>");
@@ -212,6 +217,26 @@ internal static class ProgressReportPage
         _ => "",
     };
 
+    private static string Title(BalanceTestKind kind) => kind switch
+    {
+        BalanceTestKind.QuietStance => "Quiet stance",
+        BalanceTestKind.TandemStance => "Tandem stance",
+        BalanceTestKind.SingleLegStance => "Single-leg stance",
+        BalanceTestKind.SitToStand5x => "5× sit-to-stand",
+        BalanceTestKind.ChairStand30s => "30 s chair stand",
+        BalanceTestKind.HeelToToeWalk => "Heel-to-toe walk",
+        BalanceTestKind.TimedUpAndGo => "Timed up-and-go",
+        _ => kind.ToName(),
+    };
+
+    private static string RiskBadge(BalanceTestRecord r)
+    {
+        var reference = TestReferences.For(r.Result.Kind);
+        var value = TestReferences.Value(r.Result);
+        var risk = reference is { Threshold: { } threshold } rf && value is { } v && (rf.RiskAbove ? v >= threshold : v < threshold);
+        return risk ? "<span class=\"badge declining\">past cut-off</span>" : "";
+    }
+
     private static string Badge(TrendStatus status)
     {
         var s = status.ToString().ToLowerInvariant();
@@ -240,7 +265,8 @@ internal static class ProgressReportPage
         h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 22px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
         .who { margin: 0; } .gen, .dir, .rule, .empty, .ref { color: var(--muted); } .dir { font-size: 11px; display: block; }
         table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
-        th { font-size: 12px; color: var(--muted); font-weight: 600; } .ref { font-size: 11px; }
+        th { font-size: 12px; color: var(--muted); font-weight: 600; } .ref { font-size: 11px; } .nowrap { white-space: nowrap; }
+        h3 { font-size: 13px; margin: 12px 0 4px; } table.compact td { padding: 2px 6px; }
         .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 11px; font-weight: 600; color: #fff; background: var(--none); }
         .badge.improving { background: var(--good); } .badge.declining { background: var(--bad); } .badge.stable { background: var(--flat); }
         .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 10px 18px; }
