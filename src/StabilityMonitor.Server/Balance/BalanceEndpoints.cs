@@ -257,17 +257,20 @@ internal static class BalanceEndpoints
         start = r.Start,
         end = r.End,
         segment_s = Math.Round(r.Result.SegmentSeconds, 2),
-        hold_s = r.Result.HoldSeconds,
+        hold_s = Round(r.Result.HoldSeconds),
         balance_lost = r.Result.BalanceLost,
         sway = r.Result.Sway is { } s ? new { rms_ms2 = s.RmsMs2, mean_velocity = s.MeanVelocity, ellipse_area95 = s.EllipseArea95, jerk_rms = s.JerkRms } : null,
         repetitions = r.Result.Repetitions,
-        total_s = r.Result.TotalSeconds,
-        rise_s = r.Result.RiseSeconds,
+        total_s = Round(r.Result.TotalSeconds),
+        rise_s = r.Result.RiseSeconds?.Select(static x => Math.Round(x, 3)),
         steps = r.Result.Steps,
-        cadence_spm = r.Result.CadenceSpm,
-        step_time_cv = r.Result.StepTimeCv,
-        phases = r.Result.Phases is { } p ? new { rise_s = p.RiseSeconds, walk_s = p.WalkSeconds, sit_s = p.SitSeconds } : null,
+        cadence_spm = Round(r.Result.CadenceSpm),
+        step_time_cv = Round(r.Result.StepTimeCv),
+        phases = r.Result.Phases is { } p ? new { rise_s = Math.Round(p.RiseSeconds, 3), walk_s = Math.Round(p.WalkSeconds, 3), sit_s = Math.Round(p.SitSeconds, 3) } : null,
     };
+
+    // Scores are computed in float: three decimals is all they carry.
+    private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 3) : null;
 
     private static object ToDto(TrendResult t) => new
     {
