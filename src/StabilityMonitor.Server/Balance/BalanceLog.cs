@@ -18,6 +18,9 @@ internal static partial class BalanceLog
     [LoggerMessage(7104, LogLevel.Information, "Balance: {Sessions} test sessions left recording by the previous run marked abandoned", EventName = "BalanceSessionsAbandoned")]
     public static partial void SessionsAbandoned(ILogger logger, int sessions);
 
+    [LoggerMessage(7106, LogLevel.Warning, "Mobility: the last days could not be journaled at shutdown ({Message}); up to Balance:StoreInterval of today is lost", EventName = "MobilityFinalStoreFailed")]
+    public static partial void FinalStoreFailed(ILogger logger, string message);
+
     [LoggerMessage(7105, LogLevel.Warning, "Mobility: stored days of {DeviceId} could not be read for a request ({Message}); answering from memory", EventName = "MobilityReadFailed")]
     public static partial void ReadFailed(ILogger logger, string deviceId, string message);
 }

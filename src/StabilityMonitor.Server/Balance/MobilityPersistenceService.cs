@@ -21,6 +21,7 @@ internal sealed class MobilityPersistenceService(
     CareDbFactory db,
     IOptions<BalanceOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<MobilityPersistenceService> logger) : BackgroundService
 {
     private const long MicrosPerDay = 86_400_000_000L;
@@ -34,6 +35,9 @@ internal sealed class MobilityPersistenceService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // This service stops before the pipeline drains its queue (hosted services stop in reverse order): the frames
+        // drained then are written once everything has stopped, into the journal (sent at the next start).
+        lifetime.ApplicationStopped.Register(FinalFlush);
         await AbandonRecordingAsync(stoppingToken).ConfigureAwait(false);
         await LoadAsync(stoppingToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(options.Value.StoreInterval, time);
@@ -53,6 +57,19 @@ internal sealed class MobilityPersistenceService(
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void FinalFlush()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            FlushAsync(timeout.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            BalanceLog.FinalStoreFailed(logger, e.Message);
+        }
     }
 
     /// <summary>Writes the days that changed since they were last written (tests call it instead of waiting for the interval).</summary>
@@ -114,6 +131,9 @@ internal sealed class MobilityPersistenceService(
                 {
                     devices = await context.Wearables.AsNoTracking().Select(static w => w.DeviceId).ToListAsync(stoppingToken).ConfigureAwait(false);
                 }
+
+                // And wearables heard already that nobody registered (Devices:AdmitUnregistered).
+                devices = [.. devices.Union(table.DeviceIds(), StringComparer.Ordinal)];
 
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
                 var from = ((now / MicrosPerDay) - options.Value.LedgerDays + 1) * MicrosPerDay;

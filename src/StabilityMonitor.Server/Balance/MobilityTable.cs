@@ -30,6 +30,15 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         }
     }
 
+    /// <summary>The devices held.</summary>
+    public List<string> DeviceIds()
+    {
+        lock (_lock)
+        {
+            return [.. _devices.Keys];
+        }
+    }
+
     public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples, bool established)
     {
         lock (_lock)
