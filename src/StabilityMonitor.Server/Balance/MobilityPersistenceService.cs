@@ -28,6 +28,7 @@ internal sealed class MobilityPersistenceService(
 
     private readonly Dictionary<(string, long), int> _written = [];
     private readonly SemaphoreSlim _flush = new(1, 1);
+    private readonly DateTimeOffset _created = time.GetUtcNow();
     private volatile bool _loaded;
 
     /// <summary>Whether the stored days have been loaded (or there is no server to load them from).</summary>
@@ -200,7 +201,7 @@ internal sealed class MobilityPersistenceService(
     {
         await using var context = db.Create();
         var abandoned = await context.BalanceTestSessions
-            .Where(static s => s.State == BalanceSessionStates.Recording)
+            .Where(s => s.State == BalanceSessionStates.Recording && s.StartedAt < _created)
             .ExecuteUpdateAsync(u => u.SetProperty(static s => s.State, BalanceSessionStates.Abandoned), stoppingToken).ConfigureAwait(false);
         if (abandoned > 0)
         {

@@ -77,6 +77,9 @@ public abstract class BalanceStorageTests<TStore>(TStore store) : IClassFixture<
             using var gone = await carer.PostAsJsonAsync(path, new { test = "quiet_stance", start = deviceStart.AddSeconds(-100), end = deviceStart.AddSeconds(-80) });
             Assert.Equal(HttpStatusCode.UnprocessableEntity, gone.StatusCode);
             Assert.Contains("raw buffer", await gone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // A live test still recording when the server stops: its session is kept, marked abandoned at the next start.
+            Assert.Equal(HttpStatusCode.Accepted, (await carer.PostAsJsonAsync(path, new { test = "tandem_stance", action = "start" })).StatusCode);
         }
 
         await using (var server = await rig.StartAsync())
@@ -114,8 +117,12 @@ public abstract class BalanceStorageTests<TStore>(TStore store) : IClassFixture<
             // The session row says who ran it; the result is in InfluxDB too.
             await using (var db = server.Services.GetRequiredServiceOf<CareDbFactory>().Create())
             {
-                var session = await db.BalanceTestSessions.AsNoTracking().SingleAsync();
-                Assert.Equal(("carer-a", "scored", "finished", "quiet_stance", residentA), (session.StartedBy, session.State, session.Mode, session.Test, session.ResidentId));
+                var sessions = await db.BalanceTestSessions.AsNoTracking().ToListAsync();
+                Assert.Equal(2, sessions.Count);
+                var scored = Assert.Single(sessions, static s => s.Test == "quiet_stance");
+                Assert.Equal(("carer-a", "scored", "finished", residentA), (scored.StartedBy, scored.State, scored.Mode, scored.ResidentId));
+                var abandoned = Assert.Single(sessions, static s => s.Test == "tandem_stance");
+                Assert.Equal(("carer-a", "abandoned", "live"), (abandoned.StartedBy, abandoned.State, abandoned.Mode));
             }
 
             Assert.Equal(1, await rig.Influx.ScalarAsync(InfluxPoints.Database, "SELECT count(hold_s) FROM balance_test WHERE device = 'a-01'"));
