@@ -123,6 +123,9 @@ internal sealed class MobilityPersistenceService(
 
         await WaitForJournalAsync(stoppingToken).ConfigureAwait(false);
         var delay = TimeSpan.FromSeconds(1);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var days = 0;
+        var loadedDevices = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -138,21 +141,27 @@ internal sealed class MobilityPersistenceService(
 
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
                 var from = ((now / MicrosPerDay) - options.Value.LedgerDays + 1) * MicrosPerDay;
-                var points = await store.ReadAsync(MobilityDayPoint.Measurement, "device", devices, from, now + MicrosPerDay, devices.Count * (options.Value.LedgerDays + 2) + 1, stoppingToken).ConfigureAwait(false);
-                var days = 0;
-                foreach (var group in points.Select(MobilityDayPoint.FromStored).OfType<(string DeviceId, MobilityDayState Day, long Through)>().GroupBy(static p => p.DeviceId, StringComparer.Ordinal))
+
+                // A hundred wearables a query, each loaded once: a retry after a failure does not add a device's days twice.
+                foreach (var chunk in devices.Where(d => !done.Contains(d)).Chunk(100))
                 {
-                    var revisions = table.Load(group.Key, group.Select(static p => p.Day), group.Max(static p => p.Through));
-                    foreach (var (day, revision) in revisions)
+                    var points = await store.ReadAsync(MobilityDayPoint.Measurement, "device", chunk, from, now + MicrosPerDay, (chunk.Length * (options.Value.LedgerDays + 2)) + 1, stoppingToken).ConfigureAwait(false);
+                    foreach (var group in points.Select(MobilityDayPoint.FromStored).OfType<(string DeviceId, MobilityDayState Day, long Through)>().GroupBy(static p => p.DeviceId, StringComparer.Ordinal))
                     {
-                        // Loaded days are stored as they are: written again only once they change.
-                        _written[(group.Key, day)] = revision;
+                        foreach (var (day, revision) in table.Load(group.Key, group.Select(static p => p.Day), group.Max(static p => p.Through)))
+                        {
+                            // Loaded days are stored as they are: written again only once they change.
+                            _written[(group.Key, day)] = revision;
+                        }
+
+                        days += group.Count();
+                        loadedDevices++;
                     }
 
-                    days += group.Count();
+                    done.UnionWith(chunk);
                 }
 
-                BalanceLog.Loaded(logger, days, points.Select(static p => p.Texts.GetValueOrDefault("device")).Distinct().Count());
+                BalanceLog.Loaded(logger, days, loadedDevices);
                 _loaded = true;
                 return;
             }
