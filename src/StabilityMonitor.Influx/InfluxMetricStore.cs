@@ -80,6 +80,13 @@ internal sealed class InfluxMetricStore : IMetricStore
         return Format(new PendingQuality(facility, deviceId, quality), priority: false, cancellationToken);
     }
 
+    /// <summary>A point of another feature's measurement (<see cref="IMeasurementStore"/>), through the same journal.</summary>
+    internal ValueTask AppendMeasurementAsync(MeasurementPoint point, bool priority, CancellationToken cancellationToken)
+    {
+        CheckTags(point.Facility, point.DeviceId);
+        return Format(new PendingMeasurement(point), priority, cancellationToken);
+    }
+
     /// <summary>
     /// 0 when the device's time is within the allowed skew of the arrival time (or either is unknown), else the
     /// shift that moves the device time onto the arrival time, counted.

@@ -50,6 +50,7 @@ public static class InfluxStorageExtensions
         services.AddSingleton<IMetricStore>(static sp => sp.GetRequiredService<InfluxMetricStore>());
         services.AddSingleton<InfluxQueryReader>();
         services.AddSingleton<IMetricHistory>(static sp => sp.GetRequiredService<InfluxQueryReader>());
+        services.AddSingleton<IMeasurementStore, InfluxMeasurementStore>();
         services.AddHostedService<JournalDrainService>();
         services.AddHealthChecks().AddCheck<InfluxStoreHealthCheck>(HealthCheckName, tags: ["ready"]);
         return builder;

@@ -34,6 +34,8 @@ public abstract class CareDbContext : DbContext
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<BalanceTestSession> BalanceTestSessions => Set<BalanceTestSession>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -138,5 +140,6 @@ public abstract class CareDbContext : DbContext
             e.HasIndex(x => new { x.State, x.NextAttemptAt });
             e.HasIndex(x => x.AlertId);
         });
+        modelBuilder.ApplyConfiguration(new BalanceTestSessionConfiguration());
     }
 }

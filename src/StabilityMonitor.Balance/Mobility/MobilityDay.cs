@@ -60,7 +60,71 @@ public sealed class MobilityDay
     /// <summary>Seconds observed (worn and streaming) in the day.</summary>
     public int ObservedSeconds { get; private set; }
 
+    /// <summary>Changes since the day was created or reset: a store writes a day again only when it moved.</summary>
+    public int Revision { get; private set; }
+
     public int SecondsIn(MobilityPosture posture) => _postureSeconds[(int)posture];
+
+    /// <summary>The day as plain values (a copy).</summary>
+    public MobilityDayState ToState() => new()
+    {
+        DayNumber = DayNumber,
+        PostureSeconds = [.. _postureSeconds],
+        ObservedSeconds = ObservedSeconds,
+        Steps = Steps,
+        Bouts = Bouts,
+        BoutSeconds = BoutSeconds,
+        StrideRegularitySeconds = StrideRegularitySeconds,
+        SymmetrySeconds = SymmetrySeconds,
+        StepTimeCvSum = StepTimeCvSum,
+        StepTimeCvBouts = StepTimeCvBouts,
+        SitToStands = SitToStands,
+        StandToSits = StandToSits,
+        SwayWindows = SwayWindows,
+        SwayLogRmsSum = SwayLogRmsSum,
+        SwayJerkSum = SwayJerkSum,
+        SwayEllipseSum = SwayEllipseSum,
+        SwayVelocitySum = SwayVelocitySum,
+        CadenceHistogram = [.. CadenceHistogram.Select(static c => (int)c)],
+        DurationHistogram = [.. DurationHistogram.Select(static c => (int)c)],
+    };
+
+    /// <summary>A new day holding <paramref name="state"/>.</summary>
+    public static MobilityDay FromState(MobilityDayState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var day = new MobilityDay(state.DayNumber);
+        day.Merge(state);
+        return day;
+    }
+
+    /// <summary>Adds <paramref name="state"/> (of the same day) to this day: a stored part of the day and the part seen since.</summary>
+    internal void Merge(MobilityDayState state)
+    {
+        for (var p = 0; p < _postureSeconds.Length && p < state.PostureSeconds.Length; p++)
+        {
+            _postureSeconds[p] += state.PostureSeconds[p];
+        }
+
+        ObservedSeconds += state.ObservedSeconds;
+        Steps += state.Steps;
+        Bouts += state.Bouts;
+        BoutSeconds += state.BoutSeconds;
+        StrideRegularitySeconds += state.StrideRegularitySeconds;
+        SymmetrySeconds += state.SymmetrySeconds;
+        StepTimeCvSum += state.StepTimeCvSum;
+        StepTimeCvBouts += state.StepTimeCvBouts;
+        SitToStands += state.SitToStands;
+        StandToSits += state.StandToSits;
+        SwayWindows += state.SwayWindows;
+        SwayLogRmsSum += state.SwayLogRmsSum;
+        SwayJerkSum += state.SwayJerkSum;
+        SwayEllipseSum += state.SwayEllipseSum;
+        SwayVelocitySum += state.SwayVelocitySum;
+        AddHistogram(CadenceHistogram, state.CadenceHistogram);
+        AddHistogram(DurationHistogram, state.DurationHistogram);
+        Revision++;
+    }
 
     /// <summary>Clears the day for reuse as <paramref name="dayNumber"/> (the ledger recycles its oldest day).</summary>
     internal void Reset(long dayNumber)
@@ -71,11 +135,12 @@ public sealed class MobilityDay
         Array.Clear(DurationHistogram);
         Steps = BoutSeconds = StrideRegularitySeconds = SymmetrySeconds = StepTimeCvSum = 0;
         SwayLogRmsSum = SwayJerkSum = SwayEllipseSum = SwayVelocitySum = 0;
-        Bouts = StepTimeCvBouts = SitToStands = StandToSits = SwayWindows = ObservedSeconds = 0;
+        Bouts = StepTimeCvBouts = SitToStands = StandToSits = SwayWindows = ObservedSeconds = Revision = 0;
     }
 
     internal void Add(in MobilityEpoch epoch)
     {
+        Revision++;
         _postureSeconds[(int)epoch.Posture]++;
         ObservedSeconds++;
         Steps += epoch.Steps;
@@ -83,6 +148,7 @@ public sealed class MobilityDay
 
     internal void Add(in WalkingBout bout)
     {
+        Revision++;
         Bouts++;
         var seconds = bout.DurationSeconds;
         BoutSeconds += seconds;
@@ -99,6 +165,7 @@ public sealed class MobilityDay
 
     internal void Add(in PostureTransition transition)
     {
+        Revision++;
         if (transition.Kind == TransitionKind.StandToSit)
         {
             StandToSits++;
@@ -114,11 +181,20 @@ public sealed class MobilityDay
 
     internal void Add(in QuietStandingSway sway)
     {
+        Revision++;
         SwayWindows++;
         SwayLogRmsSum += Math.Log(Math.Max(1e-6, sway.RmsMs2));
         SwayJerkSum += sway.JerkRms;
         SwayEllipseSum += sway.EllipseArea95;
         SwayVelocitySum += sway.MeanVelocity;
+    }
+
+    private static void AddHistogram(ushort[] histogram, int[] counts)
+    {
+        for (var i = 0; i < histogram.Length && i < counts.Length; i++)
+        {
+            histogram[i] = (ushort)Math.Min(ushort.MaxValue, histogram[i] + Math.Max(0, counts[i]));
+        }
     }
 
     private static void Increment(ushort[] histogram, int bin)

@@ -30,6 +30,22 @@ public sealed class MobilityLedger : IMobilitySink
 
     public void OnQuietStanding(in QuietStandingSway sway) => DayAt(sway.StartMicros)?.Add(sway);
 
+    /// <summary>
+    /// Adds a stored day to the ledger (the part of the day counted before a restart); false when the day is older
+    /// than the days kept.
+    /// </summary>
+    public bool Merge(MobilityDayState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (DayAt(state.DayNumber * MicrosPerDay) is not { } day)
+        {
+            return false;
+        }
+
+        day.Merge(state);
+        return true;
+    }
+
     /// <summary>Summary of the days overlapping [<paramref name="fromMicros"/>, <paramref name="toMicros"/>) (whole days); all days when null.</summary>
     public MobilitySummary Summarize(long? fromMicros = null, long? toMicros = null)
     {

@@ -29,10 +29,21 @@ public static class ProgressReport
         ("tandem_stance_hold_s", true),
     ];
 
+    /// <summary>
+    /// The smallest change a measure can show, used as its MDC floor: medians read from the day histograms move in
+    /// whole bins (1 steps/min, 0.1 s), so weeks that agree to the bin would otherwise give an MDC of zero and any
+    /// one-bin drift would be called a trend.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> ResolutionFloors { get; } = new Dictionary<string, double>(StringComparer.Ordinal)
+    {
+        ["cadence_spm"] = 1,
+        ["sit_to_stand_median_duration_s"] = MobilityDay.DurationBinSeconds,
+    };
+
     public static IReadOnlyList<TrendResult> Build(IReadOnlyList<MobilityDay> days, IReadOnlyList<DatedTestResult> tests, double minWornMinutes = InactivityRule.MinWornHours * 60)
     {
         var weekly = WeeklyValues(days, tests, minWornMinutes);
-        return [.. Measures.Select(m => TrendRule.Evaluate(m.Measure, weekly.TryGetValue(m.Measure, out var v) ? v : [], m.HigherIsBetter))];
+        return [.. Measures.Select(m => TrendRule.Evaluate(m.Measure, weekly.TryGetValue(m.Measure, out var v) ? v : [], m.HigherIsBetter, ResolutionFloors.GetValueOrDefault(m.Measure)))];
     }
 
     public static Dictionary<string, List<WeeklyValue>> WeeklyValues(IReadOnlyList<MobilityDay> days, IReadOnlyList<DatedTestResult> tests, double minWornMinutes)

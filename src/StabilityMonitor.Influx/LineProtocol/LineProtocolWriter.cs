@@ -70,6 +70,24 @@ internal ref struct LineProtocolWriter
         _position += written;
     }
 
+    /// <summary>A float field at full double precision (sums that must read back exactly); left out when not finite.</summary>
+    public void Field(ReadOnlySpan<char> key, double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return;
+        }
+
+        StartField(key);
+        if (!value.TryFormat(Free, out int written, "R", CultureInfo.InvariantCulture))
+        {
+            _overflow = true;
+            return;
+        }
+
+        _position += written;
+    }
+
     public void Field(ReadOnlySpan<char> key, long value)
     {
         StartField(key);

@@ -138,7 +138,7 @@ internal sealed class InfluxQueryReader : IMetricHistory, IDisposable
 
     private static long ToMicros(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
-    private async Task<List<Row>> QueryAsync(string q, CancellationToken cancellationToken)
+    internal async Task<List<Row>> QueryAsync(string q, CancellationToken cancellationToken)
     {
         string uri = "query?db=" + Uri.EscapeDataString(_database) + "&epoch=u&q=" + Uri.EscapeDataString(q);
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -197,6 +197,8 @@ internal sealed class InfluxQueryReader : IMetricHistory, IDisposable
 
     internal sealed class Row(Dictionary<string, JsonElement> cells)
     {
+        public IEnumerable<KeyValuePair<string, JsonElement>> Cells => cells;
+
         public long Time => cells.TryGetValue("time", out JsonElement t) && t.ValueKind == JsonValueKind.Number ? t.GetInt64() : 0;
 
         public string? String(string column) =>

@@ -13,6 +13,10 @@ internal static class BalanceHosting
         services.AddSingleton<MobilityTable>();
         services.AddSingleton<IFrameObserver>(static sp => sp.GetRequiredService<MobilityTable>());
         services.AddSingleton<BalanceTestBook>();
+        services.AddSingleton<BalanceTestRecorder>();
+        services.AddSingleton<MobilityHistory>();
+        services.AddSingleton<MobilityPersistenceService>();
+        services.AddHostedService(static sp => sp.GetRequiredService<MobilityPersistenceService>());
         return services;
     }
 }

@@ -19,5 +19,30 @@ public sealed class BalanceOptions
     /// <summary>Balance tests kept per resident (newest first). Default 500.</summary>
     public int MaxTestsPerResident { get; set; } = 500;
 
+    /// <summary>
+    /// How often the days that changed are written to the store (InfluxDB <c>mobility_day</c>); also at shutdown. After a
+    /// crash at most this much of the day is lost. Default 1 min.
+    /// </summary>
+    public TimeSpan StoreInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Weeks of days the progress trends, report and CSV read (from memory and the store). Default 12.</summary>
+    public int ProgressWeeks { get; set; } = 12;
+
+    /// <summary>
+    /// Hours a day must be worn to count in the weekly values of the progress trends. Default 12 (docs/balance.md);
+    /// lower only for compressed simulated days.
+    /// </summary>
+    public double MinWornHours { get; set; } = 12;
+
+    /// <summary>
+    /// Seconds of raw samples kept per device for a finished test posted afterwards (<c>start</c>/<c>end</c>); 0 keeps
+    /// none. Default 120 s (at <see cref="RawBufferRateHz"/>; a faster device gets proportionally less): about 44 KB a
+    /// device at 50 Hz.
+    /// </summary>
+    public int RawBufferSeconds { get; set; } = 120;
+
+    /// <summary>Sample rate the raw buffer is sized for, Hz. Default 50.</summary>
+    public int RawBufferRateHz { get; set; } = 50;
+
     public MobilityOptions Mobility { get; set; } = new();
 }

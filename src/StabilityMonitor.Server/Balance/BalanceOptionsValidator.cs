@@ -27,6 +27,31 @@ internal sealed class BalanceOptionsValidator : IValidateOptions<BalanceOptions>
             errors.Add("Balance:MaxTestsPerResident must be 1..100,000.");
         }
 
+        if (options.StoreInterval < TimeSpan.FromSeconds(1) || options.StoreInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add("Balance:StoreInterval must be 1 s..1 h.");
+        }
+
+        if (options.ProgressWeeks is < 4 or > 104)
+        {
+            errors.Add("Balance:ProgressWeeks must be 4..104.");
+        }
+
+        if (!(options.MinWornHours is >= 0.01 and <= 24))
+        {
+            errors.Add("Balance:MinWornHours must be 0.01..24 h.");
+        }
+
+        if (options.RawBufferSeconds is < 0 or > 1800)
+        {
+            errors.Add("Balance:RawBufferSeconds must be 0..1800 s.");
+        }
+
+        if (options.RawBufferRateHz is < 1 or > 1000)
+        {
+            errors.Add("Balance:RawBufferRateHz must be 1..1000 Hz.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -8,11 +8,26 @@ internal sealed class DeviceMobility
 {
     private AccelSample[]? _capture;
 
-    public DeviceMobility(MobilityOptions options, int ledgerDays)
+    public DeviceMobility(MobilityOptions options, int ledgerDays, int rawSamples = 0)
     {
         Ledger = new MobilityLedger(ledgerDays);
         Tracker = new MobilityTracker(options, Ledger);
+        // A header per 16 samples (0.32 s at 50 Hz; wearables send 0.5 s frames): with smaller frames the headers run
+        // out first and the buffer covers less time.
+        Raw = rawSamples > 0 ? new RawSampleRing(rawSamples, Math.Max(16, rawSamples / 16)) : null;
     }
+
+    /// <summary>The last few minutes of raw samples (post-hoc scoring), or null when none are kept.</summary>
+    public RawSampleRing? Raw { get; }
+
+    /// <summary>Device time up to which frames have been counted (end of the last frame), Unix µs.</summary>
+    public long ThroughMicros { get; set; }
+
+    /// <summary>
+    /// Frames starting before this device time were counted in the days loaded from the store (replayed after a
+    /// restart): skipped so that nothing counts twice. 0 when nothing was loaded.
+    /// </summary>
+    public long ResumeAfterMicros { get; set; }
 
     public MobilityLedger Ledger { get; }
 

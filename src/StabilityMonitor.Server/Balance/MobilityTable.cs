@@ -16,6 +16,8 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
     private readonly BalanceOptions _options = options.Value;
     private readonly Dictionary<string, DeviceMobility> _devices = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private long _oldestTrackedMicros = long.MinValue;
+    private long _oldestComputedTicks = long.MinValue / 2;
 
     public int Count
     {
@@ -28,10 +30,27 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         }
     }
 
+    /// <summary>The devices held.</summary>
+    public List<string> DeviceIds()
+    {
+        lock (_lock)
+        {
+            return [.. _devices.Keys];
+        }
+    }
+
     public void OnFrame(string deviceId, in FrameHeader header, ReadOnlySpan<AccelSample> samples, bool established)
     {
         lock (_lock)
         {
+            var now = time.GetUtcNow().UtcTicks;
+            if (now - _oldestComputedTicks > TimeSpan.TicksPerMinute)
+            {
+                _oldestComputedTicks = now;
+                var today = (now - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerDay;
+                _oldestTrackedMicros = (today - _options.LedgerDays + 1) * 86_400_000_000L;
+            }
+
             if (!_devices.TryGetValue(deviceId, out var device))
             {
                 // Only devices past the pipeline's probation get a tracker: ids that send a frame or two (a flood of
@@ -46,11 +65,26 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
                     EvictLeastRecent();
                 }
 
-                device = new DeviceMobility(_options.Mobility, _options.LedgerDays);
+                device = NewDevice();
                 _devices.Add(deviceId, device);
             }
 
             device.LastSeen = time.GetTimestamp();
+            device.Raw?.Add(header, samples);
+            if (header.DeviceTimeMicros < device.ResumeAfterMicros)
+            {
+                // Counted before the restart (the days loaded from the store hold it): a replayed frame.
+                return;
+            }
+
+            if (header.DeviceTimeMicros < _oldestTrackedMicros)
+            {
+                // Older than the days loaded from the store at start: counting it here would make a partial copy of a
+                // stored day, and writing that copy would replace the stored one. (Still kept raw, for scoring.)
+                return;
+            }
+
+            device.ThroughMicros = Math.Max(device.ThroughMicros, header.EndTimeMicros);
             device.Tracker.Process(samples, header.SampleRateHz, header.DeviceTimeMicros);
             if (device.Capturing)
             {
@@ -83,6 +117,91 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         }
     }
 
+    /// <summary>
+    /// Copies of the devices' days within [<paramref name="firstDay"/>, <paramref name="lastDay"/>] (day numbers), per
+    /// device; a device not held is absent.
+    /// </summary>
+    public Dictionary<string, List<MobilityDayState>> ReadStates(IEnumerable<string> deviceIds, long firstDay, long lastDay)
+    {
+        lock (_lock)
+        {
+            var result = new Dictionary<string, List<MobilityDayState>>(StringComparer.Ordinal);
+            foreach (var id in deviceIds)
+            {
+                if (_devices.TryGetValue(id, out var device))
+                {
+                    result[id] = [.. device.Ledger.Days.Where(d => d.DayNumber >= firstDay && d.DayNumber <= lastDay).Select(static d => d.ToState())];
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// The days whose revision differs from <paramref name="written"/> (device, day → revision last stored), as copies
+    /// with the device's <see cref="DeviceMobility.ThroughMicros"/>; <paramref name="written"/> is not changed.
+    /// </summary>
+    public List<(string DeviceId, MobilityDayState Day, int Revision, long ThroughMicros)> ChangedDays(IReadOnlyDictionary<(string, long), int> written)
+    {
+        lock (_lock)
+        {
+            var changed = new List<(string, MobilityDayState, int, long)>();
+            foreach (var (id, device) in _devices)
+            {
+                foreach (var day in device.Ledger.Days)
+                {
+                    if (day.Revision > 0 && (!written.TryGetValue((id, day.DayNumber), out var revision) || revision != day.Revision))
+                    {
+                        changed.Add((id, day.ToState(), day.Revision, device.ThroughMicros));
+                    }
+                }
+            }
+
+            return changed;
+        }
+    }
+
+    /// <summary>
+    /// Adds the days stored before a restart to the device's ledger and skips frames before
+    /// <paramref name="throughMicros"/> from now on (they were counted in those days); returns the days' revisions.
+    /// </summary>
+    public List<(long Day, int Revision)> Load(string deviceId, IEnumerable<MobilityDayState> days, long throughMicros)
+    {
+        lock (_lock)
+        {
+            if (!_devices.TryGetValue(deviceId, out var device))
+            {
+                if (_devices.Count >= _options.MaxDevices)
+                {
+                    EvictLeastRecent();
+                }
+
+                device = NewDevice();
+                device.LastSeen = time.GetTimestamp();
+                _devices.Add(deviceId, device);
+            }
+
+            foreach (var day in days)
+            {
+                device.Ledger.Merge(day);
+            }
+
+            device.ResumeAfterMicros = Math.Max(device.ResumeAfterMicros, throughMicros);
+            device.ThroughMicros = Math.Max(device.ThroughMicros, throughMicros);
+            return [.. device.Ledger.Days.Select(static d => (d.DayNumber, d.Revision))];
+        }
+    }
+
+    /// <summary>The raw samples of a device between two device times (post-hoc scoring); null when the device is not held or keeps none.</summary>
+    public (AccelSample[] Samples, int Rate, long FirstMicros, double Coverage)? ExtractRaw(string deviceId, long fromMicros, long toMicros)
+    {
+        lock (_lock)
+        {
+            return _devices.TryGetValue(deviceId, out var device) && device.Raw is { } raw ? raw.Extract(fromMicros, toMicros) : null;
+        }
+    }
+
     /// <summary>Starts recording a live balance test from <paramref name="deviceId"/>; false when the device has not been heard.</summary>
     public bool StartCapture(string deviceId)
     {
@@ -106,6 +225,9 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
             return _devices.TryGetValue(deviceId, out var device) && device.Capturing ? device.StopCapture() : null;
         }
     }
+
+    private DeviceMobility NewDevice() =>
+        new(_options.Mobility, _options.LedgerDays, _options.RawBufferSeconds * _options.RawBufferRateHz);
 
     private static IEnumerable<MobilityDay> Within(IReadOnlyList<MobilityDay> days, long? fromMicros, long? toMicros)
     {

@@ -8,6 +8,9 @@ namespace StabilityMonitor.IntegrationTests.Balance;
 /// <summary>The server's per-device mobility table: bounded, least recently heard dropped first, nothing allocated per frame.</summary>
 public sealed class MobilityTableTests
 {
+    // Device time of today: the table counts only the days it may hold (Balance:LedgerDays back from the server's date).
+    private static readonly long s_start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+
     private static readonly AccelSample[] s_still = [.. Enumerable.Repeat(new AccelSample(0, 1, 0), 50)];
 
     [Fact]
@@ -66,7 +69,7 @@ public sealed class MobilityTableTests
 
     private static void Feed(MobilityTable table, string id, int second, bool established = true)
     {
-        var header = new FrameHeader(50, 8, 50, (uint)second, 1_700_000_000_000_000 + (second * 1_000_000L));
+        var header = new FrameHeader(50, 8, 50, (uint)second, s_start + (second * 1_000_000L));
         table.OnFrame(id, header, s_still, established);
     }
 }

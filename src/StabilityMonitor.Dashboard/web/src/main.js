@@ -546,6 +546,9 @@ function openResident(id) {
   app.resident = id;
   $('resident-title').textContent = r.tile.name;
   $('resident-room').textContent = r.tile.room ? `Room ${r.tile.room}` : '';
+  // The printable balance and mobility report (docs/balance.md), same sign-in cookie.
+  $('resident-report').href = `/api/residents/${encodeURIComponent(id)}/progress/report`;
+  $('resident-csv').href = `/api/residents/${encodeURIComponent(id)}/progress.csv`;
   show('resident');
   $('resident-back').focus();
   loadHistory();
