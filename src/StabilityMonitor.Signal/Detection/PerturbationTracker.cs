@@ -35,7 +35,8 @@ internal sealed class PerturbationTracker
         _delay = Math.Max(1, (long)Math.Round(options.DecisionDelaySeconds * sampleRateHz));
         _nearFallDelay = Math.Max(_delay, (long)Math.Round(options.NearFallDecisionDelaySeconds * sampleRateHz));
         _warmUp = (long)Math.Round(options.WarmUpSeconds * sampleRateHz);
-        _provisionalDelay = options.ProvisionalFalls ? Math.Clamp((long)Math.Round(options.ProvisionalDelaySeconds * sampleRateHz), 1, _delay - 1) : 0;
+        // Off (0) where the decision is a single sample away (a very low or hostile declared rate): no room before it.
+        _provisionalDelay = options.ProvisionalFalls && _delay >= 2 ? Math.Clamp((long)Math.Round(options.ProvisionalDelaySeconds * sampleRateHz), 1, _delay - 1) : 0;
     }
 
 
