@@ -20,7 +20,7 @@ internal static class ApiEndpoints
             {
                 if (!TryParseKind(kind, out var k))
                 {
-                    return Results.Problem($"Unknown kind '{kind}'; use fall, near_fall or sway_elevated.", statusCode: StatusCodes.Status400BadRequest);
+                    return Results.Problem($"Unknown kind '{kind}'; use fall, near_fall, sway_elevated, possible_fall, fall_withdrawn or long_lie.", statusCode: StatusCodes.Status400BadRequest);
                 }
 
                 parsedKind = k;

@@ -35,6 +35,30 @@ public class MetricsRegistryTests
     }
 
     [Fact]
+    public void Events_EveryKind_HasItsOwnCounterAndSeries()
+    {
+        var metrics = new MetricsRegistry(new FakeTimeProvider());
+        using var reading = new MeterReading(metrics.Meter);
+        var kinds = Enum.GetValues<Signal.Detection.EventKind>();
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            for (var n = 0; n <= i; n++)
+            {
+                metrics.AddEvent(kinds[i]);
+            }
+        }
+
+        var values = reading.Read();
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            Assert.Equal(i + 1, metrics.Events(kinds[i]));
+        }
+
+        Assert.Equal(kinds.Length, values.Keys.Count(static k => k.StartsWith("stability_events_total{", StringComparison.Ordinal)));
+        Assert.Equal(kinds.Length * (kinds.Length + 1) / 2, values.Where(static p => p.Key.StartsWith("stability_events_total{", StringComparison.Ordinal)).Sum(static p => p.Value));
+    }
+
+    [Fact]
     public void Labels_AllReasons_AreSnakeCase()
     {
         Assert.Equal("sample_out_of_range", RejectReasons.Label(RejectReason.SampleOutOfRange));
