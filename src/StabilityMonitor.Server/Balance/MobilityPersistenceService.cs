@@ -57,7 +57,16 @@ internal sealed class MobilityPersistenceService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e)
+        {
+            // The host's shutdown time ran out (e.g. waiting for a flush in progress): a stop must not fail for it;
+            // the final flush after the pipeline has drained writes what is left.
+            BalanceLog.FinalStoreFailed(logger, e.Message);
+        }
     }
 
     private void FinalFlush()
