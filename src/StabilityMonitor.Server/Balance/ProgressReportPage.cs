@@ -280,6 +280,6 @@ internal static class ProgressReportPage
         .method p { color: var(--muted); font-size: 12px; }
         @page { size: A4; margin: 14mm; }
         @media print { body { margin: 0; max-width: none; font-size: 11px; } h2 { break-after: avoid; } section { break-inside: auto; } tr { break-inside: avoid; } }
-        @media (max-width: 700px) { .charts { grid-template-columns: 1fr; } }
+        @media (max-width: 700px) { .charts { grid-template-columns: 1fr; } table { display: block; overflow-x: auto; } }
         """;
 }
