@@ -236,14 +236,18 @@ done
 
 # --- the table, from the JSON files alone (so that --report can print it again) ---
 pass_rule='(.errors == 0 and .lost == 0 and .processed >= .acked and .acked == .sent and .lag_seconds != null and .lag_seconds < 1 and .max_behind_ms < 1000)'
-best=$(jq -s "group_by(.devices) | map({devices: .[0].devices, ok: all(.[]; $pass_rule)}) | sort_by(.devices)
-    | reduce .[] as \$p ({best: 0, open: true}; if .open and \$p.ok then .best = \$p.devices else .open = false end) | .best" "$out"/steady-*-?.json 2>/dev/null || echo 0)
+best=0
+if compgen -G "$out/steady-*-?.json" >/dev/null; then
+    best=$(jq -s "group_by(.devices) | map({devices: .[0].devices, ok: all(.[]; $pass_rule)}) | sort_by(.devices)
+        | reduce .[] as \$p ({best: 0, open: true}; if .open and \$p.ok then .best = \$p.devices else .open = false end) | .best" "$out"/steady-*-?.json)
+fi
 meta() { # meta FIELD: from the run's meta files, "unknown" when they are absent
     if compgen -G "$out/meta-*.json" >/dev/null; then jq -rs "map(.$1 // empty) | first // \"unknown\"" "$out"/meta-*.json; else echo unknown; fi
 }
 start_time=$(meta start); load_before=$(meta load_before); load_after=$(meta load_after)
 burst_devices=$(meta burst_devices); steps=$(meta steps); step_seconds=$(meta step_seconds); repeats=$(meta repeats)
-burst=$(jq -s 'map(.received) | max // 0' "$out"/bare-*.json 2>/dev/null || echo 0)
+burst=0
+compgen -G "$out/bare-*.json" >/dev/null && burst=$(jq -s 'map(.received) | max // 0' "$out"/bare-*.json)
 
 # --- the table: median [min–max] over repeats ---
 spread() { # spread JQ_EXPR FILES...: "median [min–max]" of the expression over the files
@@ -290,6 +294,7 @@ $repeats repeat(s) per point, median [min–max]; burst $burst frames over $burs
 | Resident memory idle → after burst, MB | $(spread '.rss_idle_kb / 1024' "${drain_files[@]}") → $(spread '.rss_end_kb / 1024' "${drain_files[@]}") | $(spread '.working_set_bytes / 1048576' "${bare_files[@]}") | | |
 | Resident memory per wearable above idle, KB ($best devices) | $( [ ${#best_files[@]} -gt 0 ] && spread .rss_per_device_kb "${best_files[@]}" || echo –) | | | ≤ 12 KB |
 | Arrival → hub p50 / p99, ms ($at devices, 80 %) | $(spread .latency_p50_ms "${lat_files[@]}") / $(spread .latency_p99_ms "${lat_files[@]}") | | | p99 ≤ 50 ms |
+| Arrival → hub of the first near-fall after the server started / p99 of the others, ms | $(spread '.latencies_ms[0]' "${lat_files[@]}") / $(spread '.latencies_ms[1:] | sort | if length == 0 then null else .[(length * 0.99 | ceil) - 1] end' "${lat_files[@]}") | | | |
 | Server's processed → hub p99, ms | $(spread .processed_to_hub_p99_ms "${lat_files[@]}") | | | |
 | Near-falls seen / injected | $(jq -s 'map(.near_falls_seen) | add' "${lat_files[@]}") / $(jq -s 'map(.near_falls_injected) | add' "${lat_files[@]}") | | | |
 

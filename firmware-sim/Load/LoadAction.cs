@@ -167,6 +167,7 @@ internal static class LoadAction
         }
 
         var acked = counters.Acked;
+        var inOrder = latencies.Select(static l => Math.Round(l, 1)).ToArray();
         return new LoadSummary
         {
             Mode = burst ? "burst" : "steady",
@@ -188,6 +189,7 @@ internal static class LoadAction
             LatencyP50Ms = Quantile(latencies, 0.5),
             LatencyP99Ms = Quantile(latencies, 0.99),
             LatencyMaxMs = latencies.Count == 0 ? null : Math.Round(latencies.Max(), 1),
+            LatenciesMs = inOrder,
             ProcessedToHubP50Ms = Quantile(processedToHub, 0.5),
             ProcessedToHubP99Ms = Quantile(processedToHub, 0.99),
         };

@@ -49,6 +49,9 @@ internal sealed record LoadSummary
 
     public double? LatencyMaxMs { get; init; }
 
+    /// <summary>Each near-fall's latency, ms, in the order they were injected (a slow first alert is a cold path, a slow later one is not).</summary>
+    public double[] LatenciesMs { get; init; } = [];
+
     /// <summary>The server's own stamp (hub: deciding frame processed; event API: event received) → seen here, ms.</summary>
     public double? ProcessedToHubP50Ms { get; init; }
 

@@ -113,6 +113,17 @@ internal sealed class AlertIngestService : BackgroundService
         var health = RunHealthChecksAsync(stoppingToken);
         try
         {
+            // Before the first piece of work, on the same reader: an alert raised meanwhile waits for it, and would have
+            // paid the same compilation itself.
+            try
+            {
+                await _alerts.WarmUpAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+            {
+                AlertLog.WarmUpFailed(_logger, ex);
+            }
+
             await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 await WriteWithRetryAsync(work, stoppingToken).ConfigureAwait(false);

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Alerting.Alerts;
+using StabilityMonitor.Alerting.Data;
 using StabilityMonitor.Dashboard.Contract;
 using StabilityMonitor.Dashboard.Hub;
 using StabilityMonitor.Pipeline;
@@ -29,6 +31,7 @@ internal sealed class DashboardBroadcaster : BackgroundService
     private readonly DashboardOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DashboardBroadcaster> _logger;
+    private readonly JsonSerializerOptions? _hubJson;
     private readonly Dictionary<Guid, (GroupOutbox Outbox, Task Loop)> _outboxes = [];
     private readonly Channel<bool> _stateSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Dictionary<string, ResidentState> _sentStates = new(StringComparer.Ordinal);
@@ -49,8 +52,10 @@ internal sealed class DashboardBroadcaster : BackgroundService
         DashboardMetrics metrics,
         IOptions<DashboardOptions> options,
         TimeProvider time,
-        ILogger<DashboardBroadcaster> logger)
+        ILogger<DashboardBroadcaster> logger,
+        IOptions<JsonHubProtocolOptions>? hubJson = null)
     {
+        _hubJson = hubJson?.Value.PayloadSerializerOptions;
         _pipeline = pipeline;
         _feed = feed;
         _directory = directory;
@@ -94,6 +99,7 @@ internal sealed class DashboardBroadcaster : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        WarmUpSerialization();
         using var alerts = _feed.Changes.Subscribe(OnAlert);
         using var windows = _pipeline.Windows.Subscribe(OnWindow);
         using var connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
@@ -120,6 +126,23 @@ internal sealed class DashboardBroadcaster : BackgroundService
             // What is queued goes out; a group stuck on a dead connection does not hold up shutdown for long.
             await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+    }
+
+    /// <summary>
+    /// Serializes one of each message with the hub's own options: the first serialization of a type builds its
+    /// metadata (tens of ms here), which belongs at start, not in the first fall's alert.
+    /// </summary>
+    private void WarmUpSerialization()
+    {
+        if (_hubJson is null)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var alert = AlertView.From(new Alert { Id = "warm-up", DeviceId = "warm-up", Kind = AlertKinds.Fall, State = AlertStates.Open, Severity = "high", RaisedAt = now }, null);
+        _ = JsonSerializer.SerializeToUtf8Bytes(new AlertChange("raised", alert, now), _hubJson);
+        _ = JsonSerializer.SerializeToUtf8Bytes(Array.Empty<ResidentMetrics>(), _hubJson);
     }
 
     private async Task MetricsLoopAsync(CancellationToken cancellationToken)

@@ -35,14 +35,18 @@ public sealed class BalanceOptions
     public double MinWornHours { get; set; } = 12;
 
     /// <summary>
-    /// Seconds of raw samples kept per device for a finished test posted afterwards (<c>start</c>/<c>end</c>); 0 keeps
-    /// none. Default 120 s (at <see cref="RawBufferRateHz"/>; a faster device gets proportionally less): about 44 KB a
-    /// device at 50 Hz.
+    /// Seconds of samples kept per device for a finished test posted afterwards (<c>start</c>/<c>end</c>); 0 keeps
+    /// none. Default 120 s. They are kept as the test scorer reads them, averaged to its 25 Hz analysis rate (about
+    /// 19 KB a device); a device whose rate is not a multiple of 25 Hz keeps them faster, so for less time
+    /// (<see cref="RawBufferRateHz"/>).
     /// </summary>
     public int RawBufferSeconds { get; set; } = 120;
 
-    /// <summary>Sample rate the raw buffer is sized for, Hz. Default 50.</summary>
-    public int RawBufferRateHz { get; set; } = 50;
+    /// <summary>
+    /// Kept-sample rate the buffer is sized for, Hz. Default 25: the rate 25, 50, 100 and 200 Hz devices are kept at
+    /// (a 60 Hz device is kept at 30 Hz, so its buffer covers 100 s of the 120).
+    /// </summary>
+    public int RawBufferRateHz { get; set; } = 25;
 
     public MobilityOptions Mobility { get; set; } = new();
 }

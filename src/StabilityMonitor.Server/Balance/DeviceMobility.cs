@@ -12,12 +12,10 @@ internal sealed class DeviceMobility
     {
         Ledger = new MobilityLedger(ledgerDays);
         Tracker = new MobilityTracker(options, Ledger);
-        // A header per 16 samples (0.32 s at 50 Hz; wearables send 0.5 s frames): with smaller frames the headers run
-        // out first and the buffer covers less time.
-        Raw = rawSamples > 0 ? new RawSampleRing(rawSamples, Math.Max(16, rawSamples / 16)) : null;
+        Raw = rawSamples > 0 ? new RawSampleRing(rawSamples) : null;
     }
 
-    /// <summary>The last few minutes of raw samples (post-hoc scoring), or null when none are kept.</summary>
+    /// <summary>The last few minutes of samples at the analysis rate (post-hoc scoring), or null when none are kept.</summary>
     public RawSampleRing? Raw { get; }
 
     /// <summary>Device time up to which frames have been counted (end of the last frame), Unix µs.</summary>

@@ -37,6 +37,34 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
     }
 
     [Fact]
+    public async Task WarmUp_StoresAndPublishesNothing_AndRaisingWorksAfterIt()
+    {
+        var rig = await Rig.CreateAsync(stores);
+        var changes = new List<AlertChange>();
+        using var subscription = rig.Feed.Changes.Subscribe(changes.Add);
+
+        // Twice: a warm-up after a restart finds the store as the last one left it.
+        await rig.Alerts.WarmUpAsync(default);
+        await rig.Alerts.WarmUpAsync(default);
+
+        await using (var db = rig.Db.Create())
+        {
+            Assert.Equal(0, await db.Alerts.CountAsync());
+            Assert.Equal(0, await db.AlertAudits.CountAsync());
+            Assert.Equal(0, await db.WebhookDeliveries.CountAsync());
+        }
+
+        Assert.Empty(changes);
+        var raised = await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 1_000_000, AlertSeverities.High), default);
+        Assert.NotNull(raised);
+        Assert.Equal(rig.FacilityA, raised.FacilityId);
+        Assert.Equal(["raised"], changes.Select(static c => c.Action));
+        await using var after = rig.Db.Create();
+        Assert.Equal(1, await after.Alerts.CountAsync());
+        Assert.Equal(1, await after.WebhookDeliveries.CountAsync());
+    }
+
+    [Fact]
     public async Task Raise_ConcurrentDuplicates_ExactlyOneWins()
     {
         var rig = await Rig.CreateAsync(stores);
@@ -274,6 +302,8 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
 
         public required AlertService Alerts { get; init; }
 
+        public required AlertFeed Feed { get; init; }
+
         public required AccessService Access { get; init; }
 
         public required CareAdmin Admin { get; init; }
@@ -297,11 +327,13 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
             var db = await stores.CreateAsync();
             var time = new FakeTimeProvider(s_start);
             var registry = new StoreDeviceRegistry(db, Options.Create(new DeviceRegistryOptions()));
+            var feed = new AlertFeed();
             var rig = new Rig
             {
                 Db = db,
                 Time = time,
-                Alerts = new AlertService(db, time, new DeliveryWakeup(), new AlertFeed(), Options.Create(options ?? new AlertingOptions()), NullLogger<AlertService>.Instance),
+                Feed = feed,
+                Alerts = new AlertService(db, time, new DeliveryWakeup(), feed, Options.Create(options ?? new AlertingOptions()), NullLogger<AlertService>.Instance),
                 Access = new AccessService(db, time, Options.Create(new AccessOptions()), NullLogger<AccessService>.Instance),
                 Admin = new CareAdmin(db, registry, time),
                 Registry = registry,
