@@ -14,6 +14,11 @@ public sealed class DeviceProcessor
     private const float StandardGravity = 9.80665f;
 
     private readonly ProcessorOptions _options;
+
+    [ThreadStatic]
+    private static StateScratch? t_scratch;
+
+    private ulong? _fingerprint;
     private SwayBaselineDetector _sway;
     private RateState? _state;
     private bool _continuous;
@@ -115,18 +120,26 @@ public sealed class DeviceProcessor
     /// detector's candidates, the upright reference, gait, sway windows, the wearer's sway baseline, the counters
     /// and the frame continuity. A processor restored from it (<see cref="ReadState"/>) and fed the frames that
     /// followed produces the same events and windows, bit for bit, as this one would have. Event rate, not
-    /// sample rate: it allocates. Not <see cref="CandidateObserver"/>, which is wiring, not state.
+    /// sample rate, but a checkpoint writes every device: it allocates nothing past its thread's first call. Not
+    /// <see cref="CandidateObserver"/>, which is wiring, not state.
     /// </summary>
     public void WriteState(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            WritePayload(w);
-        }
 
-        ProcessorStateFormat.WriteEnvelope(writer, ProcessorStateFormat.Fingerprint(_options), payload.GetBuffer().AsSpan(0, (int)payload.Length));
+        // The envelope is built in this thread's reused buffer: a checkpoint writes every device's state under the
+        // ingest lock, and a buffer, a block and a fingerprint per device made it allocate ~20 KB a device each time.
+        var scratch = t_scratch ??= new StateScratch();
+        var buffer = scratch.Buffer;
+        buffer.SetLength(0);
+        buffer.Write(stackalloc byte[ProcessorStateFormat.PayloadOffset]);
+        WritePayload(scratch.Writer);
+        scratch.Writer.Flush();
+        var payloadLength = (int)buffer.Length - ProcessorStateFormat.PayloadOffset;
+        buffer.Write(stackalloc byte[ProcessorStateFormat.TrailerBytes]);
+        var block = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        ProcessorStateFormat.SealEnvelope(block, Fingerprint, payloadLength);
+        writer.Write(block);
     }
 
     /// <summary>
@@ -139,7 +152,7 @@ public sealed class DeviceProcessor
     public void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var payload = ProcessorStateFormat.ReadEnvelope(reader, ProcessorStateFormat.Fingerprint(_options));
+        var payload = ProcessorStateFormat.ReadEnvelope(reader, Fingerprint);
         using var r = new BinaryReader(new MemoryStream(payload, writable: false));
         try
         {
@@ -150,6 +163,9 @@ public sealed class DeviceProcessor
             throw new InvalidDataException("Processor state ends inside its content.", e);
         }
     }
+
+    /// <summary>The options' fingerprint, hashed once per processor rather than at every checkpoint.</summary>
+    private ulong Fingerprint => _fingerprint ??= ProcessorStateFormat.Fingerprint(_options);
 
     private void WritePayload(BinaryWriter w)
     {
@@ -616,5 +632,15 @@ public sealed class DeviceProcessor
             Tracker.ReadState(reader);
             Ring.ReadState(reader);
         }
+    }
+
+    /// <summary>A thread's buffer and writer for building state envelopes (held for the thread's life: a few KB).</summary>
+    private sealed class StateScratch
+    {
+        public StateScratch() => Writer = new BinaryWriter(Buffer, System.Text.Encoding.UTF8, leaveOpen: true);
+
+        public MemoryStream Buffer { get; } = new();
+
+        public BinaryWriter Writer { get; }
     }
 }

@@ -56,14 +56,30 @@ internal static class ProcessorStateFormat
     public static void WriteEnvelope(BinaryWriter writer, ulong fingerprint, ReadOnlySpan<byte> payload)
     {
         var block = new byte[HeaderBytes + payload.Length + ChecksumBytes];
-        BinaryPrimitives.WriteUInt32LittleEndian(block, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(4), Version);
-        BinaryPrimitives.WriteUInt64LittleEndian(block.AsSpan(6), fingerprint);
-        BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(14), payload.Length);
         payload.CopyTo(block.AsSpan(HeaderBytes));
-        Checksum(block.AsSpan(0, HeaderBytes + payload.Length), block.AsSpan(HeaderBytes + payload.Length));
+        SealEnvelope(block, fingerprint, payload.Length);
         writer.Write(block);
     }
+
+    /// <summary>
+    /// Fills in the header and checksum around a payload already in place: <paramref name="block"/> holds
+    /// <see cref="HeaderBytes"/> bytes of room, the payload, then room for the checksum. Lets a writer build the
+    /// payload in a reused buffer instead of allocating a block per state (a checkpoint writes thousands).
+    /// </summary>
+    public static void SealEnvelope(Span<byte> block, ulong fingerprint, int payloadLength)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(block, Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(block[4..], Version);
+        BinaryPrimitives.WriteUInt64LittleEndian(block[6..], fingerprint);
+        BinaryPrimitives.WriteInt32LittleEndian(block[14..], payloadLength);
+        Checksum(block[..(HeaderBytes + payloadLength)], block.Slice(HeaderBytes + payloadLength, ChecksumBytes));
+    }
+
+    /// <summary>Bytes before the payload in an envelope.</summary>
+    public static int PayloadOffset => HeaderBytes;
+
+    /// <summary>Bytes after the payload in an envelope.</summary>
+    public static int TrailerBytes => ChecksumBytes;
 
     /// <summary>Reads and checks one envelope; returns its payload.</summary>
     public static byte[] ReadEnvelope(BinaryReader reader, ulong fingerprint)
