@@ -81,6 +81,20 @@ now() { date +%s.%N; }
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 metric() { { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk -v name="$1" '$1 == name || $1 == name "{}" { v = $2 } END { print (v == "" ? 0 : v) }'; }
+# hist NAME: a histogram of the server's as JSON: {count, over_50ms, max_le} (max_le: the bucket bound the largest value is under)
+hist() {
+    { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk -v n="$1" '
+        index($1, n "_bucket{le=\"") == 1 { le = $1; sub(/.*le="/, "", le); sub(/".*/, "", le); b[++k] = le; c[k] = $2 }
+        $1 == n "_count" || $1 == n "_count{}" { total = $2 }
+        END {
+            over = 0; max = "null"
+            for (i = 1; i <= k; i++) {
+                if (b[i] == "0.05") over = total - c[i]
+                if (max == "null" && total > 0 && c[i] >= total) max = (b[i] == "+Inf" ? "\"+Inf\"" : b[i])
+            }
+            printf "{\"count\":%d,\"over_50ms\":%d,\"max_le\":%s}\n", total + 0, over, max
+        }'
+}
 
 # --- mosquitto: loopback only, no per-client queue or in-flight limits (the issue's setup) ---
 mkdir -p "$work/mosquitto"
@@ -200,13 +214,16 @@ run_steady() {
     done
     c1=$(cpu_of "$server_pid"); a1=$(metric stability_process_allocated_bytes_total); s1=$(metric stability_samples_total)
     l1=$(metric stability_frames_lost_total)
-    jq --argjson processed "$((f - f0))" --arg lag "${lag:-}" --argjson lost "$((l1 - l0))" --arg dc "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
+    local pauses commits hub
+    pauses=$(hist stability_checkpoint_pause_seconds); commits=$(hist stability_alert_commit_latency_seconds); hub=$(hist stability_alert_hub_latency_seconds)
+    jq --argjson pauses "$pauses" --argjson commits "$commits" --argjson hub "$hub" --argjson processed "$((f - f0))" --arg lag "${lag:-}" --argjson lost "$((l1 - l0))" --arg dc "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
         --argjson da "$((a1 - a0))" --argjson ds "$((s1 - s0))" --argjson rss_idle "$rss_idle" --argjson rss_end "$rss_end" '
         . + { processed: $processed, lost: $lost, lag_seconds: (if $lag == "" then null else ($lag|tonumber) end),
               server_cpu_us_per_frame: (if $processed > 0 then ($dc|tonumber) * 1e6 / $processed else null end),
               alloc_bytes_per_sample: (if $ds > 0 then $da / $ds else null end),
               rss_idle_kb: $rss_idle, rss_end_kb: $rss_end,
               rss_per_device_kb: (($rss_end - $rss_idle) / .devices),
+              checkpoint_pauses: $pauses, alert_commit_latency: $commits, alert_hub_latency: $hub,
               pass: (.errors == 0 and $lost == 0 and $processed >= .acked and .acked == .sent and $lag != "" and ($lag|tonumber) < 1
                     and .max_behind_ms < 1000) }' \
         "$out/$name-pub.json" > "$out/$name.json"
@@ -296,6 +313,8 @@ $repeats repeat(s) per point, median [min–max]; burst $burst frames over $burs
 | Arrival → hub p50 / p99, ms ($at devices, 80 %) | $(spread .latency_p50_ms "${lat_files[@]}") / $(spread .latency_p99_ms "${lat_files[@]}") | | | p99 ≤ 50 ms |
 | Arrival → hub of the first near-fall after the server started / p99 of the others, ms | $(spread '.latencies_ms[0]' "${lat_files[@]}") / $(spread '.latencies_ms[1:] | sort | if length == 0 then null else .[(length * 0.99 | ceil) - 1] end' "${lat_files[@]}") | | | |
 | Server's processed → hub p99, ms | $(spread .processed_to_hub_p99_ms "${lat_files[@]}") | | | |
+| Server side, all repeats: alerts committed > 50 ms after arrival / at the hub > 50 ms / all | $(jq -s 'map(.alert_commit_latency.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.alert_hub_latency.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.alert_hub_latency.count // 0) | add' "${lat_files[@]}") | | | |
+| Checkpoints holding the ingest lock > 50 ms / all (longest under, s) | $(jq -s 'map(.checkpoint_pauses.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.checkpoint_pauses.count // 0) | add' "${lat_files[@]}") ($(jq -rs 'map(.checkpoint_pauses.max_le // empty | tostring) | max // "–"' "${lat_files[@]}")) | | | |
 | Near-falls seen / injected | $(jq -s 'map(.near_falls_seen) | add' "${lat_files[@]}") / $(jq -s 'map(.near_falls_injected) | add' "${lat_files[@]}") | | | |
 
 Steady steps (per repeat: offered → processed frames/s, lost, lag after the last publish, publisher's worst delay behind schedule):

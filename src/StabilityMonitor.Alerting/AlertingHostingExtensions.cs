@@ -44,6 +44,7 @@ public static class AlertingHostingExtensions
         services.AddSingleton<CareAdmin>();
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<DeliveryWakeup>();
+        services.AddSingleton<AlertMetrics>();
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertIngestService>();
         services.AddHostedService(static sp => sp.GetRequiredService<AlertIngestService>());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,12 +29,14 @@ internal sealed class PipelineCheckpointService : BackgroundService
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private static readonly double[] PauseBounds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _savedPosition = -1;
     private long _checkpoints;
     private long _replayed;
     private long _lastBytes;
     private long _lastSavedUnixSeconds;
+    private readonly Histogram<double> _pause;
 
     public PipelineCheckpointService(
         IngestPipeline pipeline,
@@ -56,6 +59,14 @@ internal sealed class PipelineCheckpointService : BackgroundService
         _logger = logger;
         _log = log;
         _store = store;
+        // Seconds: how long no frame of any device was processed because a checkpoint held the ingest lock. The
+        // alert latency of every wearable pays it (docs/performance.md); the load benchmark reads it from here.
+        _pause = metrics.Meter.CreateHistogram(
+            "stability_checkpoint_pause_seconds",
+            unit: null,
+            description: "Time a pipeline checkpoint held the ingest lock (no frame processed meanwhile), s.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PauseBounds });
         metrics.AddCounter("stability_checkpoints_total", "Pipeline checkpoints saved (device state at a frame-log position).", () => Interlocked.Read(ref _checkpoints));
         metrics.AddGauge("stability_checkpoint_bytes", "Size of the last pipeline checkpoint, bytes.", () => Interlocked.Read(ref _lastBytes));
         metrics.AddGauge("stability_checkpoint_last_unix_seconds", "When the last pipeline checkpoint was saved, Unix seconds (0: none yet).", () => Interlocked.Read(ref _lastSavedUnixSeconds));
@@ -129,7 +140,9 @@ internal sealed class PipelineCheckpointService : BackgroundService
             var started = Stopwatch.GetTimestamp();
             using var draft = _store!.Begin();
             var marks = new long[_barriers.Length];
+            var paused = Stopwatch.GetTimestamp();
             var position = _pipeline.WriteCheckpoint(draft.Content, _barriers, marks);
+            _pause.Record(Stopwatch.GetElapsedTime(paused).TotalSeconds);
             draft.Content.Flush();
             if (position == _savedPosition)
             {

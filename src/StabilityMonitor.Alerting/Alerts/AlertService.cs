@@ -23,9 +23,11 @@ public sealed class AlertService
     private readonly AlertFeed _feed;
     private readonly AlertingOptions _options;
     private readonly ILogger _logger;
+    private readonly AlertMetrics? _metrics;
 
-    public AlertService(CareDbFactory db, TimeProvider time, DeliveryWakeup wakeup, AlertFeed feed, IOptions<AlertingOptions> options, ILogger<AlertService> logger)
+    public AlertService(CareDbFactory db, TimeProvider time, DeliveryWakeup wakeup, AlertFeed feed, IOptions<AlertingOptions> options, ILogger<AlertService> logger, AlertMetrics? metrics = null)
     {
+        _metrics = metrics;
         ArgumentNullException.ThrowIfNull(options);
         _db = db;
         _time = time;
@@ -59,6 +61,11 @@ public sealed class AlertService
             }
 
             throw;
+        }
+
+        if (raise.ArrivedAt is { } arrived)
+        {
+            _metrics?.RecordCommitted(_time.GetUtcNow() - arrived);
         }
 
         AlertLog.Raised(_logger, view.Id, raise.Kind, raise.DeviceId, prepared.FacilityName ?? "(no facility)");

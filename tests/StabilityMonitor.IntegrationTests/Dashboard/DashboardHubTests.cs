@@ -219,6 +219,12 @@ public sealed class DashboardHubTests(ITestOutputHelper output)
         Assert.Equal(50, text.Value("stability_alert_hub_latency_seconds_count"));
         Assert.Equal(50, text.Value("stability_alert_hub_latency_seconds_bucket{le=\"+Inf\"}"));
         Assert.Equal(50, text.Value("stability_dashboard_messages_total{kind=\"alert\"}"));
+
+        // The store's share is measured on the same start and ends before the hub send begins.
+        Assert.Equal(50, text.Value("stability_alert_commit_latency_seconds_count"));
+        Assert.True(
+            text.Value("stability_alert_commit_latency_seconds_sum") <= text.Value("stability_alert_hub_latency_seconds_sum"),
+            "an alert was committed after it reached the hub");
         output.WriteLine(string.Join('\n', raw.Split('\n').Where(static l => l.StartsWith("stability_alert_hub_latency", StringComparison.Ordinal))));
     }
 

@@ -88,6 +88,11 @@ public sealed class ServerKillTests(ITestOutputHelper output)
                 var before = await rig.Server.MetricsAsync();
                 framesAtKill.Add(before.Sum("stability_frames_total"));
                 checkpoints += (long)before.Sum("stability_checkpoints_total");
+
+                // Every checkpoint's pause of the ingest lock is measured (one more when a write found nothing new).
+                Assert.True(
+                    before.Sum("stability_checkpoint_pause_seconds_count") >= before.Sum("stability_checkpoints_total"),
+                    $"{before.Sum("stability_checkpoint_pause_seconds_count")} pauses measured for {before.Sum("stability_checkpoints_total")} checkpoints");
                 published.Add(ward.Published);
                 await rig.Server.KillAsync();
                 await rig.Server.StartAsync();
