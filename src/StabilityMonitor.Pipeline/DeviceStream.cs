@@ -55,6 +55,12 @@ internal sealed class DeviceStream : IProcessorSink, ISequencedFrameTarget
 
     public long Events { get; set; }
 
+    /// <summary>
+    /// Frame-log position of the last message this device took (0: none logged). Kept in its state: a checkpoint written
+    /// in chunks holds devices at different positions, and the replay after it skips what each device already had.
+    /// </summary>
+    public long LastLogPosition { get; set; }
+
     /// <summary>Until when the device's frames are rejected; null when not quarantined.</summary>
     public DateTimeOffset? QuarantinedUntil { get; set; }
 
@@ -86,6 +92,7 @@ internal sealed class DeviceStream : IProcessorSink, ISequencedFrameTarget
     public void WriteState(BinaryWriter writer, MemoryStream scratch)
     {
         writer.Write(Id);
+        writer.Write(LastLogPosition);
         writer.Write(Online);
         WriteTime(writer, LastSeen);
         writer.Write(LastDeviceTimeMicros.HasValue);
@@ -121,9 +128,12 @@ internal sealed class DeviceStream : IProcessorSink, ISequencedFrameTarget
     /// <summary>
     /// Restores what <see cref="WriteState"/> wrote (after the id, which the caller read to build this device). False
     /// when the processor's block does not fit this build's options: the device then has a fresh processor.
+    /// <paramref name="logPosition"/> is the position of a state written before devices kept their own (checkpoint
+    /// version 1, which holds the whole table at one position); null reads the device's own.
     /// </summary>
-    public bool ReadState(BinaryReader reader, SamplePool pool, long receivedTimestamp)
+    public bool ReadState(BinaryReader reader, SamplePool pool, long receivedTimestamp, long? logPosition = null)
     {
+        LastLogPosition = logPosition ?? reader.ReadInt64();
         Online = reader.ReadBoolean();
         LastSeen = ReadTime(reader);
         var hasDeviceTime = reader.ReadBoolean();

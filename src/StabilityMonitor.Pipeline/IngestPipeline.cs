@@ -30,7 +30,8 @@ namespace StabilityMonitor.Pipeline;
 public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
 {
     private const int CheckpointMagic = 0x4350_4D53; // "SMPC"
-    private const int CheckpointVersion = 1;
+    // 2: devices written in chunks, each with its own log position, the table's count replaced by a flag per device.
+    private const int CheckpointVersion = 2;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DeviceStream> _devices = new(StringComparer.Ordinal);
@@ -60,6 +61,8 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
     private int _online;
     private long _position;
     private long _arrivalMicros;
+    private long _replaySkipped;
+    private bool _replaying;
 
     internal IngestPipeline(
         IOptions<PipelineOptions> options,
@@ -91,6 +94,10 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
         _observers = observers is null ? [] : [.. observers];
         _observerFailed = new bool[_observers.Length];
         _lookup = _devices.GetAlternateLookup<ReadOnlySpan<char>>();
+        metrics.AddCounter(
+            "stability_log_replay_skipped_total",
+            "Logged messages skipped by the replay at start because their device's checkpointed state already held them.",
+            () => Interlocked.Read(ref _replaySkipped));
     }
 
     /// <summary>Every frame handed to a processor, in order per device.</summary>
@@ -200,6 +207,9 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
         }
     }
 
+    /// <summary>Logged messages the replay at start skipped because their device's restored state already held them.</summary>
+    internal long ReplaySkipped => Interlocked.Read(ref _replaySkipped);
+
     /// <summary>The frame-log position of the last message processed (0 when nothing logged was processed).</summary>
     public long LogPosition
     {
@@ -213,13 +223,69 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
     }
 
     /// <summary>
-    /// Writes every device's state at the current log position, and takes each barrier's mark in the same instant (under
-    /// the lock, so everything the pipeline produced before the state is before the marks). Returns the position.
+    /// Writes every device's state, <see cref="PipelineOptions.CheckpointChunkDevices"/> devices per hold of the lock, so
+    /// that frames keep being processed between chunks; takes each barrier's mark after the last device (everything
+    /// the written states produced is before the marks). Returns the log position every message up to which is in the
+    /// states: the replay after a restore starts after it and skips, per device, what the device's state already holds.
     /// </summary>
-    public long WriteCheckpoint(Stream output, IReadOnlyList<IEffectsBarrier> barriers, Span<long> marks)
+    /// <param name="output">Where the checkpoint is written (the checkpoint store's draft).</param>
+    /// <param name="barriers">The effects that must be durable before the checkpoint may be committed.</param>
+    /// <param name="marks">Receives each barrier's mark, in the order of <paramref name="barriers"/>.</param>
+    /// <param name="lockHeld">Told how long each hold of the lock lasted (no frame of any device processed meanwhile).</param>
+    public long WriteCheckpoint(Stream output, IReadOnlyList<IEffectsBarrier> barriers, Span<long> marks, Action<TimeSpan>? lockHeld = null) =>
+        WriteCheckpoint(output, barriers, marks, lockHeld, betweenChunks: null);
+
+    /// <param name="output">Where the checkpoint is written.</param>
+    /// <param name="barriers">The effects that must be durable before the checkpoint may be committed.</param>
+    /// <param name="marks">Receives each barrier's mark.</param>
+    /// <param name="lockHeld">Told how long each hold of the lock lasted.</param>
+    /// <param name="betweenChunks">Run outside the lock between two chunks (tests: frames arriving meanwhile).</param>
+    internal long WriteCheckpoint(Stream output, IReadOnlyList<IEffectsBarrier> barriers, Span<long> marks, Action<TimeSpan>? lockHeld, Action? betweenChunks)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(barriers);
+        using var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true);
+        using var scratch = new MemoryStream();
+        DeviceStream[] devices;
+        long position;
+        var held = System.Diagnostics.Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            position = _position;
+            devices = [.. _devices.Values];
+        }
+
+        lockHeld?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(held));
+        writer.Write(CheckpointMagic);
+        writer.Write(CheckpointVersion);
+        writer.Write(position);
+        var chunk = Math.Max(1, _options.CheckpointChunkDevices);
+        for (var from = 0; from < devices.Length; from += chunk)
+        {
+            if (from > 0)
+            {
+                betweenChunks?.Invoke();
+            }
+
+            held = System.Diagnostics.Stopwatch.GetTimestamp();
+            lock (_lock)
+            {
+                for (var i = from; i < Math.Min(devices.Length, from + chunk); i++)
+                {
+                    // Evicted since the list was taken: its state is in the parked table, written below.
+                    var device = devices[i];
+                    if (_devices.TryGetValue(device.Id, out var current) && ReferenceEquals(current, device))
+                    {
+                        writer.Write(true);
+                        device.WriteState(writer, scratch);
+                    }
+                }
+            }
+
+            lockHeld?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(held));
+        }
+
+        held = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_lock)
         {
             for (var i = 0; i < barriers.Count; i++)
@@ -227,18 +293,8 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
                 marks[i] = barriers[i].Mark();
             }
 
-            using var writer = new BinaryWriter(output, System.Text.Encoding.UTF8, leaveOpen: true);
-            writer.Write(CheckpointMagic);
-            writer.Write(CheckpointVersion);
-            writer.Write(_position);
+            writer.Write(false);
             writer.Write(_eventId);
-            writer.Write(_devices.Count);
-            using var scratch = new MemoryStream();
-            foreach (var device in _devices.Values)
-            {
-                device.WriteState(writer, scratch);
-            }
-
             writer.Write(_parked.Count);
             foreach (var (id, state) in _parked.InOrder())
             {
@@ -246,14 +302,16 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
                 writer.Write(state.Length);
                 writer.Write(state);
             }
-
-            return _position;
         }
+
+        lockHeld?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(held));
+        return position;
     }
 
     /// <summary>
-    /// Restores what <see cref="WriteCheckpoint"/> wrote, before any message is processed. A device whose processor
-    /// state does not fit this build's options starts with a fresh processor (counted in the result).
+    /// Restores what <see cref="WriteCheckpoint(Stream, IReadOnlyList{IEffectsBarrier}, Span{long}, Action{TimeSpan}?)"/>
+    /// wrote (or a version 1 checkpoint, the whole table at one position), before any message is processed. A device
+    /// whose processor state does not fit this build's options starts with a fresh processor (counted in the result).
     /// </summary>
     public CheckpointRestore RestoreCheckpoint(Stream input)
     {
@@ -261,21 +319,29 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
         lock (_lock)
         {
             using var reader = new BinaryReader(input, System.Text.Encoding.UTF8, leaveOpen: true);
-            if (reader.ReadInt32() != CheckpointMagic || reader.ReadInt32() != CheckpointVersion)
+            var version = reader.ReadInt32() == CheckpointMagic ? reader.ReadInt32() : -1;
+            if (version is not (1 or CheckpointVersion))
             {
                 throw new InvalidDataException("Not a pipeline checkpoint of this version.");
             }
 
             _position = reader.ReadInt64();
-            _eventId = reader.ReadInt64();
-            var count = reader.ReadInt32();
+            long? samePosition = version == 1 ? _position : null;
+            if (version == 1)
+            {
+                _eventId = reader.ReadInt64();
+            }
+
+            var count = version == 1 ? reader.ReadInt32() : int.MaxValue;
+            var read = 0;
             var cold = 0;
             var received = TimeProvider.System.GetTimestamp();
-            for (var i = 0; i < count; i++)
+            while (version == 1 ? read < count : reader.ReadBoolean())
             {
+                read++;
                 var id = reader.ReadString();
                 var device = NewDevice(id);
-                if (!device.ReadState(reader, _pool, received))
+                if (!device.ReadState(reader, _pool, received, samePosition))
                 {
                     cold++;
                 }
@@ -284,12 +350,22 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
                 _online += device.Online ? 1 : 0;
             }
 
+            if (version != 1)
+            {
+                _eventId = reader.ReadInt64();
+            }
+
             var parked = reader.ReadInt32();
             for (var i = 0; i < parked; i++)
             {
                 var id = reader.ReadString();
                 var state = reader.ReadBytes(reader.ReadInt32());
-                _parked.Park(id, state, int.MaxValue);
+
+                // Parked after its chunk was written: the table's copy plus the replay comes to the same state.
+                if (!_devices.ContainsKey(id))
+                {
+                    _parked.Park(id, version == 1 ? Upgrade(id, state, _position) : state, int.MaxValue);
+                }
             }
 
             _metrics.SetParked(_parked.Count);
@@ -301,8 +377,29 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
             }
 
             _metrics.SetDevices(_online, _devices.Count);
-            return new CheckpointRestore(count, cold, _position);
+            return new CheckpointRestore(read, cold, _position);
         }
+    }
+
+    /// <summary>A parked state of a version 1 checkpoint (no position of its own), rewritten as this version writes it.</summary>
+    private byte[] Upgrade(string id, byte[] state, long position)
+    {
+        var device = NewDevice(id);
+        using (var reader = new BinaryReader(new MemoryStream(state, writable: false)))
+        {
+            _ = reader.ReadString();
+            _ = device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp(), position);
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        using (var scratch = new MemoryStream())
+        {
+            device.WriteState(writer, scratch);
+        }
+
+        device.Discard();
+        return buffer.ToArray();
     }
 
     /// <summary>Forgets every device (a checkpoint that failed half-way through its restore); held buffers go back to the pool.</summary>
@@ -330,6 +427,26 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
         _events.Dispose();
         _connectivity.Dispose();
         _evidence.Dispose();
+    }
+
+    /// <summary>
+    /// Takes one message read back from the frame log at start (after a checkpoint): as <see cref="Process"/>, except
+    /// that a message its device's restored state already holds is skipped.
+    /// </summary>
+    internal void Replay(in IngestItem item)
+    {
+        lock (_lock)
+        {
+            _replaying = true;
+            try
+            {
+                Process(item);
+            }
+            finally
+            {
+                _replaying = false;
+            }
+        }
     }
 
     /// <summary>Takes one accepted message; owns its sample buffer from here on.</summary>
@@ -459,7 +576,7 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
     private void OnFrame(in IngestItem item)
     {
         var device = GetOrAdd(item);
-        if (device is null)
+        if (device is null || AlreadyTaken(device, item))
         {
             ReturnSamples(item);
             return;
@@ -500,7 +617,7 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
     private void OnStatus(in IngestItem item)
     {
         var device = GetOrAdd(item);
-        if (device is null)
+        if (device is null || AlreadyTaken(device, item))
         {
             return;
         }
@@ -536,6 +653,28 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
         }
 
         Touch(device);
+    }
+
+    /// <summary>
+    /// A logged message the device's restored state already holds (the replay after a checkpoint written in chunks
+    /// starts before some devices' positions): skipped. Otherwise the device's position moves to it.
+    /// </summary>
+    private bool AlreadyTaken(DeviceStream device, in IngestItem item)
+    {
+        if (item.LogPosition == 0)
+        {
+            return false;
+        }
+
+        // Only the replay skips: a live message is new whatever its position says (a log started afresh restarts them).
+        if (_replaying && item.LogPosition <= device.LastLogPosition)
+        {
+            Interlocked.Increment(ref _replaySkipped);
+            return true;
+        }
+
+        device.LastLogPosition = item.LogPosition;
+        return false;
     }
 
     private DeviceStream? GetOrAdd(in IngestItem item)

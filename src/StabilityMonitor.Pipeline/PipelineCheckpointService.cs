@@ -37,6 +37,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
     private long _lastBytes;
     private long _lastSavedUnixSeconds;
     private readonly Histogram<double> _pause;
+    private readonly Action<TimeSpan> _recordPause;
 
     public PipelineCheckpointService(
         IngestPipeline pipeline,
@@ -64,9 +65,10 @@ internal sealed class PipelineCheckpointService : BackgroundService
         _pause = metrics.Meter.CreateHistogram(
             "stability_checkpoint_pause_seconds",
             unit: null,
-            description: "Time a pipeline checkpoint held the ingest lock (no frame processed meanwhile), s.",
+            description: "Each hold of the ingest lock by a pipeline checkpoint (it writes the devices in chunks; no frame is processed meanwhile), s.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PauseBounds });
+        _recordPause = held => _pause.Record(held.TotalSeconds);
         metrics.AddCounter("stability_checkpoints_total", "Pipeline checkpoints saved (device state at a frame-log position).", () => Interlocked.Read(ref _checkpoints));
         metrics.AddGauge("stability_checkpoint_bytes", "Size of the last pipeline checkpoint, bytes.", () => Interlocked.Read(ref _lastBytes));
         metrics.AddGauge("stability_checkpoint_last_unix_seconds", "When the last pipeline checkpoint was saved, Unix seconds (0: none yet).", () => Interlocked.Read(ref _lastSavedUnixSeconds));
@@ -140,9 +142,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
             var started = Stopwatch.GetTimestamp();
             using var draft = _store!.Begin();
             var marks = new long[_barriers.Length];
-            var paused = Stopwatch.GetTimestamp();
-            var position = _pipeline.WriteCheckpoint(draft.Content, _barriers, marks);
-            _pause.Record(Stopwatch.GetElapsedTime(paused).TotalSeconds);
+            var position = _pipeline.WriteCheckpoint(draft.Content, _barriers, marks, _recordPause);
             draft.Content.Flush();
             if (position == _savedPosition)
             {
@@ -231,7 +231,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
         {
             if (_ingestor.TryDecodeLogged(message, out var item))
             {
-                _pipeline.Process(item);
+                _pipeline.Replay(item);
                 replayed++;
             }
             else

@@ -109,4 +109,13 @@ public sealed class PipelineOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Devices written per hold of the ingest lock when checkpointing: the state is written in chunks, frames are
+    /// processed between them, and each device records the last log position in its state, so the replay after a crash
+    /// skips what a device had already taken. Bounds how long a checkpoint stops detection for every device (about
+    /// 17–30 µs a device on a small machine: 256 devices ≈ 5–8 ms instead of the whole table at once). Default 256.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int CheckpointChunkDevices { get; set; } = 256;
 }

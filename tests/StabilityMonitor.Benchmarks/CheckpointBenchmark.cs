@@ -9,10 +9,11 @@ using StabilityMonitor.Signal.Codec;
 namespace StabilityMonitor.Benchmarks;
 
 /// <summary>
-/// How long a pipeline checkpoint holds the ingest lock: <see cref="IngestPipeline.WriteCheckpoint"/> of every device's
-/// state (walking wearables at 50 Hz, past their first analysis windows), into a stream that discards it (the
-/// serialization alone) and into a file (as <c>FileCheckpointStore</c> does, without its CRC). No frame is processed
-/// while it runs, for any device.
+/// The work of a pipeline checkpoint: <see cref="IngestPipeline.WriteCheckpoint"/> of every device's state (walking
+/// wearables at 50 Hz, past their first analysis windows), into a stream that discards it (the serialization alone) and
+/// into a file (as <c>FileCheckpointStore</c> does, without its CRC). It holds the ingest lock for
+/// <c>Pipeline:CheckpointChunkDevices</c> devices at a time (before chunking, for all of them: the whole mean was a stop
+/// of every wearer's detection); per device it is the mean / devices.
 /// </summary>
 [MemoryDiagnoser]
 public class CheckpointBenchmark

@@ -73,6 +73,150 @@ public sealed class CheckpointTests
         Assert.Equal(0, quality.Lost);
     }
 
+    [Theory]
+    [InlineData(0.2, 1)]
+    [InlineData(0.45, 3)]
+    [InlineData(0.7, 2)]
+    public void ChunkedCheckpoint_FramesProcessedBetweenChunks_ReplaySkipsWhatEachDeviceHeld(double at, int betweenChunks)
+    {
+        var whole = Run(Stream.Count, restore: true);
+        var options = new PipelineOptions { CheckpointChunkDevices = 1 };
+        var outcome = new Outcome();
+        var live = new PipelineHarness(options);
+        var watching = outcome.Watch(live.Pipeline);
+        var next = 0;
+        void Deliver(PipelineHarness harness, bool replay = false)
+        {
+            harness.DeliverLogged(Stream[next].Topic, Stream[next].Frame.Bytes, next + 1, replay);
+            next++;
+        }
+
+        var split = (int)(Stream.Count * at);
+        while (next < split)
+        {
+            Deliver(live);
+        }
+
+        // Three devices, one per chunk: frames of every device arrive between the chunks, so the devices are written at
+        // three different positions; the checkpoint's own is where it started.
+        using var buffer = new MemoryStream();
+        var holds = 0;
+        var position = live.Pipeline.WriteCheckpoint(buffer, [], [], _ => holds++, () =>
+        {
+            for (var k = 0; k < betweenChunks; k++)
+            {
+                Deliver(live);
+            }
+        });
+        Assert.Equal(split, position);
+        Assert.Equal(5, holds);
+        Assert.Equal(split + (2 * betweenChunks), next);
+        for (var k = 0; k < 6; k++)
+        {
+            Deliver(live);
+        }
+
+        // The crash: a new pipeline from the checkpoint, the log replayed after its position, then the stream goes on.
+        var crashAt = next;
+        watching.Dispose();
+        live.Dispose();
+        using var resumed = new PipelineHarness(options);
+        using var watchingResumed = outcome.Watch(resumed.Pipeline);
+        buffer.Position = 0;
+        Assert.Equal(3, resumed.Pipeline.RestoreCheckpoint(buffer).Devices);
+        for (next = (int)position; next < crashAt;)
+        {
+            Deliver(resumed, replay: true);
+        }
+
+        Assert.InRange(resumed.Pipeline.ReplaySkipped, 1, 2 * betweenChunks);
+        while (next < Stream.Count)
+        {
+            Deliver(resumed);
+        }
+
+        // What was produced twice (after the checkpoint, before the crash, and again by the replay) counts once, as the
+        // stores downstream make it (stable ids); the rest, counters included, is the uninterrupted run's.
+        Assert.Equal(whole.EventList, outcome.EventList.Distinct());
+        Assert.Equal(whole.Windows, outcome.Windows.Distinct());
+        Assert.Equal(whole.Evidence, outcome.Evidence.Distinct());
+        Assert.Equal(whole.Quality, resumed.Pipeline.GetDevices().Select(static d => (d.DeviceId, d.Quality)));
+    }
+
+    [Fact]
+    public void Version1Checkpoint_OneDevice_RestoredAtItsPositionAndContinuesExactly()
+    {
+        // Version 1 (before devices kept their own log position) held the table at one position: an upgraded server must
+        // continue from it. Built from a version 2 checkpoint of one device, whose layout differs only in where the
+        // position, the event counter and the device count are.
+        var frames = Recordings.Record("dev-v", WearerProfile.Random(4), new MotionScript().Stand(4).Walk(6).Stumble().Walk(6).Stand(4), 4, 50, 25, null);
+        var split = frames.Count / 2;
+        var whole = new Outcome();
+        using (var uninterrupted = new PipelineHarness())
+        using (whole.Watch(uninterrupted.Pipeline))
+        {
+            for (var i = 0; i < frames.Count; i++)
+            {
+                uninterrupted.DeliverLogged("wearables/dev-v/accel", frames[i].Bytes, i + 1);
+            }
+
+            whole.Quality.AddRange(uninterrupted.Pipeline.GetDevices().Select(static d => (d.DeviceId, d.Quality)));
+        }
+
+        var resumed = new Outcome();
+        byte[] v2;
+        using (var first = new PipelineHarness())
+        using (resumed.Watch(first.Pipeline))
+        {
+            for (var i = 0; i < split; i++)
+            {
+                first.DeliverLogged("wearables/dev-v/accel", frames[i].Bytes, i + 1);
+            }
+
+            using var buffer = new MemoryStream();
+            first.Pipeline.WriteCheckpoint(buffer, [], []);
+            v2 = buffer.ToArray();
+        }
+
+        // v2: magic, 2, position, true, id, device position, state..., false, event id, 0 parked.
+        // v1: magic, 1, position, event id, 1 device, id, state..., 0 parked.
+        var idBytes = 1 + "dev-v".Length;
+        var stateStart = 4 + 4 + 8 + 1 + idBytes + 8;
+        var state = v2.AsSpan(stateStart, v2.Length - stateStart - (1 + 8 + 4));
+        using var v1 = new MemoryStream();
+        using (var w = new BinaryWriter(v1, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(v2.AsSpan(0, 4));
+            w.Write(1);
+            w.Write(v2.AsSpan(8, 8));
+            w.Write(v2.AsSpan(v2.Length - 12, 8));
+            w.Write(1);
+            w.Write("dev-v");
+            w.Write(state);
+            w.Write(0);
+        }
+
+        using var second = new PipelineHarness();
+        using (resumed.Watch(second.Pipeline))
+        {
+            v1.Position = 0;
+            var restore = second.Pipeline.RestoreCheckpoint(v1);
+            Assert.Equal((1, 0, (long)split), (restore.Devices, restore.ColdProcessors, restore.LogPosition));
+            for (var i = split; i < frames.Count; i++)
+            {
+                second.DeliverLogged("wearables/dev-v/accel", frames[i].Bytes, i + 1, replay: i < split + 4);
+            }
+
+            Assert.Equal(0, second.Pipeline.ReplaySkipped);
+            resumed.Quality.AddRange(second.Pipeline.GetDevices().Select(static d => (d.DeviceId, d.Quality)));
+        }
+
+        Assert.Contains(whole.Events, static e => e.Kind is EventKind.NearFall);
+        Assert.Equal(whole.EventList, resumed.EventList);
+        Assert.Equal(whole.Windows, resumed.Windows);
+        Assert.Equal(whole.Quality, resumed.Quality);
+    }
+
     [Fact]
     public void NotACheckpoint_IsRefused()
     {

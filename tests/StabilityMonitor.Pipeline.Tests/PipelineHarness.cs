@@ -73,6 +73,24 @@ internal sealed class PipelineHarness : IDisposable
         Drain();
     }
 
+    /// <summary>Delivers a message as the frame log had numbered it (<paramref name="position"/>), live or as the replay at start.</summary>
+    public void DeliverLogged(string topic, ReadOnlySpan<byte> payload, long position, bool replay = false)
+    {
+        var accepted = Ingestor.AcceptAsync(topic, new ReadOnlySequence<byte>(payload.ToArray()), CancellationToken.None);
+        Assert.True(accepted.IsCompletedSuccessfully, "the channel should have room");
+        while (Ingestor.Reader.TryRead(out var item))
+        {
+            if (replay)
+            {
+                Pipeline.Replay(item.At(position));
+            }
+            else
+            {
+                Pipeline.Process(item.At(position));
+            }
+        }
+    }
+
     /// <summary>Runs the consumer over everything queued, as the worker does.</summary>
     public int Drain()
     {
