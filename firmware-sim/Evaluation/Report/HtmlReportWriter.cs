@@ -91,13 +91,18 @@ internal static class HtmlReportWriter
 
     private static void Settings(StringBuilder html, IReadOnlyList<(string Name, string Value)> settings, ProcessorOptions options)
     {
-        html.Append("<section aria-labelledby=\"settings\"><h2 id=\"settings\">Settings</h2><div class=\"scroll\"><table><tbody>");
-        foreach (var (name, value) in settings)
+        html.Append("<section aria-labelledby=\"settings\"><h2 id=\"settings\">Settings</h2>");
+        if (settings.Count > 0)
         {
-            html.Append($"<tr><th scope=\"row\">{Encode(name)}</th><td>{Encode(value)}</td></tr>");
+            html.Append("<div class=\"scroll\"><table><tbody>");
+            foreach (var (name, value) in settings)
+            {
+                html.Append($"<tr><th scope=\"row\">{Encode(name)}</th><td>{Encode(value)}</td></tr>");
+            }
+
+            html.Append("</tbody></table></div>");
         }
 
-        html.Append("</tbody></table></div>");
         html.Append("<details><summary>Every detector and classifier threshold in force</summary><div class=\"scroll\"><table><thead><tr><th scope=\"col\">option</th><th scope=\"col\">value</th></tr></thead><tbody>");
         foreach (var (name, value) in OptionValues("Detector", options.Detector).Concat(OptionValues("Classifier", options.Classifier)))
         {
@@ -166,7 +171,7 @@ internal static class HtmlReportWriter
             html.Append($"<tr><th scope=\"row\">{Encode(c.Code)}</th><td>{c.Kind.ToLabel()}</td><td class=\"num\">{c.Trials}</td><td class=\"num\">{Count(c.Detected)}</td>"
                 + $"<td class=\"num\">{Count(c.AlertedAsFall)}</td><td class=\"num\">{Count(c.FalseAlarmTrials)}</td><td class=\"num\">{Count(c.FalseAlarms)}</td>"
                 + $"<td class=\"num\">{Percent(c.Rate)}</td><td class=\"num\">{Ci(interval)}</td>"
-                + $"<td>{SvgCharts.RateBar(c.Rate, interval, $"{c.Code}: rate {Percent(c.Rate)} {Ci(interval)}")}</td></tr>");
+                + $"<td>{SvgCharts.RateBar(c.Rate, interval, $"{c.Code}: rate {Percent(c.Rate)} {Ci(interval)}", bad: c.Kind == TrialKind.Adl)}</td></tr>");
         }
 
         html.Append("</tbody></table></div></section>");
@@ -224,7 +229,7 @@ internal static class HtmlReportWriter
             + "<span style=\"color:#11632a\">│ hit</span><span style=\"color:#a4161a\">│ false alarm</span><span style=\"color:#8a4500\">│ alerted as fall</span>"
             + "<span style=\"color:#5b3fa0\">┆ provisional / withdrawn</span>"
             + "<span>F fall, NF near-fall, PF possible fall, W withdrawn, LL long lie, S sway; a bar from the onset ends at the decision</span>"
-            + "<span>axes: <b style=\"color:#b35c00\">x</b> <b style=\"color:#1f5fbf\">y</b> <b style=\"color:#2b8a3e\">z</b></span>"
+            + "<span>axes: <span class=\"key key-x\">x</span> <span class=\"key key-y\">y</span> <span class=\"key key-z\">z</span></span>"
             + "</p>");
     }
 

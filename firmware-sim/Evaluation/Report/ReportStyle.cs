@@ -54,6 +54,10 @@ internal static class ReportStyle
         .candidate path { fill: #5b3fa0; }
         .candidate-label { font-size: 11px; fill: #3d2370; }
         .axis-x, .axis-y, .axis-z { fill: none; stroke-width: 1; }
+        .legend .key { margin: 0 2px; font-weight: 700; }
+        .key-x { color: #b35c00; }
+        .key-y { color: #1f5fbf; }
+        .key-z { color: #2b8a3e; }
         .axis-x { stroke: #b35c00; }
         .axis-y { stroke: #1f5fbf; }
         .axis-z { stroke: #2b8a3e; }
@@ -62,6 +66,7 @@ internal static class ReportStyle
         .stat { stroke: #1a1a1a; stroke-width: 2; }
         .bar-bg { fill: #e9ecef; }
         .bar-fg { fill: #1f5fbf; }
+        .bar-bad { fill: #c0392b; }
         .whisker { stroke: #1a1a1a; fill: none; }
         @media (max-width: 600px) { body { font-size: 14px; } main { padding: 8px 10px 30px; } }
         """;

@@ -15,14 +15,18 @@ internal static class SvgCharts
     private const double Right = 12;
 
     /// <summary>A rate as a bar with its 95 % interval as a whisker, for a table cell.</summary>
-    public static string RateBar(double rate, Interval? interval, string label)
+    /// <param name="rate">0..1.</param>
+    /// <param name="interval">Its 95 % interval, drawn as a whisker; none when null.</param>
+    /// <param name="label">The accessible description.</param>
+    /// <param name="bad">Whether a high rate is bad (false alarms): drawn in red instead of blue.</param>
+    public static string RateBar(double rate, Interval? interval, string label, bool bad = false)
     {
         const double w = 120, h = 14;
         var svg = new StringBuilder();
         svg.Append($"<svg class=\"bar\" viewBox=\"0 0 {N(w)} {N(h)}\" width=\"{N(w)}\" height=\"{N(h)}\" role=\"img\" aria-label=\"{Encode(label)}\">");
         svg.Append($"<title>{Encode(label)}</title>");
         svg.Append($"<rect class=\"bar-bg\" x=\"0\" y=\"2\" width=\"{N(w)}\" height=\"10\" />");
-        svg.Append($"<rect class=\"bar-fg\" x=\"0\" y=\"2\" width=\"{N(Math.Clamp(rate, 0, 1) * w)}\" height=\"10\" />");
+        svg.Append($"<rect class=\"{(bad ? "bar-bad" : "bar-fg")}\" x=\"0\" y=\"2\" width=\"{N(Math.Clamp(rate, 0, 1) * w)}\" height=\"10\" />");
         if (interval is { } i)
         {
             var lo = Math.Clamp(i.Lo, 0, 1) * w;
@@ -118,7 +122,9 @@ internal static class SvgCharts
         foreach (var level in chart.Levels)
         {
             svg.Append($"<line class=\"{level.CssClass}\" x1=\"{N(Left)}\" y1=\"{N(Y(level.G))}\" x2=\"{N(Width - Right)}\" y2=\"{N(Y(level.G))}\"><title>{Encode(level.Label)}</title></line>");
-            svg.Append($"<text class=\"level-label\" x=\"{N(Width - Right - 2)}\" y=\"{N(Y(level.G) - 3)}\" text-anchor=\"end\">{Encode(level.Label)}</text>");
+            // Labels alternate above and below their lines: the trigger and the fall peak are often a few tenths of a g apart.
+            var below = chart.Levels.Count(l => l.G < level.G) % 2 == 0;
+            svg.Append($"<text class=\"level-label\" x=\"{N(Width - Right - 2)}\" y=\"{N(Y(level.G) + (below ? 11 : -3))}\" text-anchor=\"end\">{Encode(level.Label)}</text>");
         }
 
         Envelope(svg, chart.Magnitude, "mag", X, Y);

@@ -40,7 +40,7 @@ internal static class TraceSection
         var classifier = options.Classifier;
 
         var title = incident.Kind == IncidentKind.Miss
-            ? $"Missed {trial.Kind.ToLabel()}: {trial.File}"
+            ? $"Missed {(trial.Kind == TrialKind.Fall ? "fall" : "near-fall")}: {trial.File}"
             : $"False alarm ({incident.Alarm!.Kind} at {Format(incident.Alarm.TimeS, "0.00")} s): {trial.File}";
         html.Append($"<section class=\"incident\" id=\"{incident.Id}\" data-kind=\"{(incident.Kind == IncidentKind.Miss ? "miss" : "false-alarm")}\" data-trial=\"{Encode(trial.File)}\">");
         html.Append($"<h3>{Encode(title)}</h3>");
