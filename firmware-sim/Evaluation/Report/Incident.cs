@@ -13,7 +13,8 @@ internal sealed record Incident(IncidentKind Kind, string Id, TrialResult Trial,
     /// <summary>Every miss in trial order, then every false alarm in trial and decision order.</summary>
     /// <param name="trials">The report's trials.</param>
     /// <param name="recordings">The recordings, in the same order as <paramref name="trials"/>.</param>
-    public static IReadOnlyList<Incident> Find(IReadOnlyList<TrialResult> trials, IReadOnlyList<Recording> recordings)
+    /// <param name="idPrefix">Put before every section id, to keep two lists of incidents on one page apart.</param>
+    public static IReadOnlyList<Incident> Find(IReadOnlyList<TrialResult> trials, IReadOnlyList<Recording> recordings, string idPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(recordings);
@@ -27,7 +28,7 @@ internal sealed record Incident(IncidentKind Kind, string Id, TrialResult Trial,
         {
             if (trials[i].Detected == false)
             {
-                incidents.Add(new Incident(IncidentKind.Miss, $"miss-{incidents.Count + 1}", trials[i], Checked(trials[i], recordings[i]), null));
+                incidents.Add(new Incident(IncidentKind.Miss, $"{idPrefix}miss-{incidents.Count + 1}", trials[i], Checked(trials[i], recordings[i]), null));
             }
         }
 
@@ -36,7 +37,7 @@ internal sealed record Incident(IncidentKind Kind, string Id, TrialResult Trial,
         {
             foreach (var alarm in trials[i].Events.Where(static e => e.Outcome == EventOutcome.FalseAlarm).OrderBy(static e => e.DecisionS))
             {
-                incidents.Add(new Incident(IncidentKind.FalseAlarm, $"false-alarm-{incidents.Count - misses + 1}", trials[i], Checked(trials[i], recordings[i]), alarm));
+                incidents.Add(new Incident(IncidentKind.FalseAlarm, $"{idPrefix}false-alarm-{incidents.Count - misses + 1}", trials[i], Checked(trials[i], recordings[i]), alarm));
             }
         }
 

@@ -19,7 +19,8 @@ internal static class ReportStyle
         caption { text-align: left; font-size: .85rem; color: #4a5560; padding: 2px 0; }
         th, td { border: 1px solid #d0d7de; padding: 4px 8px; text-align: left; white-space: nowrap; }
         thead th { background: #f3f5f7; }
-        tbody th { font-weight: 600; }
+        tbody th { font-weight: 600; white-space: normal; min-width: 8em; }
+        td.wrap { white-space: normal; min-width: 12em; }
         td.num { text-align: right; }
         tr.verdict th, tr.verdict td { border-bottom-width: 2px; }
         .pass { color: #11632a; background: #eaf6ec; }

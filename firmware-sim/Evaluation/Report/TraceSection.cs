@@ -23,7 +23,12 @@ internal static class TraceSection
 
     private const double ContextSeconds = 4;
 
-    public static void Write(StringBuilder html, Incident incident, IReadOnlyList<ReportCandidate> candidates, ProcessorOptions options)
+    /// <param name="html">Appended to.</param>
+    /// <param name="incident">The miss or false alarm.</param>
+    /// <param name="run">Which scoring it comes from (<c>defaults</c>, <c>held-out</c>), as the section's <c>data-run</c>.</param>
+    /// <param name="candidates">Every candidate of the incident's trial, in the order measured.</param>
+    /// <param name="options">The options the trial was scored with (thresholds shown).</param>
+    public static void Write(StringBuilder html, Incident incident, string run, IReadOnlyList<ReportCandidate> candidates, ProcessorOptions options)
     {
         ArgumentNullException.ThrowIfNull(html);
         ArgumentNullException.ThrowIfNull(incident);
@@ -42,7 +47,7 @@ internal static class TraceSection
         var title = incident.Kind == IncidentKind.Miss
             ? $"Missed {(trial.Kind == TrialKind.Fall ? "fall" : "near-fall")}: {trial.File}"
             : $"False alarm ({incident.Alarm!.Kind} at {Format(incident.Alarm.TimeS, "0.00")} s): {trial.File}";
-        html.Append($"<section class=\"incident\" id=\"{incident.Id}\" data-kind=\"{(incident.Kind == IncidentKind.Miss ? "miss" : "false-alarm")}\" data-trial=\"{Encode(trial.File)}\">");
+        html.Append($"<section class=\"incident\" id=\"{incident.Id}\" data-kind=\"{(incident.Kind == IncidentKind.Miss ? "miss" : "false-alarm")}\" data-run=\"{Encode(run)}\" data-trial=\"{Encode(trial.File)}\">");
         html.Append($"<h3>{Encode(title)}</h3>");
         html.Append($"<p class=\"meta\">code {Encode(trial.Code)} ({trial.Kind.ToLabel()}), subject {Encode(trial.Subject)}, {trial.SampleRateHz} Hz, {Format(trial.DurationS, "0.0")} s");
         if (trial.Window is { } w)

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using StabilityMonitor.FirmwareSim.Datasets;
 using StabilityMonitor.FirmwareSim.Evaluation;
 using StabilityMonitor.FirmwareSim.Evaluation.Report;
+using StabilityMonitor.FirmwareSim.Tuning;
 using StabilityMonitor.Signal.Processing;
 using StabilityMonitor.Signal.Tests.Synthetic;
 
@@ -160,6 +161,29 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void Render_CrossValidated_HeldOutMissesAndFalseAlarmsFromTheFolds()
+    {
+        var (_, recordings) = Evaluate();
+        var report = EvaluationRunner.Run(recordings);
+        report = report with { CrossValidation = CrossValidation.Run(recordings) };
+        var heldOut = report.CrossValidation.HeldOutTrials;
+        Assert.Equal(recordings.Length, heldOut.Count);
+
+        var page = Parse(HtmlReportWriter.Render(report, recordings, [], static () => new ProcessorOptions()));
+
+        var sections = page.Descendants("section").Where(static s => (string?)s.Attribute("class") == "incident").ToList();
+        var folds = sections.Where(static s => (string?)s.Attribute("data-run") == "held-out").ToList();
+        Assert.Equal(heldOut.Where(static t => t.Detected == false).Select(static t => t.File), Trials(folds, "miss"));
+        Assert.Equal(
+            heldOut.SelectMany(static t => t.Events.Where(static e => e.Outcome == EventOutcome.FalseAlarm).Select(_ => t.File)),
+            Trials(folds, "false-alarm"));
+        Assert.NotEmpty(folds);
+        Assert.All(folds, static s => Assert.StartsWith("held-out-", (string?)s.Attribute("id"), StringComparison.Ordinal));
+        Assert.Equal(sections.Count, sections.Select(static s => (string?)s.Attribute("id")).Distinct().Count());
+        Assert.Equal(report.Trials.Count(static t => t.Detected == false), Trials(sections.Where(static s => (string?)s.Attribute("data-run") == "defaults"), "miss").Count);
+    }
+
+    [Fact]
     public void Evaluate_ReportOption_WritesThePageForTheDatasetRun()
     {
         using var temp = new TempDirectory();
@@ -206,21 +230,21 @@ public sealed class HtmlReportTests
     private static List<string> Cells(XDocument page, string rowId) =>
         [.. page.Descendants("tr").Single(r => (string?)r.Attribute("id") == rowId).Elements("td").Select(static td => td.Value)];
 
-    private static (EvaluationReport Report, IReadOnlyList<Recording> Recordings) Evaluate()
+    private static (EvaluationReport Report, Recording[] Recordings) Evaluate()
     {
         var fall = new SyntheticStream(Rate).Stand(4);
         var fallStart = fall.Samples.Count;
         fall.Fall(lyingSeconds: 8);
         Recording[] recordings =
         [
-            Make(TrialKind.Fall, "F01", "F01_SA99_R01", fall, fallStart),
+            Make(TrialKind.Fall, "F01", "F01_SA98_R01", fall, fallStart, subject: "SA98"),
             Make(TrialKind.Fall, "F02", "F02_SA99_R01", new SyntheticStream(Rate, seed: 3).Stand(12), fallIndex: Rate * 4),
             Make(TrialKind.Adl, HostileCode, HostileName, new SyntheticStream(Rate, seed: 5).Stand(4).Fall(lyingSeconds: 8), fallIndex: null),
         ];
         return (EvaluationRunner.Run(recordings), recordings);
     }
 
-    private static Recording Make(TrialKind kind, string code, string name, SyntheticStream stream, int? fallIndex)
+    private static Recording Make(TrialKind kind, string code, string name, SyntheticStream stream, int? fallIndex, string subject = "SA99")
     {
         AnnotationLabel[]? labels = null;
         if (fallIndex is { } index)
@@ -233,7 +257,7 @@ public sealed class HtmlReportTests
         {
             File = $"synthetic/{name}.txt",
             Name = name,
-            Subject = "SA99",
+            Subject = subject,
             Code = code,
             Kind = kind,
             SampleRateHz = stream.Rate,
