@@ -12,7 +12,7 @@ internal static class SvgCharts
 {
     private const double Width = 720;
     private const double Left = 46;
-    private const double Right = 12;
+    private const double Right = 24;
 
     /// <summary>A rate as a bar with its 95 % interval as a whisker, for a table cell.</summary>
     /// <param name="rate">0..1.</param>

@@ -76,7 +76,7 @@ internal static class TraceSection
                 c.Candidate.Features.PeakAccelG,
                 "#" + c.Number,
                 $"candidate #{c.Number}: peak {Format(c.Candidate.Features.PeakAccelG, "0.00")} g at {Format(c.Candidate.PeakS, "0.00")} s"))],
-            Levels = Levels(options, recording.SampleRateHz),
+            Levels = Levels(options, recording.SampleRateHz, trial.Kind),
         }));
         html.Append(SvgCharts.Axes(
             incident.Id + "-axes",
@@ -191,14 +191,18 @@ internal static class TraceSection
         _ => kind,
     };
 
-    private static List<ChartLevel> Levels(ProcessorOptions options, int rateHz)
+    /// <summary>The trigger and the peak the trial's own rule needs (a near-fall's for a near-fall trial, else a fall's), at the trial's rate.</summary>
+    private static List<ChartLevel> Levels(ProcessorOptions options, int rateHz, TrialKind kind)
     {
         var c = options.Classifier;
-        var fallPeak = rateHz < c.LowRateBelowHz ? c.LowRateFallPeakG : c.FallPeakG;
+        var low = rateHz < c.LowRateBelowHz;
+        var (name, peak) = kind == TrialKind.NearFall
+            ? ("near-fall peak", low ? c.LowRateNearFallPeakG : rateHz < c.MidRateBelowHz ? c.MidRateNearFallPeakG : c.NearFallPeakG)
+            : ("fall peak", low ? c.LowRateFallPeakG : c.FallPeakG);
         return
         [
             new ChartLevel(options.Detector.TriggerG, $"trigger {Format(options.Detector.TriggerG, "0.0#")} g", "level-trigger"),
-            new ChartLevel(fallPeak, $"fall peak {Format(fallPeak, "0.0#")} g", "level-fall"),
+            new ChartLevel(peak, $"{name} {Format(peak, "0.0#")} g", "level-fall"),
         ];
     }
 
