@@ -269,6 +269,7 @@ internal static class HtmlReportWriter
             + "<span><i class=\"sw\" aria-hidden=\"true\" style=\"background:#fbe3b9\"></i>window an alarm's onset must lie in</span>"
             + "<span><i class=\"sw\" aria-hidden=\"true\" style=\"background:#f9d2b0\"></i>annotated ALERT</span>"
             + "<span><i class=\"sw\" aria-hidden=\"true\" style=\"background:#8a4500\"></i>annotated FALL start</span>"
+            + "<span><i class=\"sw\" aria-hidden=\"true\" style=\"background:#e7e8ea\"></i>detector warm-up (no candidate opens)</span>"
             + "<span>▼ candidate peak (#n, features in the table)</span>"
             + "<span style=\"color:#11632a\">│ hit</span><span style=\"color:#a4161a\">│ false alarm</span><span style=\"color:#8a4500\">│ alerted as fall</span>"
             + "<span style=\"color:#5b3fa0\">┆ provisional / withdrawn</span>"

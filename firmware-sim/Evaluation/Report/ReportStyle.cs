@@ -39,6 +39,7 @@ internal static class ReportStyle
         .mag { fill: #a9cbf7; stroke: #1f5fbf; stroke-width: 1; stroke-linejoin: round; }
         .window { fill: #f7c873; fill-opacity: .4; }
         .alert { fill: #f08c3a; fill-opacity: .3; }
+        .warmup { fill: #5c656e; fill-opacity: .15; }
         .fall-start { fill: #8a4500; }
         .level-trigger { stroke: #5c656e; stroke-dasharray: 2 3; }
         .level-fall { stroke: #a4161a; stroke-dasharray: 6 4; }

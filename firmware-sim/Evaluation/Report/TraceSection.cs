@@ -69,7 +69,7 @@ internal static class TraceSection
             StartS = start,
             EndS = end,
             Magnitude = Decimate(recording, start, end, static s => s.Magnitude),
-            Spans = Spans(trial),
+            Spans = Spans(trial, options.Detector.WarmUpSeconds),
             Markers = [.. trial.Events.Where(e => InView(e, start, end)).Select(e => Marker(e, incident.Alarm))],
             Candidates = [.. shown.Select(static c => new ChartPoint(
                 c.Candidate.PeakS,
@@ -129,9 +129,10 @@ internal static class TraceSection
         return TraceDecimator.Decimate(i => value(samples[i]), from, to, rate, MaxBuckets);
     }
 
-    private static List<ChartSpan> Spans(TrialResult trial)
+    private static List<ChartSpan> Spans(TrialResult trial, float warmUpSeconds)
     {
-        var spans = new List<ChartSpan>();
+        // A fresh processor opens no candidate in its first seconds: an impact there is never looked at.
+        var spans = new List<ChartSpan> { new(0, warmUpSeconds, "warmup", $"detector warm-up: no candidate opens in the first {Format(warmUpSeconds, "0.0#")} s") };
         if (trial.Window is { } w)
         {
             spans.Add(new ChartSpan(w.StartS, w.EndS, "window", w.Annotated ? "annotated ALERT/FALL span: an alarm's onset must lie here" : "±2 s around the largest acceleration: an alarm's onset must lie here"));
@@ -225,7 +226,8 @@ internal static class TraceSection
         var inWindow = numbered.Where(n => trial.Window?.Contains(n.Candidate.PeakS) == true).ToList();
         if (candidates.Count == 0)
         {
-            return $"No perturbation candidate in the whole trial: the magnitude never reached the trigger ({Format(options.Detector.TriggerG, "0.00")} g) after the warm-up, so no rule was ever applied.";
+            return $"No perturbation candidate in the whole trial: the magnitude never reached the trigger ({Format(options.Detector.TriggerG, "0.00")} g) "
+                + $"after the detector's warm-up (the first {Format(options.Detector.WarmUpSeconds, "0.0#")} s, shaded grey), so no rule was ever applied.";
         }
 
         if (trial.AlertedAsFall == true)
