@@ -217,7 +217,9 @@ internal static class TraceSection
                 ? "every alarm in an everyday activity is false"
                 : trial.Window is { } w && !w.Contains(alarm.TimeS)
                     ? $"its onset lies outside the window ({Format(w.StartS, "0.00")}–{Format(w.EndS, "0.00")} s)"
-                    : "the incident was already matched to another alarm, or the alarm is of the wrong kind";
+                    : trial.Kind == TrialKind.Fall && alarm.Kind == "near_fall"
+                        ? "a near-fall alarm inside a fall's window is not the fall's alarm"
+                        : "the incident was already matched to an earlier-decided alarm (one alarm per incident)";
             var source = numbered.Where(n => Math.Abs(n.Candidate.PeakS - alarm.TimeS) <= 1.0 / trial.SampleRateHz).Select(static n => n.Number).FirstOrDefault();
             var from = source > 0 ? $"It was raised from candidate #{source}." : "No impact candidate peaks at its onset (a soft fall or another rule raised it).";
             return $"A {alarm.Kind} alarm, onset {Format(alarm.TimeS, "0.00")} s, decided {Format(alarm.DecisionS, "0.00")} s: counted false because {reason}. {from}";
