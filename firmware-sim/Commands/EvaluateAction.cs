@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StabilityMonitor.FirmwareSim.Datasets;
 using StabilityMonitor.FirmwareSim.Evaluation;
+using StabilityMonitor.FirmwareSim.Evaluation.Report;
 using StabilityMonitor.FirmwareSim.Tuning;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
@@ -107,7 +108,43 @@ internal static class EvaluateAction
             output.WriteLine($"report written to '{jsonPath}'");
         }
 
+        if (settings.ReportDirectory is { } reportDirectory)
+        {
+            try
+            {
+                var page = HtmlReportWriter.Write(reportDirectory, report, recordings, ReportSettings(settings, formatName, recordings), createOptions);
+                output.WriteLine();
+                output.WriteLine($"HTML report written to '{page}'");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: cannot write the HTML report to '{reportDirectory}': {ex.Message}");
+                return DataError;
+            }
+        }
+
         return Success;
+    }
+
+    /// <summary>What the HTML report shows of the run's settings (the dataset by folder name only: reports get shared).</summary>
+    private static List<(string Name, string Value)> ReportSettings(EvaluateSettings settings, string formatName, IReadOnlyList<Recording> recordings)
+    {
+        var rates = string.Join(", ", recordings.Select(static r => r.SampleRateHz).Distinct().Order().Select(static hz => hz.ToString(CultureInfo.InvariantCulture) + " Hz"));
+        var annotated = recordings.Count(static r => r.Annotation is not null);
+        return
+        [
+            ("dataset", $"{formatName}: {Path.GetFileName(Path.TrimEndingDirectorySeparator(settings.DatasetDirectory))}"),
+            ("trials", $"{recordings.Count} ({annotated} with per-sample annotations)"),
+            ("subjects", string.Join(", ", recordings.Select(static r => r.Subject).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))),
+            ("subject filter", settings.Subjects.Included.Count == 0 && settings.Subjects.Excluded.Count == 0
+                ? "all"
+                : $"only: {(settings.Subjects.Included.Count == 0 ? "all" : string.Join(", ", settings.Subjects.Included))}; left out: {(settings.Subjects.Excluded.Count == 0 ? "none" : string.Join(", ", settings.Subjects.Excluded))}"),
+            ("rate", settings.ResampleHz is { } hz ? $"resampled to {hz} Hz" : $"as recorded ({rates})"),
+            ("thresholds", settings.SoftFalls ? "defaults, soft falls on" : "defaults"),
+            ("cross-validation", settings.CrossValidate
+                ? "leave-one-subject-out" + (settings.TuneRates is { Count: > 0 } r ? $", tuned at {string.Join('+', r)} Hz" : string.Empty)
+                : "no"),
+        ];
     }
 
     public static void WriteJson(EvaluationReport report, string path)

@@ -5,7 +5,7 @@ namespace StabilityMonitor.FirmwareSim.Commands;
 
 /// <summary>
 /// <c>firmware-sim evaluate --format sisfall|umafall --dataset DIR [--annotations DIR] [--json OUT.json]
-/// [--subjects SA01,SA02] [--exclude-subjects SE04]</c>.
+/// [--subjects SA01,SA02] [--exclude-subjects SE04] [--report DIR]</c>.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -42,6 +42,14 @@ internal static class EvaluateCommand
         {
             Description = "Also write the full report (summary, per code, per trial with events) as JSON to this file.",
             HelpName = "OUT.json",
+        };
+
+        var report = new Option<DirectoryInfo?>("--report")
+        {
+            Description = "Also write a self-contained HTML report to DIR/index.html (no script, nothing fetched): settings, summary "
+                + "with intervals, per-code table, latency distribution, and for every miss and false alarm the acceleration trace "
+                + "with the window, the events, the candidates and their features against the thresholds.",
+            HelpName = "DIR",
         };
 
         var subjects = new Option<string[]>("--subjects")
@@ -97,6 +105,7 @@ internal static class EvaluateCommand
             dataset,
             annotations,
             json,
+            report,
             subjects,
             excludeSubjects,
             crossValidate,
@@ -116,7 +125,8 @@ internal static class EvaluateCommand
                 parseResult.GetValue(crossValidate),
                 parseResult.GetValue(resample),
                 parseResult.GetValue(tuneRates),
-                parseResult.GetValue(softFalls));
+                parseResult.GetValue(softFalls),
+                parseResult.GetValue(report)?.FullName);
             var invocation = parseResult.InvocationConfiguration;
             return EvaluateAction.Execute(settings, invocation.Output, invocation.Error);
         });

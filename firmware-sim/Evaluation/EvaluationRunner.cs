@@ -1,4 +1,5 @@
 using StabilityMonitor.FirmwareSim.Datasets;
+using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
 
 namespace StabilityMonitor.FirmwareSim.Evaluation;
@@ -19,11 +20,18 @@ internal static class EvaluationRunner
     /// <param name="startMicros">Device time of the first sample.</param>
     /// <param name="flush">Feed <see cref="FlushSeconds"/> of stillness after the last sample, as evaluation does. A live
     /// device gets no such tail (its stream goes on), so comparisons with the live path pass false.</param>
-    public static RecordingRun RunRecording(Recording recording, ProcessorOptions options, long startMicros = RecordingFramer.DefaultStartMicros, bool flush = false)
+    /// <param name="candidateObserver">Told every perturbation candidate's features and peak time (device µs) before
+    /// classification; for the HTML report, which replays only the trials it explains.</param>
+    public static RecordingRun RunRecording(
+        Recording recording,
+        ProcessorOptions options,
+        long startMicros = RecordingFramer.DefaultStartMicros,
+        bool flush = false,
+        Action<PerturbationFeatures, long>? candidateObserver = null)
     {
         ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(options);
-        var processor = new DeviceProcessor(options);
+        var processor = new DeviceProcessor(options) { CandidateObserver = candidateObserver };
         var collector = new EventCollector();
         foreach (var frame in RecordingFramer.Frames(recording, startMicros, flush ? FlushSeconds(options) : 0))
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using StabilityMonitor.FirmwareSim.Datasets;
 using StabilityMonitor.FirmwareSim.Evaluation;
 using StabilityMonitor.Signal.Detection;
@@ -28,12 +29,14 @@ internal static class CrossValidation
         var candidates = CandidateCollector.Collect(tuningSet);
         var subjects = recordings.Select(static r => r.Subject).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var folds = new List<CrossValidationFold>();
+        var classifiers = new Dictionary<string, ClassifierOptions>(StringComparer.OrdinalIgnoreCase);
         var heldOutTrials = new List<TrialResult>();
         foreach (var subject in subjects)
         {
             progress?.Report(subject);
             var training = candidates.Where(c => !c.Recording.Subject.Equals(subject, StringComparison.OrdinalIgnoreCase)).ToList();
             var tuned = RuleTuner.Tune(training);
+            classifiers[subject] = tuned;
             var heldOut = recordings.Where(r => r.Subject.Equals(subject, StringComparison.OrdinalIgnoreCase)).ToList();
             var runs = EvaluationRunner.RunAll(heldOut, () =>
             {
@@ -48,12 +51,21 @@ internal static class CrossValidation
 
         var pooled = ReportBuilder.Build(heldOutTrials) with { Trials = [] };
         var scheme = tuneRates is { Count: > 0 } ? $"leave-one-subject-out, tuned at {string.Join('+', tuneRates)} Hz" : "leave-one-subject-out";
-        return new CrossValidationReport(scheme, pooled, folds);
+        return new CrossValidationReport(scheme, pooled, folds) { HeldOutTrials = heldOutTrials, Classifiers = classifiers };
     }
 }
 
 /// <summary>Held-out scores pooled over all folds, and each fold's tuned thresholds and scores.</summary>
-internal sealed record CrossValidationReport(string Scheme, EvaluationReport Pooled, IReadOnlyList<CrossValidationFold> Folds);
+internal sealed record CrossValidationReport(string Scheme, EvaluationReport Pooled, IReadOnlyList<CrossValidationFold> Folds)
+{
+    /// <summary>Every held-out trial as its fold scored it, subject by subject; for the HTML report (the JSON has the pooled figures).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TrialResult> HeldOutTrials { get; init; } = [];
+
+    /// <summary>Each fold's tuned classifier by held-out subject, to replay a held-out trial as it was scored.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, ClassifierOptions> Classifiers { get; init; } = new Dictionary<string, ClassifierOptions>();
+}
 
 /// <summary>One fold: the held-out subject, how many trials trained and tested, the thresholds tuned.</summary>
 internal sealed record CrossValidationFold(string HeldOutSubject, int TrainingTrials, int TestTrials, Thresholds Thresholds, EvaluationReport Scores);
