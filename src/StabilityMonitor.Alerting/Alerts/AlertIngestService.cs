@@ -50,6 +50,9 @@ internal sealed class AlertIngestService : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // The first serialization of a type builds its metadata (tens of ms on a small machine), and this one runs on the
+        // ingest thread when a fall is decided: build it now.
+        _ = Features(DetectorFeatures.Of(default));
         _events = _pipeline.Events.Subscribe(OnEvent);
         _connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
 
@@ -204,16 +207,7 @@ internal sealed class AlertIngestService : BackgroundService
             return;
         }
 
-        var features = Features(new
-        {
-            detectorSeverity = e.Severity,
-            score = e.Score,
-            peakAccelG = e.PeakAccelG,
-            peakJerkGPerS = e.PeakJerkGPerS,
-            durationMs = e.DurationMs,
-            tiltChangeDeg = e.TiltChangeDeg,
-            decisionDelayMs = (e.DecisionTimeMicros - e.TimeMicros) / 1000.0,
-        });
+        var features = Features(DetectorFeatures.Of(e));
         Enqueue(new AlertRaise(deviceEvent.DeviceId, kind, e.TimeMicros, severity!, features, deviceEvent.ReceivedAt));
     }
 
@@ -310,4 +304,12 @@ internal sealed class AlertIngestService : BackgroundService
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"alert ingest ({Backlog} waiting)");
+
+    /// <summary>What an alert keeps of the detector's event (<c>featuresJson</c>; camelCase as the API writes it).</summary>
+    private sealed record DetectorFeatures(
+        byte DetectorSeverity, float Score, float PeakAccelG, float PeakJerkGPerS, float DurationMs, float TiltChangeDeg, double DecisionDelayMs)
+    {
+        public static DetectorFeatures Of(in StabilityEvent e) =>
+            new(e.Severity, e.Score, e.PeakAccelG, e.PeakJerkGPerS, e.DurationMs, e.TiltChangeDeg, (e.DecisionTimeMicros - e.TimeMicros) / 1000.0);
+    }
 }

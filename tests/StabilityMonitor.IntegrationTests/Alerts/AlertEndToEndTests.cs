@@ -58,6 +58,13 @@ public sealed class AlertEndToEndTests(ITestOutputHelper output)
         var fall = items.Single(static a => a.GetProperty("kind").GetString() == "fall");
         var nearFall = items.Single(static a => a.GetProperty("kind").GetString() == "near_fall");
         Assert.Equal("Ann Archer", fall.GetProperty("residentName").GetString());
+
+        // What the detector decided on travels with the alert (camelCase, as the API writes it).
+        var features = fall.GetProperty("features");
+        Assert.InRange(features.GetProperty("peakAccelG").GetDouble(), 2.0, 16.0);
+        Assert.Equal(1000, features.GetProperty("decisionDelayMs").GetDouble(), 0);
+        Assert.Equal(2500, nearFall.GetProperty("features").GetProperty("decisionDelayMs").GetDouble(), 0);
+        Assert.InRange(features.GetProperty("detectorSeverity").GetInt32(), 1, 3);
         var fallId = fall.GetProperty("id").GetString()!;
 
         // Nobody acknowledges the fall for 3 s: escalated once, severity high -> critical.
