@@ -9,8 +9,8 @@ namespace StabilityMonitor.IntegrationTests.Contract;
 /// <summary>
 /// HTTP claims of docs/alerts.md ("Access", "API"), docs/dashboard.md ("Page") and docs/balance.md ("Progress report
 /// and CSV", options) that no other test asserted (docs/testing.md): what is readable anonymously, the session
-/// cookie, a webhook secret's length, the report's content security policy and the CSV's line ends, the `Balance`
-/// options validated at start.
+/// cookie, a webhook secret's length, the report's content security policy and the CSV's line ends, a finished
+/// balance test's bounds, the `Balance` options validated at start.
 /// </summary>
 public sealed class DocumentedContractTests
 {
@@ -56,7 +56,7 @@ public sealed class DocumentedContractTests
     }
 
     [Fact]
-    public async Task WebhookSecretOf16To200Characters_ReportWithNoneDefaultPolicy_CsvWithCrlf()
+    public async Task WebhookSecretOf16To200Characters_ReportWithNoneDefaultPolicy_CsvWithCrlf_FinishedTestAtMost300sAndPast()
     {
         await using var server = await ServerHost.StartAsync([.. new SqliteStoreSettings().NewStore(), .. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker()]);
         var world = await World.CreateAsync(server);
@@ -82,6 +82,29 @@ public sealed class DocumentedContractTests
         var csv = await carer.GetStringAsync($"/api/residents/{world.ResidentA}/progress.csv");
         Assert.Contains("\r\n", csv, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', csv.Replace("\r\n", string.Empty, StringComparison.Ordinal));
+
+        // A finished test: "at most MaxTestSeconds" (300) long, "end not in the future" (a minute of clock difference is
+        // allowed). 300 s passes the length check (then 422: the wearable was never heard); 301 s and an end 5 min ahead
+        // are refused outright.
+        var tests = $"/api/residents/{world.ResidentA}/balance-tests";
+        var end = DateTimeOffset.UtcNow.AddSeconds(-1);
+        using (var longest = await carer.PostAsJsonAsync(tests, new { test = "quiet_stance", start = end.AddSeconds(-300), end }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, longest.StatusCode);
+        }
+
+        using (var tooLong = await carer.PostAsJsonAsync(tests, new { test = "quiet_stance", start = end.AddSeconds(-301), end }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+            Assert.Contains("MaxTestSeconds", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var future = await carer.PostAsJsonAsync(tests, new { test = "quiet_stance", start = end.AddMinutes(4), end = end.AddMinutes(5) }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+            Assert.Contains("future", await future.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         Assert.Empty(server.Logs.Errors);
     }
 
