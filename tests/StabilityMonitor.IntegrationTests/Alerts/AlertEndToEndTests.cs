@@ -90,6 +90,12 @@ public sealed class AlertEndToEndTests(ITestOutputHelper output)
         Assert.Equal(received.Count, received.Select(static r => r.Header("X-Stability-Delivery")).Distinct().Count());
         var forFall = received.Select(static r => JsonDocument.Parse(r.Body).RootElement).Where(b => b.GetProperty("alert").GetProperty("id").GetString() == fallId).Select(static b => b.GetProperty("event").GetString()).ToList();
         Assert.Equal(["alert.raised", "alert.escalated", "alert.acknowledged", "alert.resolved"], forFall);
+
+        // Raised at the detector's severity for the kind (the escalation made the fall critical later).
+        string RaisedSeverity(string id) => received.Select(static r => JsonDocument.Parse(r.Body).RootElement)
+            .Single(b => b.GetProperty("event").GetString() == "alert.raised" && b.GetProperty("alert").GetProperty("id").GetString() == id)
+            .GetProperty("alert").GetProperty("severity").GetString()!;
+        Assert.Equal(("high", "medium"), (RaisedSeverity(fallId), RaisedSeverity(nearFallId)));
         Assert.Contains(received, r => r.Header("X-Stability-Event") == "alert.raised" && Encoding.UTF8.GetString(r.Body).Contains(nearFallId, StringComparison.Ordinal));
         Assert.Contains(received, r => r.Header("X-Stability-Event") == "alert.resolved" && Encoding.UTF8.GetString(r.Body).Contains(nearFallId, StringComparison.Ordinal));
 
