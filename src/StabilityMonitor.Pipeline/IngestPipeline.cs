@@ -260,6 +260,7 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
         writer.Write(CheckpointVersion);
         writer.Write(position);
         var chunk = Math.Max(1, _options.CheckpointChunkDevices);
+        var written = new HashSet<DeviceStream>(devices.Length, ReferenceEqualityComparer.Instance);
         for (var from = 0; from < devices.Length; from += chunk)
         {
             if (from > 0)
@@ -278,6 +279,7 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
                     {
                         writer.Write(true);
                         device.WriteState(writer, scratch);
+                        written.Add(device);
                     }
                 }
             }
@@ -288,6 +290,17 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
         held = System.Diagnostics.Stopwatch.GetTimestamp();
         lock (_lock)
         {
+            // Devices that came in while the chunks were written (new, or back from the parked table, which no longer
+            // holds them): written now, or a crash would restore them without their history.
+            foreach (var device in _devices.Values)
+            {
+                if (!written.Contains(device))
+                {
+                    writer.Write(true);
+                    device.WriteState(writer, scratch);
+                }
+            }
+
             for (var i = 0; i < barriers.Count; i++)
             {
                 marks[i] = barriers[i].Mark();

@@ -144,6 +144,46 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void ChunkedCheckpoint_DeviceArrivingBetweenChunks_IsInTheCheckpointWithItsHistory()
+    {
+        // dev-a and dev-b are in the table when the checkpoint starts; dev-n sends its first frames between the chunks.
+        var options = new PipelineOptions { CheckpointChunkDevices = 1 };
+        var a = Recordings.Record("dev-a", WearerProfile.Random(1), new MotionScript().Stand(4), 1, 50, 25, null);
+        var b = Recordings.Record("dev-b", WearerProfile.Random(2), new MotionScript().Stand(4), 2, 50, 25, null);
+        var n = Recordings.Record("dev-n", WearerProfile.Random(3), new MotionScript().Stand(4), 3, 50, 25, null);
+        using var live = new PipelineHarness(options);
+        var position = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            live.DeliverLogged("wearables/dev-a/accel", a[i].Bytes, ++position);
+            live.DeliverLogged("wearables/dev-b/accel", b[i].Bytes, ++position);
+        }
+
+        using var buffer = new MemoryStream();
+        var at = live.Pipeline.WriteCheckpoint(buffer, [], [], null, () =>
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                live.DeliverLogged("wearables/dev-n/accel", n[i].Bytes, ++position);
+            }
+        });
+
+        using var resumed = new PipelineHarness(options);
+        buffer.Position = 0;
+        Assert.Equal(3, resumed.Pipeline.RestoreCheckpoint(buffer).Devices);
+
+        // The replay from the checkpoint's position brings nothing new for dev-n: its five frames are in its state.
+        for (var i = 0; i < 5; i++)
+        {
+            resumed.DeliverLogged("wearables/dev-n/accel", n[i].Bytes, at + 1 + i, replay: true);
+        }
+
+        Assert.Equal(5, resumed.Pipeline.ReplaySkipped);
+        Assert.Equal(5, resumed.Pipeline.GetDevice("dev-n")!.Quality.Frames);
+        Assert.Equal(0, resumed.Pipeline.GetDevice("dev-n")!.Quality.Duplicates);
+    }
+
+    [Fact]
     public void Version1Checkpoint_OneDevice_RestoredAtItsPositionAndContinuesExactly()
     {
         // Version 1 (before devices kept their own log position) held the table at one position: an upgraded server must
