@@ -38,6 +38,43 @@ public sealed class DeviceHealthAlertTests
     }
 
     [Fact]
+    public async Task BatteryLow_RaisedOnceUntilItRecoversBy0_05_ThenAgain()
+    {
+        // docs/alerts.md: under BatteryLowThreshold (0.15) once; again only after the battery was back to 0.20 or more.
+        await using var server = await ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Alerts:DeviceHealthCheckInterval", "00:00:00.200")]);
+        var world = await World.CreateAsync(server);
+        var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
+        var broker = new MqttConnectionSettings("127.0.0.1", port, Username: "a-01", Password: world.DevicePasswords["a-01"]);
+        using var cts = new CancellationTokenSource(s_timeout);
+        await using var publisher = new MqttDevicePublisher("a-01", broker, WearableEmulator.StatusPayload(true, battery: 0.10));
+        var emulator = new WearableEmulator("a-01", WearerProfile.Random(1), new MotionScript().Stand(10), new WearableOptions { StartMicros = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 });
+        var frame = new byte[emulator.FrameBytes];
+        emulator.WriteNextFrame(frame);
+        await publisher.PublishFrameAsync(frame, cts.Token);
+        using var carer = await world.SignInAsync("carer-a");
+        await Poll.UntilAsync(async () => await KindsAsync(carer) is ["battery_low"], s_timeout, () => "no battery_low alert");
+
+        // Still low, then 0.19 (recovered, but not by 0.05): no second alert over several checks.
+        foreach (var battery in new[] { 0.12, 0.19, 0.11 })
+        {
+            await publisher.PublishAsync("wearables/a-01/status", WearableEmulator.StatusPayload(true, battery: battery), cts.Token);
+            await Poll.UntilAsync(() => server.Services.GetRequiredServiceOf<StabilityMonitor.Pipeline.IngestPipeline>().GetDevice("a-01")?.Battery is { } b && Math.Abs(b - battery) < 1e-3, s_timeout, () => $"battery {battery} not seen");
+            await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+            Assert.Equal(["battery_low"], await KindsAsync(carer));
+        }
+
+        // Back to 0.21, then low again: a second alert.
+        foreach (var battery in new[] { 0.21, 0.10 })
+        {
+            await publisher.PublishAsync("wearables/a-01/status", WearableEmulator.StatusPayload(true, battery: battery), cts.Token);
+            await Poll.UntilAsync(() => server.Services.GetRequiredServiceOf<StabilityMonitor.Pipeline.IngestPipeline>().GetDevice("a-01")?.Battery is { } b && Math.Abs(b - battery) < 1e-3, s_timeout, () => $"battery {battery} not seen");
+            await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+        }
+
+        await Poll.UntilAsync(async () => await KindsAsync(carer) is ["battery_low", "battery_low"], s_timeout, () => "no second battery_low alert");
+    }
+
+    [Fact]
     public async Task WearableClockAt1970_RaisesDeviceClockOnceForTheFacility()
     {
         await using var server = await ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Alerts:DeviceHealthCheckInterval", "00:00:00.200")]);
