@@ -15,13 +15,14 @@ public sealed class AccessService
     private readonly CareDbFactory _db;
     private readonly TimeProvider _time;
     private readonly AccessOptions _options;
-    private readonly PasswordHasher<User> _hasher = new();
+    private readonly IPasswordHasher<User> _hasher;
     private readonly ILogger _logger;
     private readonly string _dummyHash;
 
-    public AccessService(CareDbFactory db, TimeProvider time, IOptions<AccessOptions> options, ILogger<AccessService> logger)
+    public AccessService(CareDbFactory db, TimeProvider time, IOptions<AccessOptions> options, ILogger<AccessService> logger, IPasswordHasher<User>? hasher = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _hasher = hasher ?? new PasswordHasher<User>();
         _db = db;
         _time = time;
         _options = options.Value;
