@@ -185,4 +185,14 @@ public class PerturbationClassifierBoundaryTests
         // At the floor itself the steps do not stand in for a recovered spread.
         Assert.False(PerturbationClassifier.IsNearFall(ordinary with { PostStdG = 0.09f, WalkingBefore = true }, o));
     }
+
+    [Fact]
+    public void NullOptions_ArgumentNullException()
+    {
+        var f = TestFeatures.Stumble;
+        Assert.Throws<ArgumentNullException>(() => PerturbationClassifier.Classify(f, null!));
+        Assert.Throws<ArgumentNullException>(() => PerturbationClassifier.IsFall(f, null!));
+        Assert.Throws<ArgumentNullException>(() => PerturbationClassifier.IsPossibleFall(f, null!));
+        Assert.Throws<ArgumentNullException>(() => PerturbationClassifier.IsNearFall(f, null!));
+    }
 }

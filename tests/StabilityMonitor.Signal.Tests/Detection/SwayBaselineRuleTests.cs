@@ -146,6 +146,20 @@ public class SwayBaselineRuleTests
     }
 
     [Fact]
+    public void Baseline_MovesByAlphaInLogSpace_FromABaselineOtherThanOne()
+    {
+        // From a baseline of 2 towards a window of 2.42 (ratio 1.21, below the clear ratio) with alpha 0.5: the geometric
+        // mean of the two, √(2 × 2.42) = 2.2.
+        var options = new SwayOptions { BaselineAlpha = 0.5f, BaselineWindows = 2 };
+        var detector = new SwayBaselineDetector(options);
+        detector.OnWindow(Window(0, 2f), 1.0, out _);
+        detector.OnWindow(Window(1, 2f), 1.0, out _);
+
+        detector.OnWindow(Window(2, 2.42f), 1.0, out _);
+        Assert.Equal(2.2, detector.BaselineRms, 5);
+    }
+
+    [Fact]
     public void SecondEvent_WaitsForTheRefractoryTime()
     {
         // 300 s refractory, windows every 5 s: window k + 60 ends exactly 300 s after window k.
