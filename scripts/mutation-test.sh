@@ -2,7 +2,9 @@
 # Mutation testing with Stryker.NET (a local tool, .config/dotnet-tools.json): mutates a core project and runs its
 # tests against every mutant. Not part of CI (it takes long: docs/testing.md has the last scores and times).
 # Usage: scripts/mutation-test.sh pipeline|signal [--mutate GLOB]... [extra dotnet-stryker options]
-#   --mutate 'src/StabilityMonitor.Pipeline/FrameSequencer.cs'   only that file's mutants (repeatable)
+#   --mutate '**/FrameSequencer.cs'   only that file's mutants (repeatable); '**/Detection/*.cs' a folder's.
+#   Start globs with '**/': one written from the repository root ('src/StabilityMonitor.Signal/...') matched
+#   no file, and Stryker only says so after its whole coverage pass (25 min lost on 2026-12-05).
 # Reports go to artifacts/mutation/<project>/ (mutation-report.md, .json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
