@@ -26,7 +26,11 @@ public class PostureThresholdTests
 
     [Theory]
     [InlineData(20, Posture.Upright)]
+    [InlineData(33, Posture.Upright)]
+    [InlineData(37, Posture.Inclined)]
     [InlineData(45, Posture.Inclined)]
+    [InlineData(58, Posture.Inclined)]
+    [InlineData(62, Posture.Lying)]
     [InlineData(80, Posture.Lying)]
     [InlineData(100, Posture.Lying)]
     public void Lean_DefaultThresholds_PostureByTilt(double degrees, Posture expected)
