@@ -398,12 +398,15 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
     private byte[] Upgrade(string id, byte[] state, long position)
     {
         var device = NewDevice(id);
-        using (var reader = new BinaryReader(new MemoryStream(state, writable: false)))
-        {
-            _ = reader.ReadString();
-            _ = device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp(), position);
-        }
+        ReadParked(device, state, position);
+        var upgraded = SerializeState(device);
+        device.Discard();
+        return upgraded;
+    }
 
+    /// <summary>One device's state as the parked table and the checkpoint hold it (its id first).</summary>
+    private static byte[] SerializeState(DeviceStream device)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         using (var scratch = new MemoryStream())
@@ -411,8 +414,15 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
             device.WriteState(writer, scratch);
         }
 
-        device.Discard();
         return buffer.ToArray();
+    }
+
+    /// <summary>Restores what <see cref="SerializeState"/> wrote into <paramref name="device"/> (<paramref name="logPosition"/>: see <see cref="DeviceStream.ReadState"/>).</summary>
+    private void ReadParked(DeviceStream device, byte[] state, long? logPosition = null)
+    {
+        using var reader = new BinaryReader(new MemoryStream(state, writable: false));
+        _ = reader.ReadString();
+        _ = device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp(), logPosition);
     }
 
     /// <summary>Forgets every device (a checkpoint that failed half-way through its restore); held buffers go back to the pool.</summary>
@@ -741,22 +751,13 @@ public sealed class IngestPipeline : IDisposable, IDeviceStreamHost
             return;
         }
 
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        using (var scratch = new MemoryStream())
-        {
-            device.WriteState(writer, scratch);
-        }
-
-        _parked.Park(device.Id, buffer.ToArray(), _options.MaxParkedDevices);
+        _parked.Park(device.Id, SerializeState(device), _options.MaxParkedDevices);
         _metrics.SetParked(_parked.Count);
     }
 
     private void Unpark(DeviceStream device, byte[] state)
     {
-        using var reader = new BinaryReader(new MemoryStream(state, writable: false));
-        _ = reader.ReadString();
-        _ = device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp());
+        ReadParked(device, state);
 
         // It was offline when evicted; this frame brings it back online.
         device.Online = false;
