@@ -118,4 +118,20 @@ public sealed class PipelineOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int CheckpointChunkDevices { get; set; } = 256;
+
+    /// <summary>
+    /// Loops that process frames, each taking the devices whose id hashes to it, with its own lock and device table
+    /// (<see cref="MaxDevices"/> and <see cref="MaxParkedDevices"/> are split evenly between them). One loop keeps one
+    /// core busy at most; more let a larger machine use its cores (docs/performance.md). 0: one per two cores, at
+    /// least 1 (the other half is left to the MQTT receive loop, the broker and the stores). Default 1.
+    /// </summary>
+    [Range(0, 64)]
+    public int ProcessingLoops { get; set; } = 1;
+
+    /// <summary>Frames queued per loop between the dispatcher and the loop when there are several. Default 256.</summary>
+    [Range(1, 100_000)]
+    public int LoopQueueCapacity { get; set; } = 256;
+
+    /// <summary><see cref="ProcessingLoops"/> with 0 resolved for this machine.</summary>
+    internal int ResolvedProcessingLoops => ProcessingLoops > 0 ? ProcessingLoops : Math.Max(1, Environment.ProcessorCount / 2);
 }

@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,13 +58,20 @@ internal sealed class PipelineWorker : BackgroundService
         PipelineLog.ConsumerStarted(_logger, _ingestor.Capacity);
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            if (pipeline.Partitions == 1)
             {
-                while (reader.TryRead(out var item))
+                while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    progress.Taken();
-                    pipeline.Process(item);
+                    while (reader.TryRead(out var item))
+                    {
+                        progress.Taken();
+                        pipeline.Process(item);
+                    }
                 }
+            }
+            else
+            {
+                await DispatchAsync(reader, stoppingToken).ConfigureAwait(false);
             }
 
             PipelineLog.ConsumerStopped(_logger);
@@ -74,6 +82,76 @@ internal sealed class PipelineWorker : BackgroundService
         finally
         {
             progress.IsRunning = false;
+        }
+    }
+
+    /// <summary>
+    /// Several loops: this one routes each message to its device's loop (by hash, in arrival order), each loop processes
+    /// its own queue on its own thread. A full loop queue holds the dispatcher back, and so the broker's acknowledgements
+    /// (back-pressure, as with one loop). On shutdown the queues are completed and drained before this returns.
+    /// </summary>
+    private async Task DispatchAsync(ChannelReader<IngestItem> reader, CancellationToken stoppingToken)
+    {
+        var pipeline = _pipeline;
+        var progress = _progress;
+        var queues = new Channel<IngestItem>[pipeline.Partitions];
+        var loops = new Task[queues.Length];
+        for (var i = 0; i < queues.Length; i++)
+        {
+            var queue = Channel.CreateBounded<IngestItem>(new BoundedChannelOptions(_options.LoopQueueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.Wait,
+                SingleReader = true,
+                SingleWriter = true,
+            });
+            queues[i] = queue;
+            var partition = pipeline.Partition(i);
+
+            // Its own thread, not the pool's: a loop runs flat out during a drain, and shares nothing with the others.
+            loops[i] = Task.Factory.StartNew(
+                () => RunLoop(queue.Reader, partition),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var item))
+                {
+                    progress.Taken();
+                    var index = pipeline.Index(item.DeviceId);
+                    var writer = queues[index].Writer;
+                    _ = pipeline.Route(item);
+                    if (!writer.TryWrite(item))
+                    {
+                        await writer.WriteAsync(item, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var queue in queues)
+            {
+                queue.Writer.TryComplete();
+            }
+
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+    }
+
+    private static void RunLoop(ChannelReader<IngestItem> queue, PipelinePartition partition)
+    {
+        // Blocking is right here: the loop owns its thread.
+        while (queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (queue.TryRead(out var item))
+            {
+                partition.Process(item, replaying: false);
+            }
         }
     }
 }
