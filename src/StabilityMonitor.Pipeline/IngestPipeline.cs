@@ -493,7 +493,7 @@ public sealed class IngestPipeline : IDisposable
         var partition = _partitions.Length == 1 ? _partitions[0] : _partitions[Index(item.DeviceId)];
         if (item.LogPosition > 0)
         {
-            partition.Route(item.LogPosition);
+            partition.Route(item.LogPosition, _dispatched);
             if (item.LogPosition > _dispatched)
             {
                 Volatile.Write(ref _dispatched, item.LogPosition);

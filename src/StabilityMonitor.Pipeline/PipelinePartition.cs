@@ -58,9 +58,20 @@ internal sealed class PipelinePartition : IDeviceStreamHost
     /// <summary>Log position of the last message this partition processed.</summary>
     public long Position => Volatile.Read(ref _position);
 
-    /// <summary>A message with <paramref name="position"/> is on its way to this partition (written before it is queued).</summary>
-    public void Route(long position)
+    /// <summary>
+    /// A message with <paramref name="position"/> is on its way to this partition (written before it is queued);
+    /// <paramref name="dispatched"/> is the last position routed to any partition before it. Called by the one thread
+    /// that routes.
+    /// </summary>
+    public void Route(long position, long dispatched)
     {
+        // Nothing in flight here: every message before this one that was routed here is taken, so the partition is up to
+        // date to the dispatcher's last position (an idle loop would otherwise hold the checkpoint's position back).
+        if (Volatile.Read(ref _position) >= _routed && dispatched > _position)
+        {
+            Volatile.Write(ref _position, dispatched);
+        }
+
         if (position > _routed)
         {
             Volatile.Write(ref _routed, position);
