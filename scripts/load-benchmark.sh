@@ -6,16 +6,18 @@
 #
 # Usage: scripts/load-benchmark.sh [--quick] [--repeats N] [--burst M] [--burst-devices N] [--steps "N1 N2 ..."]
 #                                  [--step-seconds S] [--out DIR] [--no-build] [--latency-at N] [--report DIR]
+#                                  [--loops N]
 #   --quick   a couple of minutes: 1 repeat, a 30,000-frame burst, steps 500 1000 2000 4000 of 12 s
 #   default   3 repeats, a 300,000-frame burst over 5,000 devices, steps 1000 2000 3000 4000 6000 8000 10000 of 30 s
 #   --latency-at N   only the latency point, at N devices (into --out DIR, beside an earlier run's results)
 #   --report DIR     only print the table of the results in DIR
+#   --loops N        the server's processing loops (Pipeline:ProcessingLoops; 0 = one per two cores; default 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 quick=0; repeats=3; burst=300000; burst_devices=5000; steps="1000 2000 3000 4000 6000 8000 10000"; step_seconds=30
-latency_seconds=60; near_falls=20; out=""; build=1; mode=all; at=0
+latency_seconds=60; near_falls=20; out=""; build=1; mode=all; at=0; loops=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; repeats=1; burst=30000; burst_devices=1000; steps="500 1000 2000 4000"; step_seconds=12
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
         --no-build) build=0 ;;
         --latency-at) mode=latency; at=$2; shift ;;
         --report) mode=report; out=$2; build=0; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --loops) loops=$2; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "load-benchmark.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -125,7 +128,8 @@ start_server() {
     (cd "$server_dir" && exec ./StabilityMonitor.Server --urls="http://127.0.0.1:$http_port" --Mqtt:Url="$broker" \
         --Mqtt:ClientId="$1" --Mqtt:SessionExpiry=00:00:01 --Ward:Enabled=false --Devices:AdmitUnregistered=true \
         --Auth:AdminPassword="$password" --Server:DataDirectory="$work/data" \
-        --Influx:JournalDirectory="$work/data/influx-journal" --Logging:LogLevel:Default=Warning) > "$work/server.log" 2>&1 &
+        --Influx:JournalDirectory="$work/data/influx-journal" --Pipeline:ProcessingLoops="$loops" \
+        --Logging:LogLevel:Default=Warning) > "$work/server.log" 2>&1 &
     server_pid=$!
     pids+=("$server_pid")
     for _ in $(seq 1 240); do
@@ -145,7 +149,8 @@ echo "results in $out" >&2
 if [ "$mode" != report ]; then
     jq -n --arg start "$(date -u +%Y-%m-%dT%H:%MZ)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg mode "$mode" \
         --arg burst "$burst" --arg burst_devices "$burst_devices" --arg steps "$steps" --arg step_seconds "$step_seconds" --arg repeats "$repeats" \
-        '{start: $start, load_before: $load, mode: $mode, burst: $burst, burst_devices: $burst_devices, steps: $steps, step_seconds: $step_seconds, repeats: $repeats}' \
+        --arg loops "$loops" \
+        '{start: $start, load_before: $load, mode: $mode, burst: $burst, burst_devices: $burst_devices, steps: $steps, step_seconds: $step_seconds, repeats: $repeats, loops: $loops}' \
         > "$out/meta-$mode.json"
 fi
 
@@ -262,7 +267,7 @@ meta() { # meta FIELD: from the run's meta files, "unknown" when they are absent
     if compgen -G "$out/meta-*.json" >/dev/null; then jq -rs "map(.$1 // empty) | first // \"unknown\"" "$out"/meta-*.json; else echo unknown; fi
 }
 start_time=$(meta start); load_before=$(meta load_before); load_after=$(meta load_after)
-burst_devices=$(meta burst_devices); steps=$(meta steps); step_seconds=$(meta step_seconds); repeats=$(meta repeats)
+burst_devices=$(meta burst_devices); steps=$(meta steps); step_seconds=$(meta step_seconds); repeats=$(meta repeats); loops=$(meta loops)
 burst=0
 compgen -G "$out/bare-*.json" >/dev/null && burst=$(jq -s 'map(.received) | max // 0' "$out"/bare-*.json)
 
@@ -297,7 +302,7 @@ cat <<EOF
 
 $(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo); load average before $load_before, after $load_after;
 mosquitto $(/usr/sbin/mosquitto -h 2>/dev/null | awk 'NR == 1 { print $3 }') on loopback; QoS 1, 25-sample frames at 50 Hz, publisher \`firmware-sim load\` (4 connections) on the same machine;
-$repeats repeat(s) per point, median [min–max]; burst $burst frames over $burst_devices devices; steady steps $steps of ${step_seconds} s.
+server processing loops: $loops; $repeats repeat(s) per point, median [min–max]; burst $burst frames over $burst_devices devices; steady steps $steps of ${step_seconds} s.
 
 | Measure | Server | Bare MQTTnet subscriber | Ratio | Target |
 |---|---|---|---|---|
