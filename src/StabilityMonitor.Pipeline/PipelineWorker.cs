@@ -107,12 +107,7 @@ internal sealed class PipelineWorker : BackgroundService
             queues[i] = queue;
             var partition = pipeline.Partition(i);
 
-            // Its own thread, not the pool's: a loop runs flat out during a drain, and shares nothing with the others.
-            loops[i] = Task.Factory.StartNew(
-                () => RunLoop(queue.Reader, partition),
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
+            loops[i] = Task.Run(() => RunLoopAsync(queue.Reader, partition), CancellationToken.None);
         }
 
         try
@@ -143,10 +138,10 @@ internal sealed class PipelineWorker : BackgroundService
         }
     }
 
-    private static void RunLoop(ChannelReader<IngestItem> queue, PipelinePartition partition)
+    private static async Task RunLoopAsync(ChannelReader<IngestItem> queue, PipelinePartition partition)
     {
-        // Blocking is right here: the loop owns its thread.
-        while (queue.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        // Awaited, not blocked on: the single reader's wait is a reusable source, so a wake-up allocates nothing.
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
             while (queue.TryRead(out var item))
             {

@@ -1,0 +1,97 @@
+using System.Buffers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StabilityMonitor.Durability;
+using StabilityMonitor.Pipeline;
+using StabilityMonitor.Signal.Codec;
+using StabilityMonitor.TestServers;
+
+namespace StabilityMonitor.Benchmarks;
+
+/// <summary>
+/// The server's in-process path from an MQTT payload to events, built by the product's own <c>AddStabilityPipeline</c>
+/// and <c>AddDurability</c>, fed one frame from every device per round (walking wearables, past their probation and
+/// first analysis windows). Shared by the benchmarks that measure it.
+/// </summary>
+internal sealed class InProcessPath : IDisposable
+{
+    private const int PoolFrames = 240;
+
+    private readonly IHost _host;
+    private readonly TempDirectory _data;
+    private readonly FrameIngestor _ingestor;
+    private readonly MetricsRegistry _metrics;
+    private readonly byte[][] _pool;
+    private readonly byte[][] _frames;
+    private readonly string[] _topics;
+    private readonly long _startMicros;
+    private long _round;
+
+    public InProcessPath(int devices, bool frameLog, int loops)
+    {
+        _data = new TempDirectory("sm-bench-");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration["Durability:Enabled"] = frameLog ? "true" : "false";
+        builder.Configuration["Durability:Directory"] = _data.Path;
+        builder.Configuration["Pipeline:ProcessingLoops"] = loops.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Services.AddDurability(builder.Configuration);
+        builder.AddStabilityPipeline();
+        _host = builder.Build();
+        _host.StartAsync().GetAwaiter().GetResult();
+        _ingestor = _host.Services.GetRequiredService<FrameIngestor>();
+        _metrics = _host.Services.GetRequiredService<MetricsRegistry>();
+
+        _pool = BenchmarkFrames.Walking(PoolFrames);
+        _frames = new byte[devices][];
+        _topics = new string[devices];
+        for (var d = 0; d < devices; d++)
+        {
+            _frames[d] = new byte[_pool[0].Length];
+            _topics[d] = DeviceId.AccelTopic($"bench-{d:D5}");
+        }
+
+        _startMicros = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+        // Past every device's probation and first analysis windows: the measurement is steady state.
+        for (var r = 0; r < 40; r++)
+        {
+            OneFrameFromEveryDevice();
+        }
+    }
+
+    /// <summary>Accepts one frame from every device and waits until the worker has processed them all.</summary>
+    public long OneFrameFromEveryDevice()
+    {
+        var round = _round++;
+        var target = _metrics.Frames + _frames.Length;
+        for (var d = 0; d < _frames.Length; d++)
+        {
+            var frame = _frames[d];
+            _pool[(int)((round + (d * 7)) % PoolFrames)].CopyTo(frame, 0);
+            BenchmarkFrames.Patch(frame, (uint)round, _startMicros + (round * BenchmarkFrames.FrameMicros));
+            var accepted = _ingestor.AcceptAsync(_topics[d], new ReadOnlySequence<byte>(frame), CancellationToken.None);
+            if (!accepted.IsCompletedSuccessfully)
+            {
+                accepted.AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        // The payload was decoded (and logged) before AcceptAsync returned; wait for the worker to process the round.
+        var spin = new SpinWait();
+        while (_metrics.Frames < target)
+        {
+            spin.SpinOnce();
+        }
+
+        return _metrics.Frames;
+    }
+
+    public void Dispose()
+    {
+        _host.StopAsync().GetAwaiter().GetResult();
+        _host.Dispose();
+        _data.Dispose();
+    }
+}
