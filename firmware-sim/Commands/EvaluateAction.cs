@@ -66,14 +66,14 @@ internal static class EvaluateAction
 
         var inPlace = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         Func<ProcessorOptions> createOptions = settings.SoftFalls
-            ? static () => new ProcessorOptions { Detector = new DetectorOptions { SoftFalls = true } }
-            : static () => new ProcessorOptions();
+            ? static () => new ProcessorOptions()
+            : static () => new ProcessorOptions { Detector = new DetectorOptions { SoftFalls = false } };
         var report = EvaluationRunner.Run(recordings, createOptions, progress: new ProgressReporter(error, inPlace));
         error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"read {recordings.Count} recordings in {loadSeconds:0.0} s, evaluated in {stopwatch.Elapsed.TotalSeconds:0.0} s"));
 
-        var rate = (settings.ResampleHz is { } hz ? $", resampled to {hz} Hz" : string.Empty) + (settings.SoftFalls ? ", soft falls on" : string.Empty);
+        var rate = (settings.ResampleHz is { } hz ? $", resampled to {hz} Hz" : string.Empty) + (settings.SoftFalls ? string.Empty : ", soft falls off");
         output.WriteLine($"{formatName} evaluation of '{settings.DatasetDirectory}' (default thresholds{rate})");
         output.WriteLine();
         ReportTableWriter.Write(report, output);
@@ -140,7 +140,7 @@ internal static class EvaluateAction
                 ? "all"
                 : $"only: {(settings.Subjects.Included.Count == 0 ? "all" : string.Join(", ", settings.Subjects.Included))}; left out: {(settings.Subjects.Excluded.Count == 0 ? "none" : string.Join(", ", settings.Subjects.Excluded))}"),
             ("rate", settings.ResampleHz is { } hz ? $"resampled to {hz} Hz" : $"as recorded ({rates})"),
-            ("thresholds", settings.SoftFalls ? "defaults, soft falls on" : "defaults"),
+            ("thresholds", settings.SoftFalls ? "defaults" : "defaults, soft falls off"),
             ("cross-validation", settings.CrossValidate
                 ? "leave-one-subject-out" + (settings.TuneRates is { Count: > 0 } r ? $", tuned at {string.Join('+', r)} Hz" : string.Empty)
                 : "no"),

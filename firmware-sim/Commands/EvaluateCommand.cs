@@ -85,10 +85,10 @@ internal static class EvaluateCommand
             }
         });
 
-        var softFalls = new Option<bool>("--soft-falls")
+        var noSoftFalls = new Option<bool>("--no-soft-falls")
         {
-            Description = "Turn on the fall path without a hard impact (upright to lying quickly, then still; Detector.SoftFalls, "
-                + "off by default) for this evaluation, cross-validated folds included.",
+            Description = "Turn off the fall path without a hard impact (upright to lying quickly past a small impact, then still; "
+                + "Detector.SoftFalls, on by default) for this evaluation, cross-validated folds included: what it adds.",
         };
 
         var tuneRates = RateListOption.Create(
@@ -111,7 +111,7 @@ internal static class EvaluateCommand
             crossValidate,
             resample,
             tuneRates,
-            softFalls,
+            noSoftFalls,
         };
 
         command.SetAction(parseResult =>
@@ -125,7 +125,7 @@ internal static class EvaluateCommand
                 parseResult.GetValue(crossValidate),
                 parseResult.GetValue(resample),
                 parseResult.GetValue(tuneRates),
-                parseResult.GetValue(softFalls),
+                !parseResult.GetValue(noSoftFalls),
                 parseResult.GetValue(report)?.FullName);
             var invocation = parseResult.InvocationConfiguration;
             return EvaluateAction.Execute(settings, invocation.Output, invocation.Error);

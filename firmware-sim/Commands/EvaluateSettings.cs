@@ -10,7 +10,7 @@ namespace StabilityMonitor.FirmwareSim.Commands;
 /// <param name="Subjects">Which subjects to evaluate.</param>
 /// <param name="CrossValidate">Also run leave-one-subject-out tuning and scoring.</param>
 /// <param name="TuneRates">With <paramref name="CrossValidate"/>: the rates each fold tunes at together; null for the evaluated rate.</param>
-/// <param name="SoftFalls">Also call falls without a hard impact (<c>Detector.SoftFalls</c>, off by default).</param>
+/// <param name="SoftFalls">Also call falls without a hard impact (<c>Detector.SoftFalls</c>, on by default; <c>--no-soft-falls</c> turns it off).</param>
 /// <param name="ReportDirectory">Where to write the HTML report (index.html); null for none.</param>
 /// <param name="ResampleHz">Resample every recording to this rate first, as a wearable at that rate would send it; null keeps the recorded rate.</param>
 internal sealed record EvaluateSettings(
@@ -22,5 +22,5 @@ internal sealed record EvaluateSettings(
     bool CrossValidate = false,
     int? ResampleHz = null,
     IReadOnlyList<int>? TuneRates = null,
-    bool SoftFalls = false,
+    bool SoftFalls = true,
     string? ReportDirectory = null);

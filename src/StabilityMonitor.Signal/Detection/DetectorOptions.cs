@@ -50,14 +50,24 @@ public sealed class DetectorOptions
     /// <summary>
     /// Whether a fall is also called without a hard impact: the trunk goes from upright to lying within
     /// <see cref="SoftFallTransitionSeconds"/> and the wearer is still <see cref="SoftFallDecisionSeconds"/> later.
-    /// Raised as <see cref="EventKind.Fall"/> with severity 2 and a low score (lower confidence). Default false:
-    /// see docs/signal-core.md for what it costs in specificity.
+    /// Raised as <see cref="EventKind.Fall"/> with severity 2 and a low score (lower confidence), only if something was
+    /// hit on the way down (<see cref="SoftFallMinPeakG"/>). Default true: docs/signal-core.md says what it finds and
+    /// what it costs.
     /// </summary>
-    public bool SoftFalls { get; set; }
+    public bool SoftFalls { get; set; } = true;
 
     /// <summary>Longest time from the last upright sample to lying that counts as falling, not lying down, s: the trunk crosses the 35° to 60° band in it. Default 0.8 s.</summary>
     public float SoftFallTransitionSeconds { get; set; } = 0.8f;
 
     /// <summary>Time from reaching lying to the soft-fall decision, s; the wearer must still be lying and be still then. Default 5 s.</summary>
     public float SoftFallDecisionSeconds { get; set; } = 5f;
+
+    /// <summary>
+    /// Least acceleration magnitude from 0.5 s before the last upright moment to 1 s after reaching lying (or to the
+    /// decision, if sooner) for a soft fall, g: a body that falls meets the floor, if softly (the soft fall from sitting
+    /// in the development set peaks at 2.08 g), while lying down on a bed or sitting into a car seat is cushioned (the
+    /// two development trials the rule called without it: 1.12 and 1.29 g). Checked once, 1 s after lying; 0 turns it
+    /// off. Default 1.5 g.
+    /// </summary>
+    public float SoftFallMinPeakG { get; set; } = 1.5f;
 }

@@ -48,6 +48,10 @@ public sealed class DeviceProcessor
     // Fall without a hard impact: when the trunk was last upright, and since when it lies after a quick
     // transition (long.MinValue: not pending), µs of device time.
     private long _lastUprightMicros = long.MinValue;
+    // The soft fall's impact: looked for from shortly before the last upright moment to 1 s after lying.
+    private const long SoftFallLookBackMicros = 500_000;
+    private const long SoftFallImpactMicros = 1_000_000;
+
     private long _softLyingMicros = long.MinValue;
     private long _softOnsetMicros = long.MinValue;
 
@@ -389,7 +393,20 @@ public sealed class DeviceProcessor
             return;
         }
 
-        if (DeviceTimeMath.Subtract(now, _softLyingMicros) < (long)(d.SoftFallDecisionSeconds * 1_000_000))
+        var lying = DeviceTimeMath.Subtract(now, _softLyingMicros);
+        var decision = (long)(d.SoftFallDecisionSeconds * 1_000_000);
+
+        // Once, at the first sample 1 s after lying (or at the decision if sooner): whatever the trunk did, a body that
+        // fell met something harder than a mattress or a seat.
+        var check = Math.Min(SoftFallImpactMicros, decision);
+        if (lying >= check && lying - (1_000_000L / s.Rate) < check && d.SoftFallMinPeakG > 0
+            && PeakSince(s, DeviceTimeMath.Subtract(_softOnsetMicros, SoftFallLookBackMicros), index) < d.SoftFallMinPeakG)
+        {
+            _softLyingMicros = long.MinValue;
+            return;
+        }
+
+        if (lying < decision)
         {
             return;
         }
@@ -406,6 +423,19 @@ public sealed class DeviceProcessor
         _lastFallMicros = onset;
         StartLongLieWatch(onset);
         sink.OnEvent(new StabilityEvent(onset, EventKind.Fall, 2, 0.25f, 0f, 0f, transition / 1000f, TiltDeg, now));
+    }
+
+    /// <summary>Largest magnitude in the ring from device time <paramref name="fromMicros"/> to the sample at <paramref name="index"/>.</summary>
+    private float PeakSince(RateState s, long fromMicros, long index)
+    {
+        var back = DeviceTimeMath.Subtract(TimeOf(index, s.Rate), fromMicros) * s.Rate / 1_000_000;
+        var peak = 0f;
+        for (var i = Math.Max(s.Ring.OldestIndex, index - Math.Max(0, back)); i <= index; i++)
+        {
+            peak = Math.Max(peak, s.Ring.At(i).Magnitude);
+        }
+
+        return peak;
     }
 
     private void StartLongLieWatch(long fallMicros)

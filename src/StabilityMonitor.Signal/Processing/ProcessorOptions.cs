@@ -86,6 +86,7 @@ public sealed class ProcessorOptions
             Require(d.LongLieSeconds is >= 0 and <= 3600, "Detector.LongLieSeconds must be 0 (off) .. 3600 s.");
             Require(d.LongLieUprightSeconds is > 0 and <= 60, "Detector.LongLieUprightSeconds must be above 0 and at most 60 s.");
             Require(d.SoftFallTransitionSeconds is > 0 and <= 10 && d.SoftFallDecisionSeconds is > 0 and <= 60, "Detector.SoftFallTransitionSeconds must be 0..10 s and SoftFallDecisionSeconds 0..60 s (above 0).");
+            Require(d.SoftFallMinPeakG is >= 0 and <= 16, "Detector.SoftFallMinPeakG must be 0..16 g.");
         }
 
         if (Classifier is { } c)

@@ -42,9 +42,10 @@ public sealed class DetectorDefaultsTests
         Assert.Equal(0.3f, options.ProvisionalDelaySeconds);
         Assert.Equal(60f, options.LongLieSeconds);
         Assert.Equal(2f, options.LongLieUprightSeconds);
-        Assert.False(options.SoftFalls);
+        Assert.True(options.SoftFalls);
         Assert.Equal(0.8f, options.SoftFallTransitionSeconds);
         Assert.Equal(5f, options.SoftFallDecisionSeconds);
+        Assert.Equal(1.5f, options.SoftFallMinPeakG);
     }
 
     [Fact]

@@ -78,6 +78,10 @@ public class ProcessorOptionsBoundaryTests
         ["soft-fall decision 0"] = (o => o.Detector.SoftFallDecisionSeconds = 0, "Detector.SoftFallTransitionSeconds"),
         ["soft-fall decision 60 s"] = (o => o.Detector.SoftFallDecisionSeconds = 60, null),
         ["soft-fall decision above 60 s"] = (o => o.Detector.SoftFallDecisionSeconds = 61, "Detector.SoftFallTransitionSeconds"),
+        ["soft-fall impact floor 0"] = (o => o.Detector.SoftFallMinPeakG = 0, null),
+        ["soft-fall impact floor below 0"] = (o => o.Detector.SoftFallMinPeakG = -0.1f, "Detector.SoftFallMinPeakG"),
+        ["soft-fall impact floor 16 g"] = (o => o.Detector.SoftFallMinPeakG = 16, null),
+        ["soft-fall impact floor above 16 g"] = (o => o.Detector.SoftFallMinPeakG = 16.5f, "Detector.SoftFallMinPeakG"),
 
         ["fall peak 1 g"] = (o => o.Classifier.FallPeakG = 1f, "Classifier peak thresholds"),
         ["low-rate fall peak 1 g"] = (o => o.Classifier.LowRateFallPeakG = 1f, "Classifier peak thresholds"),

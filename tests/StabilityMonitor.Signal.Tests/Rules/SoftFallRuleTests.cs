@@ -5,22 +5,25 @@ using StabilityMonitor.Signal.Tests.Synthetic;
 namespace StabilityMonitor.Signal.Tests.Rules;
 
 /// <summary>
-/// docs/signal-core.md, "Fall without a hard impact" (<c>Detector.SoftFalls</c>, off by default): upright to lying
-/// within <c>SoftFallTransitionSeconds</c>, still lying and still <c>SoftFallDecisionSeconds</c> later, is a fall of
-/// lower confidence (severity 2); lying down slowly is not, and a fall the impact rule called is not called twice.
+/// docs/signal-core.md, "Fall without a hard impact" (<c>Detector.SoftFalls</c>, on by default): upright to lying
+/// within <c>SoftFallTransitionSeconds</c> past an impact of at least <c>SoftFallMinPeakG</c>, still lying and still
+/// <c>SoftFallDecisionSeconds</c> later, is a fall of lower confidence (severity 2); lying down slowly is not, a quick
+/// cushioned lie-down (no impact) is not, and a fall the impact rule called is not called twice.
 /// </summary>
 public sealed class SoftFallRuleTests
 {
     private const long Start = 1_700_000_000_000_000;
 
-    [Fact]
-    public void SlumpWithoutImpact_FallOfLowerConfidence_OnlyWhenTurnedOn()
+    [Theory]
+    [InlineData(1.6)]
+    [InlineData(1.9)] // under the impact rule's 2.0 g
+    public void SlumpOntoTheFloor_SmallImpact_FallOfLowerConfidence_UnlessTurnedOff(double impactG)
     {
-        var stream = Slump(new SyntheticStream(50).Stand(5).Walk(4), seconds: 0.6).Stand(0);
+        var stream = Slump(new SyntheticStream(50).Stand(5).Walk(4), seconds: 0.6, impactG).Stand(0);
         AddLying(stream, 12);
 
-        var off = stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start);
-        var on = stream.Run(new DeviceProcessor(SoftFallsOn()), startMicros: Start);
+        var on = stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start);
+        var off = stream.Run(new DeviceProcessor(SoftFalls(false)), startMicros: Start);
 
         Assert.Empty(off.Alarms);
         var fall = Assert.Single(on.Alarms);
@@ -33,13 +36,29 @@ public sealed class SoftFallRuleTests
         Assert.InRange((fall.DecisionTimeMicros - fall.TimeMicros) / 1e6, 5.0, 7.5);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.3)]
+    public void QuickLieDownWithoutAnImpact_NoFall_UntilTheFloorIsLowered(double impactG)
+    {
+        // As quick as the slump above, but cushioned (a bed, a car seat): nothing reaches SoftFallMinPeakG (1.5 g).
+        var stream = Slump(new SyntheticStream(50).Stand(5).Walk(4), seconds: 0.6, impactG).Stand(0);
+        AddLying(stream, 12);
+
+        Assert.Empty(stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms);
+
+        var lowered = new ProcessorOptions();
+        lowered.Detector.SoftFallMinPeakG = 0;
+        Assert.Single(stream.Run(new DeviceProcessor(lowered), startMicros: Start).Alarms);
+    }
+
     [Fact]
     public void LyingDownSlowly_NoFall()
     {
-        var stream = Slump(new SyntheticStream(50).Stand(5).Walk(4), seconds: 4);
+        var stream = Slump(new SyntheticStream(50).Stand(5).Walk(4), seconds: 4, impactG: 2.1);
         AddLying(stream, 12);
 
-        Assert.Empty(stream.Run(new DeviceProcessor(SoftFallsOn()), startMicros: Start).Alarms);
+        Assert.Empty(stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms);
     }
 
     [Fact]
@@ -48,26 +67,28 @@ public sealed class SoftFallRuleTests
         var stream = new SyntheticStream(50).Stand(5).Walk(4);
         stream.Fall(impactG: 4.0, lyingSeconds: 12);
 
-        var fall = Assert.Single(stream.Run(new DeviceProcessor(SoftFallsOn()), startMicros: Start).Alarms);
+        var fall = Assert.Single(stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Alarms);
         Assert.Equal((EventKind.Fall, (byte)3), (fall.Kind, fall.Severity));
     }
 
-    private static ProcessorOptions SoftFallsOn()
+    private static ProcessorOptions SoftFalls(bool on)
     {
         var options = new ProcessorOptions();
-        options.Detector.SoftFalls = true;
+        options.Detector.SoftFalls = on;
         return options;
     }
 
-    // Rotates gravity from Y (upright) to Z (on the back) over the given time, with no acceleration peak.
-    private static SyntheticStream Slump(SyntheticStream stream, double seconds)
+    // Rotates gravity from Y (upright) to Z (on the back) over the given time; with an impact, the last sample of the
+    // turn is a bump of that magnitude along the body (the floor met on the way down), too small for the impact rule.
+    private static SyntheticStream Slump(SyntheticStream stream, double seconds, double impactG)
     {
         var n = (int)Math.Round(seconds * stream.Rate);
         var samples = new List<AccelSample>();
         for (var i = 0; i < n; i++)
         {
             var a = Math.PI / 2 * (i + 1) / n;
-            samples.Add(new AccelSample((float)0.01, (float)Math.Cos(a), (float)Math.Sin(a)));
+            var scale = i == n - 1 && impactG > 1 ? impactG : 1;
+            samples.Add(new AccelSample((float)0.01, (float)(scale * Math.Cos(a)), (float)(scale * Math.Sin(a))));
         }
 
         return stream.Append(samples);
