@@ -135,12 +135,9 @@ public sealed class CheckpointStallTests(ITestOutputHelper output)
             () => Processed(server, "resident-large") == large.Published && Processed(server, "resident-small") == small.Published,
             TimeSpan.FromMinutes(2),
             () => $"processed large {Processed(server, "resident-large")} of {large.Published}, small {Processed(server, "resident-small")} of {small.Published}");
-        foreach (var id in new[] { "resident-large", "resident-small" })
-        {
-            var quality = server.Pipeline.GetDevice(id)!.Quality;
-            Assert.Equal(0, quality.Lost);
-            Assert.Equal(0, quality.Duplicates);
-        }
+        // A QoS 1 redelivery (should the held worker have reconnected) is dropped as a duplicate, never a loss.
+        Assert.Equal(0, server.Pipeline.GetDevice("resident-large")!.Quality.Lost);
+        Assert.Equal(0, server.Pipeline.GetDevice("resident-small")!.Quality.Lost);
 
         Assert.Equal("Healthy", (await CheckAsync(server, "frames")).Status);
     }

@@ -10,7 +10,7 @@ namespace StabilityMonitor.Signal.Tests.Processing;
 /// on, the reference follows it with a 30 s time constant, so the tilt decays as 40° · e^(−t / 30 s). Standing still,
 /// the same turn is not followed (a lean is a lean).
 /// </summary>
-public class UprightReferenceTests
+public sealed class UprightReferenceTests
 {
     private const int Rate = 50;
     private const int FrameSize = 25;
