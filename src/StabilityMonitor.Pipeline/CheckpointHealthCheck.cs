@@ -6,8 +6,8 @@ namespace StabilityMonitor.Pipeline;
 
 /// <summary>
 /// Readiness of the checkpoints (the frame log's own check reports its writes and fill): degraded when the log is over
-/// 90 % full, or when no checkpoint was saved for three intervals (the stream's effects are not becoming durable: a
-/// store is down, and the log grows until they are).
+/// 90 % full, or when for three intervals no checkpoint was saved while frames were logged (the stream's effects are not
+/// becoming durable: a store is down, and the log grows until they are).
 /// </summary>
 internal sealed class CheckpointHealthCheck(PipelineCheckpointService checkpoints, IOptions<PipelineOptions> options, TimeProvider time, IFrameLog? log = null) : IHealthCheck
 {
@@ -34,7 +34,9 @@ internal sealed class CheckpointHealthCheck(PipelineCheckpointService checkpoint
             return Task.FromResult(HealthCheckResult.Degraded($"frame log {status.SizeBytes} of {status.MaxBytes} bytes full", data: data));
         }
 
-        var last = checkpoints.LastSaved ?? _started;
+        // Current, not saved: with nothing logged since the last checkpoint there is nothing to save, and an idle server
+        // is not a store down.
+        var last = checkpoints.LastCurrent ?? _started;
         var overdue = 3 * options.Value.CheckpointInterval;
         if (time.GetUtcNow() - last > overdue)
         {

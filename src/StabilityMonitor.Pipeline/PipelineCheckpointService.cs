@@ -36,6 +36,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
     private long _replayed;
     private long _lastBytes;
     private long _lastSavedUnixSeconds;
+    private long _lastCurrentUnixSeconds;
     private readonly Histogram<double> _pause;
     private readonly Action<TimeSpan> _recordPause;
 
@@ -83,6 +84,12 @@ internal sealed class PipelineCheckpointService : BackgroundService
 
     /// <summary>When the last checkpoint was saved, by this run; null before the first.</summary>
     public DateTimeOffset? LastSaved => Interlocked.Read(ref _lastSavedUnixSeconds) is var s and > 0 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
+
+    /// <summary>
+    /// When a checkpoint last covered everything logged: saved, or found with nothing new to write (an idle server is not
+    /// overdue); null before the first.
+    /// </summary>
+    public DateTimeOffset? LastCurrent => Interlocked.Read(ref _lastCurrentUnixSeconds) is var s and > 0 ? DateTimeOffset.FromUnixTimeSeconds(s) : null;
 
     /// <summary>Messages replayed at start.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
@@ -136,6 +143,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
             // Nothing logged since the last checkpoint: nothing to write (not even every device's state).
             if (_pipeline.LogPosition == _savedPosition)
             {
+                Interlocked.Exchange(ref _lastCurrentUnixSeconds, _time.GetUtcNow().ToUnixTimeSeconds());
                 return _savedPosition;
             }
 
@@ -146,6 +154,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
             draft.Content.Flush();
             if (position == _savedPosition)
             {
+                Interlocked.Exchange(ref _lastCurrentUnixSeconds, _time.GetUtcNow().ToUnixTimeSeconds());
                 return position;
             }
 
@@ -166,6 +175,7 @@ internal sealed class PipelineCheckpointService : BackgroundService
             Interlocked.Increment(ref _checkpoints);
             Interlocked.Exchange(ref _lastBytes, draft.Length);
             Interlocked.Exchange(ref _lastSavedUnixSeconds, now.ToUnixTimeSeconds());
+            Interlocked.Exchange(ref _lastCurrentUnixSeconds, now.ToUnixTimeSeconds());
             PipelineLog.CheckpointSaved(_logger, position, draft.Length, Stopwatch.GetElapsedTime(started));
             return position;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using StabilityMonitor.IntegrationTests.Storage;
 
 namespace StabilityMonitor.Influx.Tests;
@@ -97,5 +98,68 @@ public sealed class RejectionOutageTests : IDisposable
         long windows = await _server.ScalarAsync(Database, "SELECT count(rms_ap) FROM sway");
         Assert.Equal(TestPoints.EventsIn(produced), events);
         Assert.Equal(produced - TestPoints.EventsIn(produced), windows);
+    }
+
+    /// <summary>
+    /// docs/storage.md: error 4115 is logged once per episode, and the first stored batch ends the episode. Two
+    /// episodes of 400s, each retried several times, separated by a period where writes are stored: exactly two lines.
+    /// </summary>
+    [Fact]
+    public async Task TwoRejectionEpisodes_Error4115LoggedOncePerEpisode_NotPerRetry()
+    {
+        const string Database = "episodes";
+        const int RetriesPerEpisode = 4;
+        long baseMicros = TestPoints.NowMicros();
+        await _server.CreateDatabaseAsync(Database);
+        await using var proxy = await RecordingInfluxProxy.StartAsync(_server.Url);
+        InfluxOptions options = StoreHarness.FastOptions(proxy.Url, InfluxApiVersion.V1, Database);
+        options.BatchSize = 200;
+        int produced = 0;
+        await using var harness = new StoreHarness(_dir.Path, options, _log);
+        await harness.StartAsync();
+
+        async Task ProduceAsync(int points)
+        {
+            for (int i = 0; i < points; i++)
+            {
+                await TestPoints.AppendMixedAsync(harness.Store, produced++, baseMicros);
+            }
+        }
+
+        async Task StoredAsync()
+        {
+            await ProduceAsync(200);
+            Assert.True(await harness.WaitDrainedAsync(TimeSpan.FromSeconds(60)), "drained while writes are forwarded");
+            Assert.Null(harness.Telemetry.SystemicRejection);
+        }
+
+        async Task<long> EpisodeAsync()
+        {
+            long before = harness.Telemetry.ErrorsOfKind("rejected_outage");
+            proxy.FaultStatus = 400;
+            await ProduceAsync(200);
+            var waiting = Stopwatch.StartNew();
+            while (harness.Telemetry.ErrorsOfKind("rejected_outage") < before + RetriesPerEpisode)
+            {
+                Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(60), $"outage retries {harness.Telemetry.ErrorsOfKind("rejected_outage") - before} in this episode within 60 s");
+                await Task.Delay(25);
+            }
+
+            Assert.NotNull(harness.Telemetry.SystemicRejection);
+            proxy.FaultStatus = 0;
+            return harness.Telemetry.ErrorsOfKind("rejected_outage") - before;
+        }
+
+        await StoredAsync();
+        long first = await EpisodeAsync();
+        await StoredAsync();
+        long second = await EpisodeAsync();
+        await StoredAsync();
+
+        int lines = _log.Entries.Count(static e => e.Level == LogLevel.Error && e.Text.Contains("rejects every write", StringComparison.Ordinal));
+        _output.WriteLine($"outage retries {first} and {second}; 4115 lines {lines}; produced {produced}, written {harness.Telemetry.PointsWritten}");
+        Assert.Equal(2, lines);
+        Assert.Equal(0, harness.Telemetry.PointsDeadLettered);
+        Assert.Equal(produced, harness.Telemetry.PointsWritten);
     }
 }

@@ -6,12 +6,13 @@ namespace StabilityMonitor.IntegrationTests;
 /// <summary>A simulated wearable on a real MQTT connection: emulator + publisher.</summary>
 internal sealed class Device : IAsyncDisposable
 {
-    public Device(string id, MqttConnectionSettings broker, IMotionPlan plan, int seed = 1, long? startMicros = null)
+    public Device(string id, MqttConnectionSettings broker, IMotionPlan plan, int seed = 1, long? startMicros = null, int samplesPerFrame = 25)
     {
         Emulator = new WearableEmulator(id, WearerProfile.Random(seed), plan, new WearableOptions
         {
             Seed = seed,
             StartMicros = startMicros ?? (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000),
+            SamplesPerFrame = samplesPerFrame,
         });
         Emulator.MarkerReached = Markers.Add;
         Publisher = new MqttDevicePublisher(id, broker, WearableEmulator.StatusPayload(true));

@@ -15,6 +15,10 @@ internal sealed class LogCollector : ILoggerProvider
     public int Count(string category, string contains) =>
         _entries.Count(e => e.Category.EndsWith(category, StringComparison.Ordinal) && e.Message.Contains(contains, StringComparison.Ordinal));
 
+    /// <summary>The messages of <paramref name="category"/> (by its last part), in order.</summary>
+    public IReadOnlyList<string> Messages(string category) =>
+        [.. _entries.Where(e => e.Category.EndsWith(category, StringComparison.Ordinal)).Select(static e => e.Message)];
+
     public string Dump() => string.Join('\n', _entries.TakeLast(200).Select(static e => $"{e.Level} {e.Category}: {e.Message}"));
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);

@@ -97,6 +97,9 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         await process.WaitForExitAsync(timeout.Token);
     }
 
+    /// <summary>Starts it again on the same port, configuration and data after <see cref="StopAsync"/>.</summary>
+    public Task StartAgainAsync() => StartProcessAsync();
+
     public async Task RestartAsync(TimeSpan downtime)
     {
         await StopAsync();
