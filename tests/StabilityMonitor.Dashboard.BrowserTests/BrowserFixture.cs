@@ -40,6 +40,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.ToString(), ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(15_000);
+        await context.AddInitScriptAsync(CaregiverPage.OscillatorCounter);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         return new CaregiverPage(context, page);

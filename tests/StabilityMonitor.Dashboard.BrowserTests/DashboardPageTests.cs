@@ -65,6 +65,21 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await Expect(carer.Tile(world.ResidentA).Locator(".badge")).ToHaveTextAsync("1 open");
         await Expect(carer.Page).ToHaveTitleAsync("(1) StabilityMonitor");
 
+        // The new alert beeps (a near-fall: two tones) on the pages that show it, after the sign-in click allowed sound.
+        await carer.Page.WaitForFunctionAsync("() => window.__oscillatorsStarted >= 2");
+        await colleague.Page.WaitForFunctionAsync("() => window.__oscillatorsStarted >= 2");
+        Assert.Equal(2, await carer.OscillatorsStartedAsync());
+        Assert.Equal(0, await other.OscillatorsStartedAsync());
+
+        // Layout: two columns on the 1280 px tablet, one below 900 px (the 800 px portrait tablet, the phone); every
+        // control shown at least 44 px each way, the alert's buttons included.
+        Assert.True(await carer.TwoColumnsAsync(), "two columns expected at 1280 px");
+        Assert.False(await colleague.TwoColumnsAsync(), "one column expected at 800 px");
+        Assert.False(await other.TwoColumnsAsync(), "one column expected at 390 px");
+        Assert.Empty(await carer.SmallTouchTargetsAsync());
+        Assert.Empty(await colleague.SmallTouchTargetsAsync());
+        Assert.Empty(await other.SmallTouchTargetsAsync());
+
         // Acknowledged on one page: the other caregiver's page follows live; the other facility never hears of it.
         await carer.Button(carer.Alert(alertId), "Acknowledge").ClickAsync();
         await Expect(carer.Alert(alertId)).ToHaveAttributeAsync("data-alert-state", "acknowledged");
@@ -84,9 +99,20 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await Expect(dialog.Locator("#evidence-chart canvas")).ToBeVisibleAsync();
         await Expect(dialog.Locator("#evidence-status")).ToContainTextAsync("samples at 25 Hz");
         await carer.Page.ScreenshotAsync(new() { Path = Path.Combine(browser.Artifacts, "alert-evidence.png") });
-        await carer.Button(dialog, "Close").ClickAsync();
+        Assert.Empty(await carer.SmallTouchTargetsAsync());
+
+        // Escape closes a dialog.
+        await carer.Page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
 
         // Resolved by the colleague with an outcome: the first page follows.
+        var resolveDialog = colleague.Page.Locator("#resolve-dialog");
+        await colleague.Button(colleague.Alert(alertId), "Resolve").ClickAsync();
+        await Expect(resolveDialog).ToBeVisibleAsync();
+        Assert.Empty(await colleague.SmallTouchTargetsAsync());
+        await colleague.Page.Keyboard.PressAsync("Escape");
+        await Expect(resolveDialog).ToBeHiddenAsync();
+        await Expect(colleague.Alert(alertId)).ToHaveAttributeAsync("data-alert-state", "acknowledged");
         await colleague.Button(colleague.Alert(alertId), "Resolve").ClickAsync();
         await colleague.Page.GetByLabel("Outcome").SelectOptionAsync("false_alarm");
         await colleague.Button(colleague.Page.Locator("#resolve-dialog"), "Resolve alert").ClickAsync();
@@ -104,6 +130,13 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
         await carer.Page.ScreenshotAsync(new() { Path = Path.Combine(browser.Artifacts, "resident.png"), FullPage = true });
         await carer.Button(carer.Page.Locator("#resident-view"), "Back to ward").ClickAsync();
         await Expect(carer.Tile(world.ResidentA)).ToBeVisibleAsync();
+
+        // "Sign out": back to the sign-in form, and the session is over on the server too.
+        await carer.Button(carer.Page.Locator("header"), "Sign out").ClickAsync();
+        await Expect(carer.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
+        await Expect(carer.Page.Locator("#login-error")).ToHaveTextAsync("You are signed out.");
+        await Expect(carer.Tile(world.ResidentA)).ToBeHiddenAsync();
+        Assert.Equal(401, (await carer.Page.APIRequest.GetAsync("/api/auth/me")).Status);
         Assert.Empty(server.Logs.Errors);
     }
 
@@ -142,6 +175,17 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
                 await Expect(carer.Page.Locator("[data-alert-state='open']")).ToHaveCountAsync(1, new() { Timeout = (float)s_timeout.TotalMilliseconds });
                 await Expect(carer.Tile(world.ResidentA)).ToHaveAttributeAsync("data-state", "alarm");
                 Assert.Empty(server.Logs.Errors);
+
+                // The session then ends (its cookie gone, as when it expired) while the page is connected.
+                await carer.Page.Context.ClearCookiesAsync();
+            }
+
+            // The next server refuses the page's reconnection (401) and /api/auth/me says 401: back to the sign-in form.
+            await using (server = await ServerHost.StartAsync(settings))
+            {
+                await Expect(carer.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+                await Expect(carer.Page.Locator("#login-error")).ToHaveTextAsync("Your session has ended. Please sign in again.");
+                await Expect(carer.Tile(world.ResidentA)).ToBeHiddenAsync();
             }
         }
     }

@@ -31,12 +31,7 @@ public sealed class PostgresServer : IDisposable
 
         Port = FreePort.Next();
         Run(Path.Combine(_bin, "initdb"), ["-D", _dir.Sub("data"), "-U", "stability", "--auth=trust", "-E", "UTF8"], _asPostgresUser);
-        Run(
-            Path.Combine(_bin, "pg_ctl"),
-            ["-D", _dir.Sub("data"), "-l", _dir.Sub("pg.log"), "-w", "-t", "60", "start", "-o",
-                string.Create(CultureInfo.InvariantCulture, $"-p {Port} -k {_dir.Path} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200")],
-            _asPostgresUser);
-        _running = true;
+        Start();
     }
 
     public int Port { get; }
@@ -51,6 +46,24 @@ public sealed class PostgresServer : IDisposable
 
     public string ConnectionString(string database) =>
         string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={Port};Username=stability;Database={database};Pooling=true;Timeout=30");
+
+    /// <summary>Starts the cluster again after <see cref="Stop"/>, on the same port with the same databases.</summary>
+    public void Start()
+    {
+        Run(
+            Path.Combine(_bin, "pg_ctl"),
+            ["-D", _dir.Sub("data"), "-l", _dir.Sub("pg.log"), "-w", "-t", "60", "start", "-o",
+                string.Create(CultureInfo.InvariantCulture, $"-p {Port} -k {_dir.Path} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200")],
+            _asPostgresUser);
+        _running = true;
+    }
+
+    /// <summary>Stops the server at once (an outage: connections are cut); <see cref="Start"/> brings it back.</summary>
+    public void Stop()
+    {
+        Run(Path.Combine(_bin, "pg_ctl"), ["-D", _dir.Sub("data"), "-m", "immediate", "-w", "stop"], _asPostgresUser);
+        _running = false;
+    }
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net.Http.Json;
 using System.Text.Json;
 using StabilityMonitor.Mqtt;
@@ -101,6 +102,49 @@ public sealed class DeviceHealthAlertTests
         Assert.Equal(["device_clock"], await KindsAsync(carer));
         using var carerB = await world.SignInAsync("carer-b");
         Assert.Empty(await KindsAsync(carerB));
+    }
+
+    [Fact]
+    public async Task DeviceClock_RaisedOnceUntilBackWithinHalfTheSkew_ThenAgain()
+    {
+        // docs/alerts.md: further than DeviceClockSkewAfter (1 h) once; again only after the clock was back within half of
+        // that (30 min). 1 h off is not "back": a rule clearing at the limit itself would raise at the second 2 h.
+        await using var server = await ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Alerts:DeviceHealthCheckInterval", "00:00:00.200")]);
+        var world = await World.CreateAsync(server);
+        var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
+        var broker = new MqttConnectionSettings("127.0.0.1", port, Username: "a-01", Password: world.DevicePasswords["a-01"]);
+        using var cts = new CancellationTokenSource(s_timeout * 3);
+        await using var publisher = new MqttDevicePublisher("a-01", broker, WearableEmulator.StatusPayload(true, battery: 0.9));
+        var emulator = new WearableEmulator("a-01", WearerProfile.Random(1), new MotionScript().Stand(60), new WearableOptions { StartMicros = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 });
+        var frame = new byte[emulator.FrameBytes];
+        var pipeline = server.Services.GetRequiredServiceOf<StabilityMonitor.Pipeline.IngestPipeline>();
+        using var carer = await world.SignInAsync("carer-a");
+
+        foreach (var (hours, expected) in new[] { (2.0, 1), (1.0, 1), (2.0, 1), (0.4, 1), (2.0, 2) })
+        {
+            // The frame's device time (bytes 12..19, docs/wire-format.md) set that far ahead of now; the sequence goes on.
+            var offsetMicros = (long)(hours * 3_600_000_000);
+            emulator.WriteNextFrame(frame);
+            BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(12, 8), (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000) + offsetMicros);
+            await publisher.PublishFrameAsync(frame, cts.Token);
+            await Poll.UntilAsync(
+                () => pipeline.GetDevice("a-01")?.ClockOffsetMicros is { } o && Math.Abs(o - offsetMicros) < 60_000_000,
+                s_timeout,
+                () => $"clock {hours} h off not seen: {pipeline.GetDevice("a-01")?.ClockOffsetMicros}");
+            if (expected == 2)
+            {
+                await Poll.UntilAsync(async () => (await KindsAsync(carer)).Length == 2, s_timeout, () => "no second device_clock alert");
+            }
+            else
+            {
+                await Poll.UntilAsync(async () => (await KindsAsync(carer)).Length >= 1, s_timeout, () => "no device_clock alert");
+
+                // Several health checks (every 0.2 s) with this clock.
+                await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+            }
+
+            Assert.True((await KindsAsync(carer)).SequenceEqual(Enumerable.Repeat("device_clock", expected)), $"after {hours} h: {string.Join(", ", await KindsAsync(carer))}");
+        }
     }
 
     private static async Task<string[]> KindsAsync(HttpClient client)

@@ -101,6 +101,42 @@ public sealed class BalanceApiTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await carer.PostAsJsonAsync(path, new { test = "quiet_stance", start = DateTimeOffset.UtcNow.AddMinutes(-1), end = DateTimeOffset.UtcNow })).StatusCode);
     }
 
+    [Fact]
+    public async Task ScoredTests_MoreThanMaxTestsPerResident_ListHoldsTheNewestOnly_NewestFirst()
+    {
+        // docs/balance.md: the list holds at most Balance:MaxTestsPerResident (500 by default; 3 here) scored tests,
+        // newest first. Five finished quiet stances posted over one standing, the list afterwards.
+        const int Max = 3;
+        await using var server = await ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Balance:MaxTestsPerResident", "3")]);
+        var world = await World.CreateAsync(server);
+        var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
+        var broker = new MqttConnectionSettings("127.0.0.1", port, Username: "a-01", Password: world.DevicePasswords["a-01"]);
+        var script = new MotionScript().Stand(50);
+
+        // Device time ends before now: finished tests are posted afterwards.
+        var deviceStart = DateTimeOffset.UtcNow.AddSeconds(-script.Seconds - 20);
+        using var carer = await world.SignInAsync("carer-a");
+        await using (var device = new Device("a-01", broker, script, seed: 3, startMicros: deviceStart.ToUnixTimeMilliseconds() * 1000))
+        {
+            using var cts = new CancellationTokenSource(s_timeout);
+            await device.PublishScriptAsync(script, TimeSpan.Zero, cts.Token);
+        }
+
+        await Poll.UntilAsync(async () => (await carer.GetFromJsonAsync<JsonElement>("/api/devices/a-01/mobility")).GetProperty("observed_minutes").GetDouble() >= 0.7, s_timeout, () => "frames not processed");
+
+        var path = $"/api/residents/{world.ResidentA}/balance-tests";
+        var posted = new List<string>();
+        for (var i = 0; i < Max + 2; i++)
+        {
+            using var response = await carer.PostAsJsonAsync(path, new { test = "quiet_stance", condition = "eyes_open", start = deviceStart.AddSeconds(6 + (i * 8)), end = deviceStart.AddSeconds(12 + (i * 8)) });
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"test {i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            posted.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
+
+        var listed = (await carer.GetFromJsonAsync<JsonElement>(path)).EnumerateArray().Select(static t => t.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(Enumerable.Reverse(posted).Take(Max), listed);
+    }
+
     private static async Task PublishAsync(ServerHost server, World world, MotionScript script, int seed)
     {
         var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;

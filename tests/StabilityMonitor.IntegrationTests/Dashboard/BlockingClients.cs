@@ -12,6 +12,9 @@ internal sealed class BlockingClients : IHubClients<IDashboardClient>, IDashboar
 
     public ConcurrentQueue<string> Sent { get; } = new();
 
+    /// <summary>The resident states sent, in order.</summary>
+    public ConcurrentQueue<ResidentState> States { get; } = new();
+
     public IDashboardClient All => this;
 
     public void Release() => _released.TrySetResult();
@@ -34,7 +37,11 @@ internal sealed class BlockingClients : IHubClients<IDashboardClient>, IDashboar
 
     public Task Snapshot(WardSnapshot snapshot) => SendAsync("snapshot");
 
-    public Task ResidentState(ResidentState state) => SendAsync("state");
+    public async Task ResidentState(ResidentState state)
+    {
+        await SendAsync("state");
+        States.Enqueue(state);
+    }
 
     public Task Metrics(IReadOnlyList<ResidentMetrics> batch) => SendAsync("metrics");
 
