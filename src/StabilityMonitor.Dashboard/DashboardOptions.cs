@@ -18,9 +18,16 @@ public sealed class DashboardOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan DevicePollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often the wearable-to-resident directory is reloaded from the store (also on an unknown wearable, at most once per second). Default 10 s.</summary>
+    /// <summary>How often the wearable-to-resident directory is reloaded from the store (also on an unknown wearable, see <see cref="DirectoryMissRefreshInterval"/>). Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan DirectoryRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Least time between two reloads of the directory caused by a wearable it does not know (a flood of unassigned
+    /// wearables must not reload it every poll); one that comes sooner is done once the interval has passed. Default 1 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan DirectoryMissRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Metrics and state messages that may wait per group for a slow group send; more are dropped and counted

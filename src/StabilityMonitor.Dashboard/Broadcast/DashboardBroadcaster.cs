@@ -166,7 +166,7 @@ internal sealed class DashboardBroadcaster : BackgroundService
                 // A wearable assigned a moment ago: reload first (at most once a second), so its first windows are not lost.
                 if (_flushing.Keys.Any(id => _directory.Find(id) is null))
                 {
-                    await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: true, cancellationToken).ConfigureAwait(false);
+                    await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed: true, _options.DirectoryMissRefreshInterval, cancellationToken).ConfigureAwait(false);
                 }
 
                 foreach (var window in _flushing.Values)
@@ -222,7 +222,13 @@ internal sealed class DashboardBroadcaster : BackgroundService
                 // Only the wearables the dashboards show: the table can hold thousands no resident wears (a flood, a
                 // gateway's unassigned devices), and copying all of them every second cost the ingest lock and memory.
                 var missed = Interlocked.Exchange(ref _unknownConnectivity, false);
-                await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed, cancellationToken).ConfigureAwait(false);
+                var reloaded = await _directory.RefreshAsync(_options.DirectoryRefreshInterval, missed, _options.DirectoryMissRefreshInterval, cancellationToken).ConfigureAwait(false);
+                if (missed && !reloaded)
+                {
+                    // Too soon after the last reload, which may have been just before the wearable was assigned: kept for
+                    // a later poll, or its state would wait for the periodic reload.
+                    Volatile.Write(ref _unknownConnectivity, true);
+                }
                 var devices = _pipeline.GetDevices(_directory.AssignedDevices);
                 foreach (var device in devices)
                 {

@@ -5,11 +5,11 @@ namespace StabilityMonitor.Dashboard.Broadcast;
 
 /// <summary>
 /// Which resident (and facility) wears which wearable, from the store. Read by the broadcaster's loops, never on
-/// the ingest thread; reloaded periodically and when an unknown wearable shows up (at most once per second).
+/// the ingest thread; reloaded periodically and when an unknown wearable shows up (at most once per
+/// <see cref="DashboardOptions.DirectoryMissRefreshInterval"/>).
 /// </summary>
 internal sealed class DeviceDirectory
 {
-    private static readonly TimeSpan s_missRefresh = TimeSpan.FromSeconds(1);
     private readonly CareAdmin _admin;
     private readonly TimeProvider _time;
     private FrozenDictionary<string, DeviceOwner> _owners = FrozenDictionary<string, DeviceOwner>.Empty;
@@ -27,13 +27,16 @@ internal sealed class DeviceDirectory
     /// <summary>The owner of a wearable, or null (unregistered, or not assigned to a resident).</summary>
     public DeviceOwner? Find(string deviceId) => _owners.TryGetValue(deviceId, out var owner) ? owner : null;
 
-    /// <summary>Reloads when <paramref name="maxAge"/> has passed, or after one second when <paramref name="missed"/>.</summary>
-    public async Task RefreshAsync(TimeSpan maxAge, bool missed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reloads when <paramref name="maxAge"/> has passed, or, when <paramref name="missed"/>, once
+    /// <paramref name="missAge"/> has. Says whether it reloaded.
+    /// </summary>
+    public async Task<bool> RefreshAsync(TimeSpan maxAge, bool missed, TimeSpan missAge, CancellationToken cancellationToken)
     {
         var age = _time.GetUtcNow() - _loadedAt;
-        if (age < maxAge && !(missed && age >= s_missRefresh))
+        if (age < maxAge && !(missed && age >= missAge))
         {
-            return;
+            return false;
         }
 
         var wearables = await _admin.ListWearablesAsync(Actor.System, cancellationToken).ConfigureAwait(false);
@@ -41,5 +44,6 @@ internal sealed class DeviceDirectory
             .Where(static w => w.ResidentId is not null && w.FacilityId is not null)
             .ToFrozenDictionary(static w => w.DeviceId, static w => new DeviceOwner(w.ResidentId!.Value, w.FacilityId!.Value), StringComparer.Ordinal);
         _loadedAt = _time.GetUtcNow();
+        return true;
     }
 }

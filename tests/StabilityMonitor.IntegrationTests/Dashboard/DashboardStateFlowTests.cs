@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
 using StabilityMonitor.Dashboard.Broadcast;
 using StabilityMonitor.Dashboard.Contract;
 using StabilityMonitor.Dashboard.Hub;
@@ -46,6 +47,47 @@ public sealed class DashboardStateFlowTests
             () => carerA.States.Any(s => s.DeviceId == "a-02" && s.ResidentId == resident),
             DashboardClient.Timeout,
             () => $"no state of a-02 for {resident}; states: {string.Join(", ", carerA.States)}");
+    }
+
+    [Fact]
+    public async Task WearableAssignedJustAfterAReload_ItsStateArrivesAtTheNextAllowedReload_NotThePeriodicOne()
+    {
+        // Reloads on unknown wearables at most every 8 s, the periodic one 10 min away. a-03 makes the directory reload;
+        // a-02, assigned after that reload and connecting within the 8 s, finds it too soon to reload again: its state must
+        // come at the next allowed reload (the unknown wearable remembered), not 10 min later.
+        await using var server = await ServerHost.StartAsync(
+        [
+            .. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Dashboard:DevicePollInterval", "00:00:00.200"),
+            ("Dashboard:DirectoryRefreshInterval", "00:10:00"), ("Dashboard:DirectoryMissRefreshInterval", "00:00:08"),
+        ]);
+        var world = await World.CreateAsync(server);
+        await using var carerA = await DashboardClient.ConnectAsUserAsync(server, "carer-a", World.Password);
+        await carerA.FirstSnapshotAsync();
+        var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
+        using var cts = new CancellationTokenSource(s_timeout);
+
+        var first = await CreateResidentAsync(server, world, "Cara Cole");
+        var firstPassword = await world.AssignAsync("a-03", first);
+        await using var early = new Device("a-03", new MqttConnectionSettings("127.0.0.1", port, Username: "a-03", Password: firstPassword), new MotionScript().Stand(30), seed: 5);
+        await early.PublishAsync(2, TimeSpan.Zero, cts.Token);
+        await Poll.UntilAsync(() => carerA.States.Any(static s => s.DeviceId == "a-03"), DashboardClient.Timeout, () => "a-03 never reached the dashboard");
+        var reloadedAt = DateTimeOffset.UtcNow;
+
+        var second = await CreateResidentAsync(server, world, "Dan Dorn");
+        var secondPassword = await world.AssignAsync("a-02", second);
+        // a-02 only says it is online (status, no frames): no sway window reloads the directory by another way, and it
+        // goes silent only after 15 s (a second connectivity change, which would).
+        await using var late = new MqttDevicePublisher("a-02", new MqttConnectionSettings("127.0.0.1", port, Username: "a-02", Password: secondPassword), WearableEmulator.StatusPayload(true, battery: 0.8));
+        Assert.Equal(MqttClientConnectResultCode.Success, await late.ConnectAsync(cts.Token));
+        var online = DateTimeOffset.UtcNow;
+        Assert.True(online - reloadedAt < TimeSpan.FromSeconds(7), "a-02 came online too late to test a reload that is too soon");
+
+        await Poll.UntilAsync(
+            () => carerA.States.Any(s => s.DeviceId == "a-02" && s.ResidentId == second),
+            TimeSpan.FromSeconds(40),
+            () => $"no state of a-02 for {second}; states: {string.Join(", ", carerA.States)}");
+        var state = carerA.States.First(s => s.DeviceId == "a-02");
+        Assert.True(state.Online, $"a-02's first state came only when it went silent: {state}");
     }
 
     [Fact]
@@ -94,5 +136,12 @@ public sealed class DashboardStateFlowTests
     {
         await publisher.PublishAsync("wearables/a-01/status", WearableEmulator.StatusPayload(true, battery: battery), cancellationToken);
         await Poll.UntilAsync(() => server.Pipeline.GetDevice("a-01")?.Battery is { } b && Math.Abs(b - battery) < 1e-3, s_timeout, () => $"battery {battery} not seen");
+    }
+
+    private static async Task<Guid> CreateResidentAsync(ServerHost server, World world, string name)
+    {
+        using var created = await server.Http.PostAsJsonAsync($"/api/facilities/{world.FacilityA}/residents", new { name, room = "14" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
 }
