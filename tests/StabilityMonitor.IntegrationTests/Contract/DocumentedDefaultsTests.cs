@@ -60,6 +60,7 @@ public sealed class DocumentedDefaultsTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), dashboard.MetricsInterval);
         Assert.Equal(TimeSpan.FromSeconds(1), dashboard.DevicePollInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), dashboard.DirectoryRefreshInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), dashboard.DirectoryMissRefreshInterval);
         Assert.Equal((32, 50, 60), (dashboard.GroupQueueCapacity, dashboard.SnapshotAlerts, dashboard.SwayHistory));
         Assert.Null(dashboard.Redis);
 
