@@ -55,6 +55,14 @@ public sealed class DeviceProcessor
     private long _softLyingMicros = long.MinValue;
     private long _softOnsetMicros = long.MinValue;
 
+    // The AP direction learned from walking (ProcessorOptions.ApAxis until then).
+    private ApDirectionLearner _apLearner;
+
+    // Whether walking has confirmed the upright reference (see UpdateUpright), and the samples walked in a row
+    // this segment towards that confirmation.
+    private bool _uprightConfirmed;
+    private long _walkingRun;
+
     public DeviceProcessor(ProcessorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -76,6 +84,9 @@ public sealed class DeviceProcessor
 
     /// <summary>Current trunk tilt from the upright reference, degrees.</summary>
     public float TiltDeg { get; private set; }
+
+    /// <summary>Whether the AP direction is the one learned from the wearer's walking rather than the configured axis.</summary>
+    public bool ApLearned => _apLearner.Learned;
 
     /// <summary>Called with every completed perturbation candidate, before classification (tuning and training).</summary>
     public Action<PerturbationFeatures, long>? CandidateObserver { get; set; }
@@ -156,11 +167,11 @@ public sealed class DeviceProcessor
     public void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var payload = ProcessorStateFormat.ReadEnvelope(reader, Fingerprint);
+        var payload = ProcessorStateFormat.ReadEnvelope(reader, FingerprintOf, out var version);
         using var r = new BinaryReader(new MemoryStream(payload, writable: false));
         try
         {
-            ReadPayload(r);
+            ReadPayload(r, version);
         }
         catch (EndOfStreamException e)
         {
@@ -170,6 +181,8 @@ public sealed class DeviceProcessor
 
     /// <summary>The options' fingerprint, hashed once per processor rather than at every checkpoint.</summary>
     private ulong Fingerprint => _fingerprint ??= ProcessorStateFormat.Fingerprint(_options);
+
+    private ulong FingerprintOf(ushort version) => version == ProcessorStateFormat.Version ? Fingerprint : ProcessorStateFormat.Fingerprint(_options, version);
 
     private void WritePayload(BinaryWriter w)
     {
@@ -201,9 +214,14 @@ public sealed class DeviceProcessor
         _sway.WriteState(w);
         w.Write(_state?.Rate ?? 0);
         _state?.WriteState(w);
+
+        // Version 3 from here.
+        _apLearner.WriteState(w);
+        w.Write(_uprightConfirmed);
+        w.Write(_walkingRun);
     }
 
-    private void ReadPayload(BinaryReader r)
+    private void ReadPayload(BinaryReader r, ushort version)
     {
         // Into locals first, committed at the end: a failure leaves the processor as it was.
         var resets = StateBinary.ReadInRange(r, 0, long.MaxValue, "resets");
@@ -241,6 +259,17 @@ public sealed class DeviceProcessor
             state.ReadState(r);
         }
 
+        // A version 2 state has no learner and no confirmation: they start afresh, as in a new processor.
+        ApDirectionLearner apLearner = default;
+        var uprightConfirmed = false;
+        var walkingRun = 0L;
+        if (version >= 3)
+        {
+            apLearner = ApDirectionLearner.ReadState(r);
+            uprightConfirmed = StateBinary.ReadBoolean(r);
+            walkingRun = StateBinary.ReadInRange(r, 0, long.MaxValue, "the walking run");
+        }
+
         if (r.BaseStream.Position != r.BaseStream.Length)
         {
             ThrowHelper.ThrowInvalidData("Processor state has bytes left over after its content.");
@@ -273,6 +302,9 @@ public sealed class DeviceProcessor
         _softOnsetMicros = softOnset;
         _sway = sway;
         _state = state;
+        _apLearner = apLearner;
+        _uprightConfirmed = uprightConfirmed;
+        _walkingRun = walkingRun;
     }
 
     private void StartSegment(long startMicros)
@@ -284,6 +316,7 @@ public sealed class DeviceProcessor
         _varMag = 0f;
         _gait.Reset();
         _lastWalkingIndex = -1;
+        _walkingRun = 0;
         _windowA.Start(0);
         _windowB.Start(-1);
     }
@@ -313,6 +346,12 @@ public sealed class DeviceProcessor
         }
 
         UpdateUpright(s, g, index, walking);
+        if (walking && _options.ApLearnWalkingSeconds > 0 && _hasUpright)
+        {
+            var dynamic = new Vector3(sample.X - gravity.X, sample.Y - gravity.Y, sample.Z - gravity.Z);
+            _apLearner.Add(dynamic, _upright, ConfiguredAp, s.SampleSeconds, _options.ApLearnWalkingSeconds, _options.ApLearnMinAnisotropy);
+        }
+
         TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);
         Posture = TiltDeg >= _options.LyingDeg ? Posture.Lying : TiltDeg >= _options.InclinedDeg ? Posture.Inclined : Posture.Upright;
 
@@ -486,12 +525,17 @@ public sealed class DeviceProcessor
         }
     }
 
+    private Vector3 ConfiguredAp => _options.ApAxis switch { 0 => Vector3.UnitX, 1 => Vector3.UnitY, _ => Vector3.UnitZ };
+
     private void UpdateUpright(RateState s, Vector3 g, long index, bool walking)
     {
         // Orientation on the body is unknown: take the first settled gravity as upright (wearers
         // put the device on standing or sitting), then follow it slowly while the wearer walks,
         // the one activity that is surely upright, so a device that slipped in its clip is
-        // followed within a minute of walking.
+        // followed within a minute of walking. The first settled gravity is only trusted once the
+        // wearer walks: a device put on reclined or lying would otherwise read standing as lying
+        // until the slow follow caught up, so the first walking that reads inclined or lying
+        // snaps the reference instead.
         if (!_hasUpright)
         {
             if (index >= s.SettleSamples)
@@ -509,7 +553,25 @@ public sealed class DeviceProcessor
 
         if (walking && g.LengthSquared() > 0.25f)
         {
+            // Confirmed after a few seconds of walking in a row, when gravity has settled from the standing up.
+            if (!_uprightConfirmed && ++_walkingRun >= s.ConfirmSamples)
+            {
+                _uprightConfirmed = true;
+                if (PerturbationFeatureExtractor.AngleDeg(g, _upright) >= _options.InclinedDeg)
+                {
+                    _upright = Vector3.Normalize(g);
+
+                    // What it learned was projected on a wrong horizontal plane.
+                    _apLearner.Clear();
+                    return;
+                }
+            }
+
             _upright = Vector3.Normalize(Vector3.Lerp(_upright, Vector3.Normalize(g), s.UprightAlpha));
+        }
+        else
+        {
+            _walkingRun = 0;
         }
     }
 
@@ -517,7 +579,7 @@ public sealed class DeviceProcessor
     {
         var low = s.Sway.Process(sample);
         var up = g.LengthSquared() > 1e-6f ? Vector3.Normalize(g) : _upright;
-        var apAxis = _options.ApAxis switch { 0 => Vector3.UnitX, 1 => Vector3.UnitY, _ => Vector3.UnitZ };
+        var apAxis = _apLearner.Axis(ConfiguredAp);
         var ap = apAxis - (Vector3.Dot(apAxis, up) * up);
         ap = ap.LengthSquared() > 1e-6f ? Vector3.Normalize(ap) : Vector3.Normalize(Vector3.Cross(up, Vector3.UnitX));
         var ml = Vector3.Cross(up, ap);
@@ -616,7 +678,12 @@ public sealed class DeviceProcessor
             ActivityAlpha = 1f / Math.Max(1, rate);
             UprightAlpha = 1f / Math.Max(1, 30 * rate);
             SettleSamples = Math.Max(1, rate / 2);
+            ConfirmSamples = Math.Max(1, (long)UprightConfirmSeconds * rate);
+            SampleSeconds = 1.0 / Math.Max(1, rate);
         }
+
+        // Walking in a row before the upright reference is confirmed or snapped, s.
+        private const int UprightConfirmSeconds = 2;
 
         public int Rate { get; }
 
@@ -637,6 +704,10 @@ public sealed class DeviceProcessor
         public float UprightAlpha { get; }
 
         public long SettleSamples { get; }
+
+        public long ConfirmSamples { get; }
+
+        public double SampleSeconds { get; }
 
         public void Reset()
         {

@@ -163,7 +163,7 @@ public sealed class StateIntegrityTests
     private static byte[] Payload(byte[] state)
     {
         using var reader = new BinaryReader(new MemoryStream(state));
-        return ProcessorStateFormat.ReadEnvelope(reader, ProcessorStateFormat.Fingerprint(new ProcessorOptions()));
+        return ProcessorStateFormat.ReadEnvelope(reader, static _ => ProcessorStateFormat.Fingerprint(new ProcessorOptions()), out _);
     }
 
     private static byte[] Envelope(ulong fingerprint, byte[] payload)
