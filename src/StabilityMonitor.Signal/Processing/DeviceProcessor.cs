@@ -58,10 +58,14 @@ public sealed class DeviceProcessor
     // The AP direction learned from walking (ProcessorOptions.ApAxis until then).
     private ApDirectionLearner _apLearner;
 
-    // Whether walking has confirmed the upright reference (see UpdateUpright), and the samples walked in a row
-    // this segment towards that confirmation.
+    // Whether walking has confirmed the upright reference (see UpdateUpright), the samples walked in a row this
+    // segment towards that confirmation and the gravity direction when that run began.
     private bool _uprightConfirmed;
     private long _walkingRun;
+    private Vector3 _runGravity;
+
+    // Largest turn of gravity over the confirming run: more is a fall or a stumble that the step rhythm outlived.
+    private const float UprightSteadyDeg = 10f;
 
     public DeviceProcessor(ProcessorOptions options)
     {
@@ -219,6 +223,7 @@ public sealed class DeviceProcessor
         _apLearner.WriteState(w);
         w.Write(_uprightConfirmed);
         w.Write(_walkingRun);
+        StateBinary.Write(w, _runGravity);
     }
 
     private void ReadPayload(BinaryReader r, ushort version)
@@ -263,11 +268,13 @@ public sealed class DeviceProcessor
         ApDirectionLearner apLearner = default;
         var uprightConfirmed = false;
         var walkingRun = 0L;
+        var runGravity = Vector3.Zero;
         if (version >= 3)
         {
             apLearner = ApDirectionLearner.ReadState(r);
             uprightConfirmed = StateBinary.ReadBoolean(r);
             walkingRun = StateBinary.ReadInRange(r, 0, long.MaxValue, "the walking run");
+            runGravity = StateBinary.ReadVector3(r);
         }
 
         if (r.BaseStream.Position != r.BaseStream.Length)
@@ -305,6 +312,7 @@ public sealed class DeviceProcessor
         _apLearner = apLearner;
         _uprightConfirmed = uprightConfirmed;
         _walkingRun = walkingRun;
+        _runGravity = runGravity;
     }
 
     private void StartSegment(long startMicros)
@@ -553,17 +561,33 @@ public sealed class DeviceProcessor
 
         if (walking && g.LengthSquared() > 0.25f)
         {
-            // Confirmed after a few seconds of walking in a row, when gravity has settled from the standing up.
-            if (!_uprightConfirmed && ++_walkingRun >= s.ConfirmSamples)
+            // Confirmed after a few seconds of walking in a row with gravity steady, so not by the last steps before
+            // a fall (the gait detector calls walking for a second after the last step).
+            if (!_uprightConfirmed)
             {
-                _uprightConfirmed = true;
-                if (PerturbationFeatureExtractor.AngleDeg(g, _upright) >= _options.InclinedDeg)
+                if (_walkingRun++ == 0)
                 {
-                    _upright = Vector3.Normalize(g);
+                    _runGravity = Vector3.Normalize(g);
+                }
 
-                    // What it learned was projected on a wrong horizontal plane.
-                    _apLearner.Clear();
-                    return;
+                if (_walkingRun >= s.ConfirmSamples)
+                {
+                    if (PerturbationFeatureExtractor.AngleDeg(g, _runGravity) >= UprightSteadyDeg)
+                    {
+                        _walkingRun = 0;
+                    }
+                    else
+                    {
+                        _uprightConfirmed = true;
+                        if (PerturbationFeatureExtractor.AngleDeg(g, _upright) >= _options.InclinedDeg)
+                        {
+                            _upright = Vector3.Normalize(g);
+
+                            // What it learned was projected on a wrong horizontal plane.
+                            _apLearner.Clear();
+                            return;
+                        }
+                    }
                 }
             }
 
