@@ -59,7 +59,26 @@ internal struct ApDirectionLearner
 
     private void Estimate(Vector3 up, Vector3 configured, float minAnisotropy)
     {
-        // The scatter seen in the current horizontal plane, in the basis (configured AP, up × it).
+        var (major, minor, ap) = Principal(up, configured);
+        if (major <= 0 || major < minAnisotropy * Math.Max(minor, 0))
+        {
+            // Round gait or none: nothing to tell AP from ML by. A direction learned before stays.
+            return;
+        }
+
+        // Forward and backward cannot be told apart, and no sway metric needs to: keep the sign nearest to the AP in
+        // use, so the AP trace never jumps by a sign change.
+        _ap = Vector3.Dot(ap, Learned ? _ap : Horizontal(configured, up)) < 0 ? -ap : ap;
+        Learned = true;
+    }
+
+    /// <summary>
+    /// The scatter seen in the horizontal plane of <paramref name="up"/>: its larger and smaller variance (g²) and the
+    /// unit direction of the larger (either sign).
+    /// </summary>
+    public readonly (double Major, double Minor, Vector3 Direction) Principal(Vector3 up, Vector3 configured)
+    {
+        // In the basis (configured AP made horizontal, up × it).
         var e1 = Horizontal(configured, up);
         var e2 = Vector3.Cross(up, e1);
         var m11 = Quadratic(e1, e1);
@@ -67,21 +86,9 @@ internal struct ApDirectionLearner
         var m12 = Quadratic(e1, e2);
         var half = (m11 + m22) / 2;
         var spread = Math.Sqrt((((m11 - m22) / 2) * ((m11 - m22) / 2)) + (m12 * m12));
-        var major = half + spread;
-        var minor = half - spread;
-        if (major <= 0 || major < minAnisotropy * Math.Max(minor, 0))
-        {
-            // Round gait or none: nothing to tell AP from ML by. A direction learned before stays.
-            return;
-        }
-
         var angle = 0.5 * Math.Atan2(2 * m12, m11 - m22);
-        var ap = Vector3.Normalize(((float)Math.Cos(angle) * e1) + ((float)Math.Sin(angle) * e2));
-
-        // Forward and backward cannot be told apart, and no sway metric needs to: keep the sign nearest to the AP in
-        // use, so the AP trace never jumps by a sign change.
-        _ap = Vector3.Dot(ap, Learned ? _ap : e1) < 0 ? -ap : ap;
-        Learned = true;
+        var direction = Vector3.Normalize(((float)Math.Cos(angle) * e1) + ((float)Math.Sin(angle) * e2));
+        return (half + spread, half - spread, direction);
     }
 
     private readonly double Quadratic(Vector3 a, Vector3 b) =>

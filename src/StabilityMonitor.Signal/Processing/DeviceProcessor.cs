@@ -92,6 +92,18 @@ public sealed class DeviceProcessor
     /// <summary>Whether the AP direction is the one learned from the wearer's walking rather than the configured axis.</summary>
     public bool ApLearned => _apLearner.Learned;
 
+    /// <summary>The device direction projected as AP (diagnostics, tests): learned, or the configured axis until then.</summary>
+    internal Vector3 ApDirection => _apLearner.Axis(ConfiguredAp);
+
+    /// <summary>The walking scatter the AP direction is learned from, in the current horizontal plane (diagnostics).</summary>
+    internal (double Major, double Minor, Vector3 Direction) ApScatter => _apLearner.Principal(_upright, ConfiguredAp);
+
+    /// <summary>Seconds of walking the AP learner has summed (diagnostics).</summary>
+    internal double ApWalkedSeconds => _apLearner.WalkedSeconds;
+
+    /// <summary>The upright reference, a unit vector in device axes (diagnostics, tests).</summary>
+    internal Vector3 UprightReference => _upright;
+
     /// <summary>Called with every completed perturbation candidate, before classification (tuning and training).</summary>
     public Action<PerturbationFeatures, long>? CandidateObserver { get; set; }
 
