@@ -30,6 +30,7 @@ public sealed class SisFallApDirectionTests(ITestOutputHelper output)
 
         var learned = 0;
         var apLarger = 0;
+        var enoughWalking = 0;
         foreach (var trial in trials.OrderBy(static t => t.Name, StringComparer.Ordinal))
         {
             var processor = new DeviceProcessor(new ProcessorOptions());
@@ -39,6 +40,14 @@ public sealed class SisFallApDirectionTests(ITestOutputHelper output)
                 processor.Process(frame.Header, frame.Samples.Span, sink);
             }
 
+            if (processor.ApWalkedSeconds < new ProcessorOptions().ApLearnWalkingSeconds)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{trial.Name} {rate} Hz: walking {processor.ApWalkedSeconds,5:0.0} s, too little to learn from"));
+                Assert.False(processor.ApLearned);
+                continue;
+            }
+
+            enoughWalking++;
             var (major, minor, direction) = processor.ApScatter;
             var up = processor.UprightReference;
             var z = ApDirectionLearner.Horizontal(Vector3.UnitZ, up);
@@ -59,7 +68,7 @@ public sealed class SisFallApDirectionTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{learned} of {trials.Count} learned a direction; AP variance above ML in {apLarger} of {trials.Count}");
+        output.WriteLine($"{enoughWalking} of {trials.Count} trials with enough walking; {learned} learned a direction; AP variance above ML in {apLarger}");
     }
 
     private sealed class NullSink : IProcessorSink
