@@ -89,8 +89,8 @@ public sealed class DeviceProcessor
     /// <summary>Current trunk tilt from the upright reference, degrees.</summary>
     public float TiltDeg { get; private set; }
 
-    /// <summary>Whether the AP direction is the one learned from the wearer's walking rather than the configured axis.</summary>
-    public bool ApLearned => _apLearner.Learned;
+    /// <summary>Whether the AP direction is the one learned from the wearer's walking rather than the configured axis (diagnostics, tests).</summary>
+    internal bool ApLearned => _apLearner.Learned;
 
     /// <summary>The device direction projected as AP (diagnostics, tests): learned, or the configured axis until then.</summary>
     internal Vector3 ApDirection => _apLearner.Axis(ConfiguredAp);
