@@ -13,7 +13,9 @@ namespace StabilityMonitor.Signal.Tests.Processing;
 public sealed class UprightSnapTests
 {
     private const int Rate = 50;
-    private const int FrameSize = 25;
+
+    // Half-second frames at every rate, so the per-frame series are on one time grid.
+    private const double FrameSeconds = 0.5;
 
     [Fact]
     public void PutOnLying_ThenStandsAndWalks_ReadsUprightWithinSecondsOfWalking()
@@ -46,12 +48,22 @@ public sealed class UprightSnapTests
         Assert.InRange(Between(tilt, 19, 21).Average(), 12, 18);
     }
 
-    [Fact]
-    public void PutOnUpright_ShortWalkThenFall_ReadsLying_NotSnappedToTheFall()
+    [Theory]
+    [InlineData(50, 2.25)]
+    [InlineData(50, 2.5)]
+    [InlineData(50, 2.75)]
+    [InlineData(100, 2.25)]
+    [InlineData(100, 2.5)]
+    [InlineData(100, 2.75)]
+    [InlineData(200, 2.25)]
+    [InlineData(200, 2.5)]
+    [InlineData(200, 2.75)]
+    public void PutOnUpright_ShortWalkThenFall_ReadsLying_NotSnappedToTheFall(int rate, double walkSeconds)
     {
         // The gait detector calls walking for about a second after the last step: without the steady-gravity check
-        // the 2 s of walking would complete inside the fall and snap the reference to the floor.
-        var stream = new SyntheticStream(Rate).Stand(10).Walk(3).Fall(lyingSeconds: 15);
+        // the 2 s of walking complete inside the fall in each of these and snap the reference to the floor (tilt
+        // 1–39° at the end instead of ~90°).
+        var stream = new SyntheticStream(rate, seed: 3).Stand(10).Walk(walkSeconds).Fall(lyingSeconds: 15);
         var (tilt, posture, sink, _) = Run(stream);
 
         Assert.Contains(sink.Events, static e => e.Kind == EventKind.Fall);
@@ -70,13 +82,14 @@ public sealed class UprightSnapTests
     {
         var processor = new DeviceProcessor(new ProcessorOptions());
         var sink = new RecordingSink();
-        var frames = stream.Samples.Count / FrameSize;
+        var frameSize = (int)(stream.Rate * FrameSeconds);
+        var frames = stream.Samples.Count / frameSize;
         var tilt = new double[frames];
         var posture = new Posture[frames];
         const long Start = 1_700_000_000_000_000;
         for (var k = 0; k < frames; k++)
         {
-            stream.Feed(processor, sink, FrameSize, Start + (k * FrameSize * 1_000_000L / Rate), (uint)k, k * FrameSize, FrameSize);
+            stream.Feed(processor, sink, frameSize, Start + (k * frameSize * 1_000_000L / stream.Rate), (uint)k, k * frameSize, frameSize);
             tilt[k] = processor.TiltDeg;
             posture[k] = processor.Posture;
         }
@@ -87,8 +100,8 @@ public sealed class UprightSnapTests
     /// <summary>The values of the frames that end in [<paramref name="from"/>, <paramref name="to"/>] seconds.</summary>
     private static T[] Between<T>(T[] perFrame, double from, double to)
     {
-        var first = Math.Max(0, (int)Math.Ceiling(from * Rate / FrameSize) - 1);
-        var last = Math.Min(perFrame.Length - 1, (int)Math.Floor(to * Rate / FrameSize) - 1);
+        var first = Math.Max(0, (int)Math.Ceiling(from / FrameSeconds) - 1);
+        var last = Math.Min(perFrame.Length - 1, (int)Math.Floor(to / FrameSeconds) - 1);
         return perFrame[first..(last + 1)];
     }
 }
