@@ -55,6 +55,18 @@ public sealed class DeviceProcessor
     private long _softLyingMicros = long.MinValue;
     private long _softOnsetMicros = long.MinValue;
 
+    // The AP direction learned from walking (ProcessorOptions.ApAxis until then).
+    private ApDirectionLearner _apLearner;
+
+    // Whether walking has confirmed the upright reference (see UpdateUpright), the samples walked in a row this
+    // segment towards that confirmation and the gravity direction when that run began.
+    private bool _uprightConfirmed;
+    private long _walkingRun;
+    private Vector3 _runGravity;
+
+    // Largest turn of gravity over the confirming run: more is a fall or a stumble that the step rhythm outlived.
+    private const float UprightSteadyDeg = 10f;
+
     public DeviceProcessor(ProcessorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -76,6 +88,21 @@ public sealed class DeviceProcessor
 
     /// <summary>Current trunk tilt from the upright reference, degrees.</summary>
     public float TiltDeg { get; private set; }
+
+    /// <summary>Whether the AP direction is the one learned from the wearer's walking rather than the configured axis (diagnostics, tests).</summary>
+    internal bool ApLearned => _apLearner.Learned;
+
+    /// <summary>The device direction projected as AP (diagnostics, tests): learned, or the configured axis until then.</summary>
+    internal Vector3 ApDirection => _apLearner.Axis(ConfiguredAp);
+
+    /// <summary>The walking scatter the AP direction is learned from, in the current horizontal plane (diagnostics).</summary>
+    internal (double Major, double Minor, Vector3 Direction) ApScatter => _apLearner.Principal(_upright, ConfiguredAp);
+
+    /// <summary>Seconds of walking the AP learner has summed (diagnostics).</summary>
+    internal double ApWalkedSeconds => _apLearner.WalkedSeconds;
+
+    /// <summary>The upright reference, a unit vector in device axes (diagnostics, tests).</summary>
+    internal Vector3 UprightReference => _upright;
 
     /// <summary>Called with every completed perturbation candidate, before classification (tuning and training).</summary>
     public Action<PerturbationFeatures, long>? CandidateObserver { get; set; }
@@ -156,11 +183,11 @@ public sealed class DeviceProcessor
     public void ReadState(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var payload = ProcessorStateFormat.ReadEnvelope(reader, Fingerprint);
+        var payload = ProcessorStateFormat.ReadEnvelope(reader, FingerprintOf, out var version);
         using var r = new BinaryReader(new MemoryStream(payload, writable: false));
         try
         {
-            ReadPayload(r);
+            ReadPayload(r, version);
         }
         catch (EndOfStreamException e)
         {
@@ -170,6 +197,8 @@ public sealed class DeviceProcessor
 
     /// <summary>The options' fingerprint, hashed once per processor rather than at every checkpoint.</summary>
     private ulong Fingerprint => _fingerprint ??= ProcessorStateFormat.Fingerprint(_options);
+
+    private ulong FingerprintOf(ushort version) => version == ProcessorStateFormat.Version ? Fingerprint : ProcessorStateFormat.Fingerprint(_options, version);
 
     private void WritePayload(BinaryWriter w)
     {
@@ -201,9 +230,15 @@ public sealed class DeviceProcessor
         _sway.WriteState(w);
         w.Write(_state?.Rate ?? 0);
         _state?.WriteState(w);
+
+        // Version 3 from here.
+        _apLearner.WriteState(w);
+        w.Write(_uprightConfirmed);
+        w.Write(_walkingRun);
+        StateBinary.Write(w, _runGravity);
     }
 
-    private void ReadPayload(BinaryReader r)
+    private void ReadPayload(BinaryReader r, ushort version)
     {
         // Into locals first, committed at the end: a failure leaves the processor as it was.
         var resets = StateBinary.ReadInRange(r, 0, long.MaxValue, "resets");
@@ -241,6 +276,19 @@ public sealed class DeviceProcessor
             state.ReadState(r);
         }
 
+        // A version 2 state has no learner and no confirmation: they start afresh, as in a new processor.
+        ApDirectionLearner apLearner = default;
+        var uprightConfirmed = false;
+        var walkingRun = 0L;
+        var runGravity = Vector3.Zero;
+        if (version >= 3)
+        {
+            apLearner = ApDirectionLearner.ReadState(r);
+            uprightConfirmed = StateBinary.ReadBoolean(r);
+            walkingRun = StateBinary.ReadInRange(r, 0, long.MaxValue, "the walking run");
+            runGravity = StateBinary.ReadVector3(r);
+        }
+
         if (r.BaseStream.Position != r.BaseStream.Length)
         {
             ThrowHelper.ThrowInvalidData("Processor state has bytes left over after its content.");
@@ -273,6 +321,10 @@ public sealed class DeviceProcessor
         _softOnsetMicros = softOnset;
         _sway = sway;
         _state = state;
+        _apLearner = apLearner;
+        _uprightConfirmed = uprightConfirmed;
+        _walkingRun = walkingRun;
+        _runGravity = runGravity;
     }
 
     private void StartSegment(long startMicros)
@@ -284,6 +336,7 @@ public sealed class DeviceProcessor
         _varMag = 0f;
         _gait.Reset();
         _lastWalkingIndex = -1;
+        _walkingRun = 0;
         _windowA.Start(0);
         _windowB.Start(-1);
     }
@@ -313,6 +366,12 @@ public sealed class DeviceProcessor
         }
 
         UpdateUpright(s, g, index, walking);
+        if (walking && _options.ApLearnWalkingSeconds > 0 && _hasUpright)
+        {
+            var dynamic = new Vector3(sample.X - gravity.X, sample.Y - gravity.Y, sample.Z - gravity.Z);
+            _apLearner.Add(dynamic, _upright, ConfiguredAp, s.SampleSeconds, _options.ApLearnWalkingSeconds, _options.ApLearnMinAnisotropy);
+        }
+
         TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);
         Posture = TiltDeg >= _options.LyingDeg ? Posture.Lying : TiltDeg >= _options.InclinedDeg ? Posture.Inclined : Posture.Upright;
 
@@ -486,12 +545,17 @@ public sealed class DeviceProcessor
         }
     }
 
+    private Vector3 ConfiguredAp => _options.ApAxis switch { 0 => Vector3.UnitX, 1 => Vector3.UnitY, _ => Vector3.UnitZ };
+
     private void UpdateUpright(RateState s, Vector3 g, long index, bool walking)
     {
         // Orientation on the body is unknown: take the first settled gravity as upright (wearers
         // put the device on standing or sitting), then follow it slowly while the wearer walks,
         // the one activity that is surely upright, so a device that slipped in its clip is
-        // followed within a minute of walking.
+        // followed within a minute of walking. The first settled gravity is only trusted once the
+        // wearer walks: a device put on reclined or lying would otherwise read standing as lying
+        // until the slow follow caught up, so the first walking that reads inclined or lying
+        // snaps the reference instead.
         if (!_hasUpright)
         {
             if (index >= s.SettleSamples)
@@ -509,7 +573,41 @@ public sealed class DeviceProcessor
 
         if (walking && g.LengthSquared() > 0.25f)
         {
+            // Confirmed after a few seconds of walking in a row with gravity steady, so not by the last steps before
+            // a fall (the gait detector calls walking for a second after the last step).
+            if (!_uprightConfirmed)
+            {
+                if (_walkingRun++ == 0)
+                {
+                    _runGravity = Vector3.Normalize(g);
+                }
+
+                if (_walkingRun >= s.ConfirmSamples)
+                {
+                    if (PerturbationFeatureExtractor.AngleDeg(g, _runGravity) >= UprightSteadyDeg)
+                    {
+                        _walkingRun = 0;
+                    }
+                    else
+                    {
+                        _uprightConfirmed = true;
+                        if (PerturbationFeatureExtractor.AngleDeg(g, _upright) >= _options.InclinedDeg)
+                        {
+                            _upright = Vector3.Normalize(g);
+
+                            // What it learned was projected on a wrong horizontal plane.
+                            _apLearner.Clear();
+                            return;
+                        }
+                    }
+                }
+            }
+
             _upright = Vector3.Normalize(Vector3.Lerp(_upright, Vector3.Normalize(g), s.UprightAlpha));
+        }
+        else
+        {
+            _walkingRun = 0;
         }
     }
 
@@ -517,7 +615,7 @@ public sealed class DeviceProcessor
     {
         var low = s.Sway.Process(sample);
         var up = g.LengthSquared() > 1e-6f ? Vector3.Normalize(g) : _upright;
-        var apAxis = _options.ApAxis switch { 0 => Vector3.UnitX, 1 => Vector3.UnitY, _ => Vector3.UnitZ };
+        var apAxis = _apLearner.Axis(ConfiguredAp);
         var ap = apAxis - (Vector3.Dot(apAxis, up) * up);
         ap = ap.LengthSquared() > 1e-6f ? Vector3.Normalize(ap) : Vector3.Normalize(Vector3.Cross(up, Vector3.UnitX));
         var ml = Vector3.Cross(up, ap);
@@ -616,7 +714,12 @@ public sealed class DeviceProcessor
             ActivityAlpha = 1f / Math.Max(1, rate);
             UprightAlpha = 1f / Math.Max(1, 30 * rate);
             SettleSamples = Math.Max(1, rate / 2);
+            ConfirmSamples = Math.Max(1, (long)UprightConfirmSeconds * rate);
+            SampleSeconds = 1.0 / Math.Max(1, rate);
         }
+
+        // Walking in a row before the upright reference is confirmed or snapped, s.
+        private const int UprightConfirmSeconds = 2;
 
         public int Rate { get; }
 
@@ -637,6 +740,10 @@ public sealed class DeviceProcessor
         public float UprightAlpha { get; }
 
         public long SettleSamples { get; }
+
+        public long ConfirmSamples { get; }
+
+        public double SampleSeconds { get; }
 
         public void Reset()
         {

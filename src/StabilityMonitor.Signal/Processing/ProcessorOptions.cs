@@ -28,6 +28,20 @@ public sealed class ProcessorOptions
     /// </summary>
     public int ApAxis { get; set; } = 2;
 
+    /// <summary>
+    /// Seconds of walking after which the AP direction learned from the wearer's gait (the principal horizontal
+    /// direction of the walking acceleration) replaces <see cref="ApAxis"/>; 0 turns learning off. Default 10 s.
+    /// </summary>
+    public double ApLearnWalkingSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How many times the larger horizontal variance of the walking acceleration must exceed the smaller for the
+    /// learned AP direction to be used; a rounder gait leaves <see cref="ApAxis"/> (or the direction learned
+    /// before) in place. Default 2.5: on SisFall's walking trials (docs/signal-core.md) principal directions
+    /// elongated less than that lay anywhere from 2° to 48° off the unit's known AP axis.
+    /// </summary>
+    public float ApLearnMinAnisotropy { get; set; } = 2.5f;
+
     /// <summary>Standard deviation of the magnitude below which the wearer counts as still, g. Default 0.03 g.</summary>
     public float StillStdG { get; set; } = 0.03f;
 
@@ -70,6 +84,8 @@ public sealed class ProcessorOptions
         Require(SwayWindowSeconds is >= 1 and <= 600, "SwayWindowSeconds must be 1..600 s.");
         Require(SwayHopSeconds > 0 && SwayHopSeconds <= SwayWindowSeconds, "SwayHopSeconds must be above 0 and at most SwayWindowSeconds.");
         Require(ApAxis is >= 0 and <= 2, "ApAxis must be 0 (X), 1 (Y) or 2 (Z).");
+        Require(ApLearnWalkingSeconds is >= 0 and <= 3600, "ApLearnWalkingSeconds must be 0 (off) .. 3600 s.");
+        Require(ApLearnMinAnisotropy is >= 1 and <= 100, "ApLearnMinAnisotropy must be 1..100.");
         Require(StillStdG > 0, "StillStdG must be above 0 g.");
         Require(InclinedDeg is > 0 and < 90 && LyingDeg > InclinedDeg && LyingDeg <= 90, "InclinedDeg and LyingDeg must satisfy 0 < InclinedDeg < LyingDeg <= 90.");
         Require(MaxTimeSlipMicros > 0, "MaxTimeSlipMicros must be above 0.");

@@ -15,7 +15,13 @@ internal static class ProcessorStateFormat
     public const uint Magic = 0x53_50_4D_53;
 
     /// <summary>Raise on any change to what is written: old checkpoints are then refused, never misread.</summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
+
+    /// <summary>
+    /// The oldest version still read: version 2 is version 3 without the learned AP direction and the upright
+    /// confirmation, which then start at their initial values.
+    /// </summary>
+    public const ushort OldestReadVersion = 2;
 
     // Magic, version, fingerprint, payload length.
     private const int HeaderBytes = 4 + 2 + 8 + 4;
@@ -28,11 +34,13 @@ internal static class ProcessorStateFormat
     /// <summary>
     /// Hash of the options that decide the state's layout or the meaning of its numbers: the filter designs
     /// (their delay lines), the window and hop (the accumulators' progress), the AP axis (what the
-    /// accumulators summed) and the detector's timing (ring length, candidates' collect and decision points).
+    /// accumulators summed), the walking time the AP direction is learned over (the learner's averaging) and the
+    /// detector's timing (ring length, candidates' collect and decision points).
     /// Thresholds are left out on purpose: retuning them between checkpoint and restore keeps the wearers'
-    /// learned baselines and applies the new thresholds from the next sample.
+    /// learned baselines and applies the new thresholds from the next sample (so is ApLearnMinAnisotropy).
+    /// A version 2 state is checked against the version 2 fingerprint, which had no learner.
     /// </summary>
-    public static ulong Fingerprint(ProcessorOptions options)
+    public static ulong Fingerprint(ProcessorOptions options, ushort version = Version)
     {
         using var buffer = new MemoryStream();
         using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -48,6 +56,10 @@ internal static class ProcessorStateFormat
             w.Write(options.Detector.NearFallDecisionDelaySeconds);
             w.Write(options.Detector.ProvisionalFalls);
             w.Write(options.Detector.ProvisionalDelaySeconds);
+            if (version >= 3)
+            {
+                w.Write(options.ApLearnWalkingSeconds);
+            }
         }
 
         return BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
@@ -81,8 +93,11 @@ internal static class ProcessorStateFormat
     /// <summary>Bytes after the payload in an envelope.</summary>
     public static int TrailerBytes => ChecksumBytes;
 
-    /// <summary>Reads and checks one envelope; returns its payload.</summary>
-    public static byte[] ReadEnvelope(BinaryReader reader, ulong fingerprint)
+    /// <summary>Reads and checks one envelope; returns its payload and its format version.</summary>
+    /// <param name="reader">Positioned at the envelope.</param>
+    /// <param name="fingerprint">The options' fingerprint for a format version (this one or an older one still read).</param>
+    /// <param name="version">The state's format version.</param>
+    public static byte[] ReadEnvelope(BinaryReader reader, Func<ushort, ulong> fingerprint, out ushort version)
     {
         var header = ReadExactly(reader, HeaderBytes);
         var magic = BinaryPrimitives.ReadUInt32LittleEndian(header);
@@ -91,13 +106,13 @@ internal static class ProcessorStateFormat
             ThrowHelper.ThrowInvalidData("Not a device processor state (wrong magic number).");
         }
 
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(4));
-        if (version != Version)
+        version = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(4));
+        if (version is < OldestReadVersion or > Version)
         {
-            ThrowHelper.ThrowInvalidData($"Processor state has format version {version}; this build reads version {Version}.");
+            ThrowHelper.ThrowInvalidData($"Processor state has format version {version}; this build reads versions {OldestReadVersion} to {Version}.");
         }
 
-        if (BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(6)) != fingerprint)
+        if (BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(6)) != fingerprint(version))
         {
             ThrowHelper.ThrowInvalidData("Processor state was written with other processor options (filters, windows or detector timing).");
         }

@@ -21,6 +21,8 @@ public sealed class DetectorDefaultsTests
         Assert.Equal(10, options.SwayWindowSeconds);
         Assert.Equal(5, options.SwayHopSeconds);
         Assert.Equal(2, options.ApAxis);
+        Assert.Equal(10, options.ApLearnWalkingSeconds);
+        Assert.Equal(2.5f, options.ApLearnMinAnisotropy);
         Assert.Equal(0.03f, options.StillStdG);
         Assert.Equal(35f, options.InclinedDeg);
         Assert.Equal(60f, options.LyingDeg);

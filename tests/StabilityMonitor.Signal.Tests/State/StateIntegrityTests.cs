@@ -15,7 +15,7 @@ public sealed class StateIntegrityTests
         return (frames, Continuation.Save(processor));
     });
 
-    public static TheoryData<string> StateShapingChanges => ["SwayFilterOrder", "SwayCutoffHz", "GravityCutoffHz", "SwayWindowSeconds", "SwayHopSeconds", "ApAxis", "CollectSeconds", "DecisionDelaySeconds", "NearFallDecisionDelaySeconds"];
+    public static TheoryData<string> StateShapingChanges => ["SwayFilterOrder", "SwayCutoffHz", "GravityCutoffHz", "SwayWindowSeconds", "SwayHopSeconds", "ApAxis", "ApLearnWalkingSeconds", "CollectSeconds", "DecisionDelaySeconds", "NearFallDecisionDelaySeconds"];
 
     [Theory]
     [MemberData(nameof(StateShapingChanges))]
@@ -30,6 +30,7 @@ public sealed class StateIntegrityTests
             case "SwayWindowSeconds": options.SwayWindowSeconds = 20; break;
             case "SwayHopSeconds": options.SwayHopSeconds = 10; break;
             case "ApAxis": options.ApAxis = 0; break;
+            case "ApLearnWalkingSeconds": options.ApLearnWalkingSeconds = 20; break;
             case "CollectSeconds": options.Detector.CollectSeconds = 0.8f; break;
             case "DecisionDelaySeconds": options.Detector.DecisionDelaySeconds = 1.2f; break;
             case "NearFallDecisionDelaySeconds": options.Detector.NearFallDecisionDelaySeconds = 3f; break;
@@ -163,7 +164,7 @@ public sealed class StateIntegrityTests
     private static byte[] Payload(byte[] state)
     {
         using var reader = new BinaryReader(new MemoryStream(state));
-        return ProcessorStateFormat.ReadEnvelope(reader, ProcessorStateFormat.Fingerprint(new ProcessorOptions()));
+        return ProcessorStateFormat.ReadEnvelope(reader, static _ => ProcessorStateFormat.Fingerprint(new ProcessorOptions()), out _);
     }
 
     private static byte[] Envelope(ulong fingerprint, byte[] payload)

@@ -12,15 +12,16 @@ public sealed class StateSizeTests(ITestOutputHelper output)
     // bytes: envelope 26, processor fields 64, gait 17 and its last walking sample 8, two sway windows 208,
     // refractory times 16, long-lie watch 24, soft-fall watch 24, sway baseline 25, rate 4, gravity filter 49, sway
     // filter (2 sections x 3 axes) 253, 8 candidate slots with their provisional marks, gait flag and features 920,
-    // ring count 8. A free slot takes 1 byte instead of 115.
-    private const int FixedPartAtMost = 1650;
+    // ring count 8; from format 3 the AP learner 69 (scatter and walking time 56, direction 12, flag 1) and the
+    // upright confirmation 21 (flag 1, walking run 8, its starting gravity 12). A free slot takes 1 byte instead of 115.
+    private const int FixedPartAtMost = 1740;
 
     [Theory]
     [InlineData(25)]
     [InlineData(50)]
     [InlineData(100)]
     [InlineData(200)]
-    public void StateSize_IsTheSampleHistoryPlusUnder1700Bytes(int rate)
+    public void StateSize_IsTheSampleHistoryPlusUnder1750Bytes(int rate)
     {
         var options = new ProcessorOptions();
 

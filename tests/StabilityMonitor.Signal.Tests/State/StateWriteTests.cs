@@ -43,7 +43,7 @@ public sealed class StateWriteTests
         // And each is a sealed envelope around its payload, as WriteEnvelope would make it.
         using var reader = new BinaryReader(new MemoryStream(smallState));
         var fingerprint = ProcessorStateFormat.Fingerprint(new ProcessorOptions());
-        var payload = ProcessorStateFormat.ReadEnvelope(reader, fingerprint);
+        var payload = ProcessorStateFormat.ReadEnvelope(reader, _ => fingerprint, out _);
         using var rewritten = new MemoryStream();
         using (var writer = new BinaryWriter(rewritten, Encoding.UTF8, leaveOpen: true))
         {
