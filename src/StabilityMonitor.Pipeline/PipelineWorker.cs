@@ -107,7 +107,12 @@ internal sealed class PipelineWorker : BackgroundService
             queues[i] = queue;
             var partition = pipeline.Partition(i);
 
-            loops[i] = Task.Run(() => RunLoopAsync(queue.Reader, partition), CancellationToken.None);
+            // Its own thread, not the pool's: the loops must run side by side whatever else the pool is doing.
+            loops[i] = Task.Factory.StartNew(
+                () => RunLoop(queue.Reader, partition),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
         }
 
         try
@@ -138,14 +143,21 @@ internal sealed class PipelineWorker : BackgroundService
         }
     }
 
-    private static async Task RunLoopAsync(ChannelReader<IngestItem> queue, PipelinePartition partition)
+    private static void RunLoop(ChannelReader<IngestItem> queue, PipelinePartition partition)
     {
-        // Awaited, not blocked on: the single reader's wait is a reusable source, so a wake-up allocates nothing.
-        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
             while (queue.TryRead(out var item))
             {
                 partition.Process(item, replaying: false);
+            }
+
+            // Blocking is right here: the loop owns its thread. Only going to sleep on an empty queue allocates (one task
+            // per wake-up, not per frame: a loop that keeps up during a drain never sleeps).
+            var wait = queue.WaitToReadAsync();
+            if (!(wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
+            {
+                return;
             }
         }
     }
