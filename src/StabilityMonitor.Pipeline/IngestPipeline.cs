@@ -153,7 +153,8 @@ public sealed class IngestPipeline : IDisposable
 
     /// <summary>
     /// The state of each of <paramref name="deviceIds"/> that is in the table, in the order given (ids not seen are
-    /// left out). One pass under the lock for the devices a caller cares about, instead of a sorted copy of the table.
+    /// left out): only the devices a caller cares about, each under its own partition's lock, instead of a sorted copy
+    /// of the table.
     /// </summary>
     public IReadOnlyList<DeviceSnapshot> GetDevices(IEnumerable<string> deviceIds)
     {
@@ -479,18 +480,19 @@ public sealed class IngestPipeline : IDisposable
     /// Takes one message read back from the frame log at start (after a checkpoint): as <see cref="Process"/>, except
     /// that a message its device's restored state already holds is skipped.
     /// </summary>
-    internal void Replay(in IngestItem item) => Route(item).Process(item, replaying: true);
+    internal void Replay(in IngestItem item) => _partitions[Route(item)].Process(item, replaying: true);
 
     /// <summary>Takes one accepted message on the caller's thread; owns its sample buffer from here on.</summary>
-    internal void Process(in IngestItem item) => Route(item).Process(item, replaying: false);
+    internal void Process(in IngestItem item) => _partitions[Route(item)].Process(item, replaying: false);
 
     /// <summary>
-    /// The partition <paramref name="item"/> belongs to, recorded as on its way there; the caller then has it processed
-    /// there (<see cref="PipelinePartition.Process"/>), in the order routed. Called by one thread at a time.
+    /// The index of the partition <paramref name="item"/> belongs to, recorded as on its way there; the caller then has
+    /// it processed there (<see cref="PipelinePartition.Process"/>), in the order routed. Called by one thread at a time.
     /// </summary>
-    internal PipelinePartition Route(in IngestItem item)
+    internal int Route(in IngestItem item)
     {
-        var partition = _partitions.Length == 1 ? _partitions[0] : _partitions[Index(item.DeviceId)];
+        var index = Index(item.DeviceId);
+        var partition = _partitions[index];
         if (item.LogPosition > 0)
         {
             partition.Route(item.LogPosition, _dispatched);
@@ -500,7 +502,7 @@ public sealed class IngestPipeline : IDisposable
             }
         }
 
-        return partition;
+        return index;
     }
 
     /// <summary>The partition at <paramref name="index"/> (0 ≤ index &lt; <see cref="Partitions"/>).</summary>

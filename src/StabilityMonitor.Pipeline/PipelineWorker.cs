@@ -122,9 +122,7 @@ internal sealed class PipelineWorker : BackgroundService
                 while (reader.TryRead(out var item))
                 {
                     progress.Taken();
-                    var index = pipeline.Index(item.DeviceId);
-                    var writer = queues[index].Writer;
-                    _ = pipeline.Route(item);
+                    var writer = queues[pipeline.Route(item)].Writer;
                     if (!writer.TryWrite(item))
                     {
                         await writer.WriteAsync(item, CancellationToken.None).ConfigureAwait(false);

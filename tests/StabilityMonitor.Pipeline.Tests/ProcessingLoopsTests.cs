@@ -129,7 +129,7 @@ public sealed class ProcessingLoopsTests
         Assert.True(accepted.IsCompletedSuccessfully);
         Assert.True(harness.Ingestor.Reader.TryRead(out var item));
         var routed = item.At(6);
-        var partition = pipeline.Route(routed);
+        var partition = pipeline.Partition(pipeline.Route(routed));
         Assert.Equal(5, pipeline.LogPosition);
 
         // Meanwhile the left partition moves on; the position waits for the right one.

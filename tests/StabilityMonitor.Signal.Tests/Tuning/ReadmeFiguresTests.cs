@@ -21,6 +21,9 @@ public sealed class ReadmeFiguresTests
         return SisFallReader.ReadRecordings(dir, SisFallAnnotationReader.DiscoverSibling(dir));
     });
 
+    /// <summary>The development SisFall recordings with their per-sample annotations, read once for the real-data tests of the README.</summary>
+    internal static IReadOnlyList<Recording> AnnotatedSisFall => s_sisFall.Value;
+
     [SkippableFact]
     public void SisFall_LeaveOneSubjectOut_RowMatchesReadme()
     {

@@ -15,18 +15,16 @@ namespace StabilityMonitor.Signal.Tests.Tuning;
 /// </summary>
 public sealed class ReadmeTextFiguresTests
 {
-    private static readonly Lazy<IReadOnlyList<Recording>> s_annotated = new(static () =>
-    {
-        var dir = DevelopmentData.Require(DevelopmentData.SisFall);
-        return SisFallReader.ReadRecordings(dir, SisFallAnnotationReader.DiscoverSibling(dir));
-    });
+    // As `firmware-sim tune` reads them: without the per-sample annotations.
+    private static readonly Lazy<IReadOnlyList<Recording>> s_unannotated = new(static () =>
+        SisFallReader.ReadRecordings(DevelopmentData.Require(DevelopmentData.SisFall), null, SubjectFilter.All));
+
+    private static IReadOnlyList<Recording> Annotated => ReadmeFiguresTests.AnnotatedSisFall;
 
     [SkippableFact]
     public void Tune_OnAllDevelopmentSubjects_GivesTheClassifierDefaults()
     {
-        // As `firmware-sim tune` reads them: without the per-sample annotations.
-        var recordings = SisFallReader.ReadRecordings(DevelopmentData.Require(DevelopmentData.SisFall), null, SubjectFilter.All);
-        var tuned = RuleTuner.Tune(CandidateCollector.Collect(recordings));
+        var tuned = RuleTuner.Tune(CandidateCollector.Collect(s_unannotated.Value));
 
         Assert.Equal(Thresholds.From(new ClassifierOptions()), Thresholds.From(tuned));
     }
@@ -36,8 +34,7 @@ public sealed class ReadmeTextFiguresTests
     [InlineData(25)]
     public void TuneAtARate_GivesThatRateBandsDefaults(int rateHz)
     {
-        var recordings = SisFallReader.ReadRecordings(DevelopmentData.Require(DevelopmentData.SisFall), null, SubjectFilter.All);
-        var tuned = RuleTuner.Tune(CandidateCollector.Collect([.. recordings.Select(r => RecordingResampler.Resample(r, rateHz))]));
+        var tuned = RuleTuner.Tune(CandidateCollector.Collect([.. s_unannotated.Value.Select(r => RecordingResampler.Resample(r, rateHz))]));
         var defaults = new ClassifierOptions();
 
         // The tuner writes one set into every band; the band of this rate is the one the defaults took from it.
@@ -59,7 +56,7 @@ public sealed class ReadmeTextFiguresTests
     public void RateBands_FindMoreStumbles_ThanTheFullRateThresholds(int rateHz, int withBands, int without)
     {
         // README: "at 50 Hz 18 of 20 stumbles instead of 16 ..., at 25 Hz 16 instead of 10".
-        var resampled = s_annotated.Value.Select(r => RecordingResampler.Resample(r, rateHz)).ToList();
+        var resampled = Annotated.Select(r => RecordingResampler.Resample(r, rateHz)).ToList();
         var banded = EvaluationRunner.Run(resampled);
         var fullRate = EvaluationRunner.Run(resampled, static () =>
         {
@@ -81,8 +78,8 @@ public sealed class ReadmeTextFiguresTests
         // README and docs/signal-core.md: held out, the soft path finds the soft fall from sitting at 200 and 50 Hz and
         // calls nothing in the everyday activities (its 1.5 g floor).
         IReadOnlyList<Recording> recordings = resampleHz == 0
-            ? s_annotated.Value
-            : [.. s_annotated.Value.Select(r => RecordingResampler.Resample(r, resampleHz))];
+            ? Annotated
+            : [.. Annotated.Select(r => RecordingResampler.Resample(r, resampleHz))];
         var on = CrossValidation.Run(recordings).Pooled;
         var off = CrossValidation.Run(recordings, createOptions: static () =>
         {
@@ -103,8 +100,8 @@ public sealed class ReadmeTextFiguresTests
     {
         // README: "tune --rates 200,100,50 ... gives 0.90 near-falls with 0.977 specificity at 200 Hz and 0.80 at 50 Hz".
         IReadOnlyList<Recording> recordings = resampleHz == 0
-            ? s_annotated.Value
-            : [.. s_annotated.Value.Select(r => RecordingResampler.Resample(r, resampleHz))];
+            ? Annotated
+            : [.. Annotated.Select(r => RecordingResampler.Resample(r, resampleHz))];
         var pooled = CrossValidation.Run(recordings, tuneRates: [200, 100, 50]).Pooled;
 
         Assert.Equal((nearFalls, 20), (pooled.NearFall.Detected, pooled.NearFall.Trials));
@@ -116,13 +113,13 @@ public sealed class ReadmeTextFiguresTests
     {
         // docs/signal-core.md: without the 1.5 g floor the path called lying down from sitting (D12) and getting into a
         // car (D17); with it, nothing.
-        var noFloor = EvaluationRunner.Run(s_annotated.Value, static () =>
+        var noFloor = EvaluationRunner.Run(Annotated, static () =>
         {
             var o = new ProcessorOptions();
             o.Detector.SoftFallMinPeakG = 0;
             return o;
         });
-        var withFloor = EvaluationRunner.Run(s_annotated.Value);
+        var withFloor = EvaluationRunner.Run(Annotated);
 
         Assert.Equal(["D12", "D17"], SoftFallAlarmCodes(noFloor));
         Assert.Empty(SoftFallAlarmCodes(withFloor));
@@ -131,7 +128,7 @@ public sealed class ReadmeTextFiguresTests
     [SkippableFact]
     public void ProvisionalFalls_InEverydayActivities_AllWithdrawn_JoggingAndACollapseIntoAChair()
     {
-        var report = EvaluationRunner.Run(s_annotated.Value);
+        var report = EvaluationRunner.Run(Annotated);
 
         Assert.Equal((19, 19, 2), (report.Provisional.AdlRaised, report.Provisional.AdlWithdrawn, report.Provisional.AdlTrials));
         var codes = report.Trials.Where(static t => t.Kind == TrialKind.Adl && t.Provisionals > 0).Select(static t => (t.Code, t.Provisionals)).Order().ToList();
