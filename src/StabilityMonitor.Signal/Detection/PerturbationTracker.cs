@@ -27,6 +27,12 @@ internal sealed class PerturbationTracker
     // The candidate last reported at its provisional point, which Announce marks in the same sample: not state.
     private int _provisional = -1;
 
+    /// <summary>
+    /// Whether the candidate just reported at <see cref="CandidateStage.Early"/> carries a fall handed over by an
+    /// earlier candidate (<see cref="HandOverFall"/>). Valid until the next sample.
+    /// </summary>
+    public bool DecidedInheritsFall { get; private set; }
+
     public PerturbationTracker(DetectorOptions options, int sampleRateHz)
     {
         _options = options;
@@ -59,6 +65,7 @@ internal sealed class PerturbationTracker
     /// </summary>
     public CandidateStage OnSample(SampleRing ring, long index, float magnitude, Vector3 upright, bool walking, out PerturbationFeatures features, out long announcedPeakIndex)
     {
+        DecidedInheritsFall = false;
         var collecting = false;
         var due = -1;
         var provisional = -1;
@@ -108,6 +115,7 @@ internal sealed class PerturbationTracker
             {
                 c.Features = PerturbationFeatureExtractor.Extract(ring, c.PeakIndex, index, _rate, upright) with { WalkingBefore = c.WalkingAtOpen };
                 c.Stage = CandidateStage.Final;
+                DecidedInheritsFall = c.InheritsFall;
                 features = c.Features;
                 announcedPeakIndex = c.AnnouncedPeakIndex;
                 c.AnnouncedPeakIndex = -1;
@@ -148,6 +156,35 @@ internal sealed class PerturbationTracker
         }
     }
 
+    /// <summary>
+    /// Hands the fall just decided for the candidate peaking at <paramref name="peakIndex"/> to a later, larger impact
+    /// still waiting for its own decision, and says whether one took it. A trip while jogging opens a candidate at an
+    /// ordinary stride; the fall's own impact comes after that candidate's collect window, so the stride's candidate
+    /// sees the lying that follows and would be called the fall, timed at the stride, with the real impact a repeat.
+    /// The later candidate is then decided a fall whatever its own features say: the incident is one fall either way.
+    /// If the fall was announced (<paramref name="announced"/>), the taker counts as announced too, so the incident
+    /// gets no second "possible fall".
+    /// </summary>
+    public bool HandOverFall(long peakIndex, float peak, bool announced)
+    {
+        for (var i = 0; i < _candidates.Length; i++)
+        {
+            ref var c = ref _candidates[i];
+            if (c.Stage == CandidateStage.Early && c.PeakIndex > peakIndex && c.Peak > peak)
+            {
+                c.InheritsFall = true;
+                if (announced && c.AnnouncedPeakIndex < 0)
+                {
+                    c.AnnouncedPeakIndex = c.PeakIndex;
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Writes every candidate slot; the rest of the tracker follows from the options and the rate.</summary>
     public void WriteState(BinaryWriter writer)
     {
@@ -155,6 +192,39 @@ internal sealed class PerturbationTracker
         foreach (ref readonly var c in _candidates.AsSpan())
         {
             c.WriteState(writer);
+        }
+    }
+
+    /// <summary>
+    /// Which slots carry a handed-over fall, one bit per slot (written apart from the slots, after the format's
+    /// version 3 content, so that a version 3 state still reads: it has none).
+    /// </summary>
+    public byte InheritedFalls
+    {
+        get
+        {
+            var mask = 0;
+            for (var i = 0; i < _candidates.Length; i++)
+            {
+                mask |= _candidates[i].Stage == CandidateStage.Early && _candidates[i].InheritsFall ? 1 << i : 0;
+            }
+
+            return (byte)mask;
+        }
+    }
+
+    /// <summary>Restores <see cref="InheritedFalls"/> after <see cref="ReadState"/>; a bit on a slot not waiting for its fall decision is refused.</summary>
+    public void ReadInheritedFalls(byte mask)
+    {
+        for (var i = 0; i < _candidates.Length; i++)
+        {
+            var set = (mask & (1 << i)) != 0;
+            if (set && _candidates[i].Stage != CandidateStage.Early)
+            {
+                ThrowHelper.ThrowInvalidData("A handed-over fall is stored on a candidate slot that is not waiting for its fall decision.");
+            }
+
+            _candidates[i].InheritsFall = set;
         }
     }
 
@@ -199,6 +269,9 @@ internal sealed class PerturbationTracker
 
         // The gait detector's call when the candidate opened: the steps before the jolt.
         public bool WalkingAtOpen;
+
+        // An earlier candidate's fall handed to this larger impact (HandOverFall).
+        public bool InheritsFall;
 
         // A free slot's other fields are never read (Open overwrites the whole slot): its stage is all it keeps.
         public readonly void WriteState(BinaryWriter writer)

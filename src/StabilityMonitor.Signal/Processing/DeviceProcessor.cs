@@ -236,6 +236,9 @@ public sealed class DeviceProcessor
         w.Write(_uprightConfirmed);
         w.Write(_walkingRun);
         StateBinary.Write(w, _runGravity);
+
+        // Version 4 from here.
+        w.Write(_state?.Tracker.InheritedFalls ?? 0);
     }
 
     private void ReadPayload(BinaryReader r, ushort version)
@@ -287,6 +290,18 @@ public sealed class DeviceProcessor
             uprightConfirmed = StateBinary.ReadBoolean(r);
             walkingRun = StateBinary.ReadInRange(r, 0, long.MaxValue, "the walking run");
             runGravity = StateBinary.ReadVector3(r);
+        }
+
+        // A version 3 state has no fall handed over between candidates.
+        if (version >= 4)
+        {
+            var inherited = r.ReadByte();
+            if (state is null && inherited != 0)
+            {
+                ThrowHelper.ThrowInvalidData("A handed-over fall is stored for a processor that has seen no sample.");
+            }
+
+            state?.Tracker.ReadInheritedFalls(inherited);
         }
 
         if (r.BaseStream.Position != r.BaseStream.Length)
@@ -400,8 +415,8 @@ public sealed class DeviceProcessor
         else if (stage == CandidateStage.Early)
         {
             // Falls are called as soon as the settling window shows lying; latency matters most here.
-            var fall = PerturbationClassifier.IsFall(features, _options.Classifier);
-            if (fall)
+            var fall = PerturbationClassifier.IsFall(features, _options.Classifier) || s.Tracker.DecidedInheritsFall;
+            if (fall && !s.Tracker.HandOverFall(features.PeakIndex, features.PeakAccelG, announcedPeak >= 0))
             {
                 Raise(s, features, EventKind.Fall, index, sink);
             }

@@ -62,7 +62,7 @@ public sealed class OrientationStateTests
         Continuation.Feed(defaults, frames, 70, frames.Count, defaultSink);
         Assert.Equal(expected.Where(static l => l.StartsWith("event", StringComparison.Ordinal)), defaultSink.Lines.Where(static l => l.StartsWith("event", StringComparison.Ordinal)));
 
-        // Written again, it is a version 3 state.
+        // Written again, it is a state of the current version.
         Assert.Equal(ProcessorStateFormat.Version, BinaryPrimitives.ReadUInt16LittleEndian(Continuation.Save(defaults).AsSpan(4)));
     }
 
