@@ -220,10 +220,11 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
             }
         });
 
-        // 30 s of standing (half-second frames): sway windows of 10 s every 5 s, more than the snapshot keeps.
+        // 30 s (half-second frames) with a walk amid standing: sway windows of 10 s every 5 s, more than the snapshot
+        // keeps, of quite different sizes.
         var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
         var credentials = new MqttConnectionSettings("127.0.0.1", port, Username: "a-01", Password: world.DevicePasswords["a-01"]);
-        await using var device = new Device("a-01", credentials, new MotionScript().Stand(60), seed: 13);
+        await using var device = new Device("a-01", credentials, new MotionScript().Stand(10).Walk(8).Stand(42), seed: 13);
         using var cts = new CancellationTokenSource(s_timeout);
         await device.PublishAsync(60, TimeSpan.Zero, cts.Token);
         await Poll.UntilAsync(() => Volatile.Read(ref frames) == 60, s_timeout, () => $"{frames} of 60 frames processed");
