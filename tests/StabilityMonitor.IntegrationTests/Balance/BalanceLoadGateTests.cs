@@ -37,7 +37,8 @@ public sealed class BalanceLoadGateTests(SqliteStoreSettings store) : IClassFixt
             await PublishAsync(server, password, stored, seed: 7, deviceStart);
             steps = await SettledStepsAsync(server, minimum: 40);
             await server.Services.GetRequiredServiceOf<MobilityPersistenceService>().FlushAsync(CancellationToken.None);
-            await Poll.UntilAsync(async () => await StoredStepsAsync(rig) == steps, s_timeout, () => $"the day of {steps} steps not in influxd");
+            var inInflux = 0.0;
+            await Poll.UntilAsync(async () => (inInflux = await StoredStepsAsync(rig)) == steps, s_timeout, () => $"the day of {steps} steps not in influxd: {inInflux}");
         }
 
         // Started while influxd is down: the day is not loaded, so the table counts a new, partial one; then stopped.
@@ -93,10 +94,10 @@ public sealed class BalanceLoadGateTests(SqliteStoreSettings store) : IClassFixt
         return now;
     }
 
-    /// <summary>The steps of a-01's newest stored day in influxd (-1 when none).</summary>
+    /// <summary>The steps of a-01's newest stored day in influxd, rounded as the API shows them (-1 when none).</summary>
     private static async Task<double> StoredStepsAsync(BalanceRig rig)
     {
         var result = await rig.Influx.QueryAsync(InfluxPoints.Database, "SELECT last(steps) FROM mobility_day WHERE device = 'a-01'");
-        return result.TryGetProperty("series", out var series) ? series[0].GetProperty("values")[0][1].GetDouble() : -1;
+        return result.TryGetProperty("series", out var series) ? Math.Round(series[0].GetProperty("values")[0][1].GetDouble()) : -1;
     }
 }
