@@ -51,6 +51,20 @@ public sealed class CaregiverPage(IBrowserContext context, IPage page) : IAsyncD
             .Select(static v => $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(static n => n.Html))}")];
     }
 
+    /// <summary>A tile's sparkline as drawn: the SVG's size and its polyline's points (empty when it draws no line).</summary>
+    public async Task<Sparkline> SparklineAsync(Guid residentId)
+    {
+        var svg = Tile(residentId).Locator("svg.spark");
+        var width = double.Parse(await svg.GetAttributeAsync("width") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var height = double.Parse(await svg.GetAttributeAsync("height") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        var points = await svg.Locator("polyline").GetAttributeAsync("points") ?? string.Empty;
+        return new Sparkline(width, height, [.. points.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(static p =>
+        {
+            var xy = p.Split(',');
+            return (double.Parse(xy[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(xy[1], System.Globalization.CultureInfo.InvariantCulture));
+        })]);
+    }
+
     /// <summary>Tones the page has started since it loaded.</summary>
     public Task<int> OscillatorsStartedAsync() => Page.EvaluateAsync<int>("() => window.__oscillatorsStarted");
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -5,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using StabilityMonitor.IntegrationTests;
 using StabilityMonitor.IntegrationTests.Alerts;
+using StabilityMonitor.IntegrationTests.Faults;
 using StabilityMonitor.Mqtt;
 using StabilityMonitor.Simulation;
 using Xunit.Abstractions;
@@ -188,6 +190,86 @@ public sealed class DashboardPageTests(BrowserFixture browser, ITestOutputHelper
                 await Expect(carer.Tile(world.ResidentA)).ToBeHiddenAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// docs/dashboard.md: a tile's sparkline shows the snapshot's <c>sway</c> (the last <c>Dashboard:SwayHistory</c>
+    /// values, oldest first), then each live <c>metrics</c> window. The values are the wearable's own sway windows as the
+    /// pipeline produced them, √(AP² + ML²) in mg.
+    /// </summary>
+    [Fact]
+    public async Task Tile_WearablesSwayWindows_SparklineDrawsTheSnapshotsHistoryThenEachLiveWindow()
+    {
+        const int History = 4;
+        await using var server = await ServerHost.StartAsync([.. EmbeddedBroker(ServerHost.FreePort()), ("Dashboard:SwayHistory", History.ToString(CultureInfo.InvariantCulture))]);
+        var world = await World.CreateAsync(server);
+        var windows = new ConcurrentQueue<double>();
+        var frames = 0;
+        using var windowed = server.Pipeline.Windows.Subscribe(w =>
+        {
+            if (w.DeviceId == "a-01")
+            {
+                windows.Enqueue(Math.Sqrt((w.Metrics.RmsAp * (double)w.Metrics.RmsAp) + (w.Metrics.RmsMl * (double)w.Metrics.RmsMl)) * 1000 / 9.80665);
+            }
+        });
+        using var processed = server.Pipeline.Frames.Subscribe(f =>
+        {
+            if (f.DeviceId == "a-01")
+            {
+                Interlocked.Increment(ref frames);
+            }
+        });
+
+        // 30 s (half-second frames) with a walk amid standing: sway windows of 10 s every 5 s, more than the snapshot
+        // keeps, of quite different sizes.
+        var port = server.Services.GetRequiredServiceOf<MqttConnectionSettings>().Port;
+        var credentials = new MqttConnectionSettings("127.0.0.1", port, Username: "a-01", Password: world.DevicePasswords["a-01"]);
+        await using var device = new Device("a-01", credentials, new MotionScript().Stand(10).Walk(8).Stand(42), seed: 13);
+        using var cts = new CancellationTokenSource(s_timeout);
+        await device.PublishAsync(60, TimeSpan.Zero, cts.Token);
+        await Poll.UntilAsync(() => Volatile.Read(ref frames) == 60, s_timeout, () => $"{frames} of 60 frames processed");
+        var before = windows.ToArray();
+        Assert.True(before.Length > History, $"{before.Length} sway windows");
+
+        // Each window was sent to the facility's dashboards or replaced by a newer one before the page connects, so the
+        // page's first values are the snapshot's alone.
+        var (sent, coalesced) = (0.0, 0.0);
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var text = PrometheusText.Parse(await server.Http.GetStringAsync("/metrics"));
+                (sent, coalesced) = (text.Value("stability_dashboard_messages_total{kind=\"metrics\"}") ?? 0, text.Value("stability_dashboard_coalesced_total") ?? 0);
+                return sent + coalesced == before.Length;
+            },
+            s_timeout,
+            () => $"{before.Length} sway windows, {sent} sent to the dashboards and {coalesced} coalesced");
+
+        await using var carer = await browser.OpenAsync(server.BaseAddress);
+        await carer.SignInAsync("carer-a", World.Password);
+        var snapshot = before[^History..];
+        var drawn = await SparklineOfAsync(carer, world.ResidentA, History);
+        output.WriteLine($"windows {string.Join(", ", before.Select(static v => v.ToString("0.00", CultureInfo.InvariantCulture)))} mg; drawn {drawn}");
+        drawn.AssertDraws(snapshot);
+        await Expect(carer.Tile(world.ResidentA).Locator(".sway-value")).ToHaveTextAsync(string.Create(CultureInfo.InvariantCulture, $"Sway {snapshot[^1]:0.0} mg"));
+
+        // Five more seconds: one more window, sent live, appended to the line (the page keeps more than the snapshot).
+        await device.PublishAsync(10, TimeSpan.Zero, cts.Token);
+        await Poll.UntilAsync(() => Volatile.Read(ref frames) == 70, s_timeout, () => $"{frames} of 70 frames processed");
+        var live = windows.ToArray()[before.Length..];
+        Assert.True(live.Length == 1, $"{live.Length} windows from 5 s of frames");
+        var after = await SparklineOfAsync(carer, world.ResidentA, History + 1);
+        output.WriteLine($"live window {live[0]:0.00} mg; drawn {after}");
+        after.AssertDraws([.. snapshot, live[0]]);
+        await Expect(carer.Tile(world.ResidentA).Locator(".sway-value")).ToHaveTextAsync(string.Create(CultureInfo.InvariantCulture, $"Sway {live[0]:0.0} mg"));
+        Assert.Empty(server.Logs.Errors);
+    }
+
+    /// <summary>The tile's sparkline once it has <paramref name="points"/> points.</summary>
+    private static async Task<Sparkline> SparklineOfAsync(CaregiverPage page, Guid resident, int points)
+    {
+        Sparkline? line = null;
+        await Poll.UntilAsync(async () => (line = await page.SparklineAsync(resident)).Points.Count == points, s_timeout, () => $"sparkline {line}, expected {points} points");
+        return line!;
     }
 
     /// <summary>The server's own broker on <paramref name="port"/>, without the demo ward.</summary>

@@ -31,6 +31,46 @@ public sealed class SimulatorPipelineTests(ITestOutputHelper output)
           ],
         """;
 
+    /// <summary>scenarios/faults-ward.json with shorter timelines and its faults moved to fit them.</summary>
+    private const string FaultsWardTrimmed = """
+        {
+          "name": "faults-ward-short",
+          "seed": 11,
+          "device": { "rateHz": 50, "samplesPerFrame": 25, "rangeG": 8, "battery": 0.6, "drainPerHour": 0.5, "statusEvery": "10s" },
+          "faults": [
+            { "kind": "duplicate", "from": "0s", "to": "end", "probability": 0.1 },
+            { "kind": "reorder", "from": "0s", "to": "end", "probability": 0.1 }
+          ],
+          "wearers": [
+            {
+              "id": "bed",
+              "count": 2,
+              "timeline": ["stand 4s", "walk 7s", "stumble", "walk 5s", "stand 2s", "walk 5s", "fall forward lie 4s"],
+              "faults": [
+                { "kind": "loss", "at": "2s", "duration": "1s" },
+                { "kind": "malformed", "at": "1s", "duration": "20s", "count": 4 },
+                { "kind": "disconnect", "at": "14s", "duration": "1.5s" },
+                { "kind": "loss", "from": "16s", "to": "18s", "probability": 0.3 },
+                { "kind": "clock-drift", "ppm": -120 },
+                { "kind": "low-battery", "at": "19s", "level": 0.08 }
+              ]
+            },
+            {
+              "id": "chair",
+              "profile": "unsteady",
+              "device": { "rateHz": 100, "samplesPerFrame": 50, "rangeG": 16 },
+              "timeline": ["sit 3s", "stand-up", "stand 2s", "walk 7s slow", "trip", "walk 5s", "stand 2s", "walk 4s", "fall backward lie 4s"],
+              "faults": [
+                { "kind": "stuck-axis", "at": "1s", "duration": "1.5s", "axis": "x" },
+                { "kind": "clock-jump", "at": "5.5s", "offset": "3s" },
+                { "kind": "saturation", "at": "18s", "duration": "1.5s", "limitG": 2 },
+                { "kind": "disconnect", "at": "19.5s", "duration": "1.2s", "buffer": false }
+              ]
+            }
+          ]
+        }
+        """;
+
     [Fact]
     public async Task Scenario_StumbleAndFallPerWearer_ThroughMosquitto_ScoresEveryEventAndMatchesTheOfflineProcessor()
     {
@@ -104,6 +144,34 @@ public sealed class SimulatorPipelineTests(ITestOutputHelper output)
         Assert.All(quality, static q => Assert.True(q.ExpectedLost > 0 && q.ExpectedDuplicates > 0 && q.ExpectedReordered > 0, q.Device));
     }
 
+    /// <summary>
+    /// The shipped fault scenario's outcome at real-time speed, where the faults also land in wall-clock time (a
+    /// disconnect lasts its seconds, reordered frames arrive half a second apart, buffered frames in a burst after the
+    /// reconnect): <c>faults-ward.json</c> trimmed to 40 s of run time with every one of its fault kinds, published
+    /// in real time. The same outcome as at full speed: 3/3 near-falls and 3/3 falls, no false alarm, every injected
+    /// fault counted as injected, and the live events those the processor raises offline.
+    /// </summary>
+    [Fact]
+    public async Task FaultsWardTrimmed_AtRealTimeSpeed_ScoresThreeOfThreeOfEach_AndEveryInjectedFaultIsCounted()
+    {
+        var scenario = ScenarioParser.Parse(FaultsWardTrimmed);
+        var shipped = ScenarioParser.ParseFile(Path.Combine(RepositoryRoot(), "scenarios", "faults-ward.json"));
+        Assert.Equal(FaultKinds(shipped), FaultKinds(scenario));
+
+        var report = await RunAndScoreAsync(scenario, "worker-sim-faults-realtime", speed: 1);
+
+        Assert.Equal(6, report.Truth);
+        Assert.True(report.Perfect, Describe(report));
+        var quality = Assert.IsAssignableFrom<IReadOnlyList<QualityRow>>(report.Quality);
+        Assert.Equal(3, quality.Count);
+        Assert.Contains(quality, static q => q.ExpectedClockJumps == 1);
+        Assert.All(quality, static q => Assert.True(q.ExpectedLost > 0 && q.ExpectedDuplicates > 0 && q.ExpectedReordered > 0 && q.ObservedFrames > 0, q.Device));
+        Assert.Equal(8, quality.Sum(static q => q.ExpectedRejected));
+    }
+
+    private static string[] FaultKinds(Scenario scenario) =>
+        [.. scenario.Wearers.SelectMany(static w => w.Faults).Select(static f => f.Kind.ToString()).Distinct().Order()];
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -115,7 +183,7 @@ public sealed class SimulatorPipelineTests(ITestOutputHelper output)
         return dir?.FullName ?? throw new InvalidOperationException("StabilityMonitor.sln not found above the test's folder.");
     }
 
-    private async Task<ScoreReport> RunAndScoreAsync(Scenario scenario, string clientId)
+    private async Task<ScoreReport> RunAndScoreAsync(Scenario scenario, string clientId, double speed = 0)
     {
         await using var harness = await SimulatorHarness.StartAsync(clientId);
         var duration = StabilityMonitor.FirmwareSim.Run.RunAction.DefaultDuration(scenario);
@@ -123,7 +191,7 @@ public sealed class SimulatorPipelineTests(ITestOutputHelper output)
         var offline = scenario.Wearers.SelectMany(w => OfflineDetector.Detect(new WearableSession(w, duration, Start))).ToList();
 
         var clock = Stopwatch.StartNew();
-        var summary = await harness.PublishAsync([.. sessions.Select(s => new SessionStream(s, duration))], speed: 0);
+        var summary = await harness.PublishAsync([.. sessions.Select(s => new SessionStream(s, duration))], speed);
         var truth = sessions.SelectMany(static s => s.GroundTruth()).ToList();
         var report = await harness.ScoreAsync(truth, withQuality: true);
         output.WriteLine($"{summary.Frames} frames, {summary.Malformed} malformed from {sessions.Count} wearers ({duration:0} s of run time) in {clock.Elapsed.TotalSeconds:0.0} s");
