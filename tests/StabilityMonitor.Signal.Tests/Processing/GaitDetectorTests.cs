@@ -98,6 +98,26 @@ public class GaitDetectorTests
     }
 
     [Fact]
+    public void AfterALongPause_TheStepTimeComesBackAsAnAverage_WalkingFromTheFifthRegularStep()
+    {
+        // A first crossing, one 2 s later, then steps of 0.5 s. The step time starts at 2 s and moves 30 % of the way
+        // to each new step: 1.55, 1.235, 1.0145, 0.860, 0.752 s. Three regular steps come at the fourth crossing, but
+        // the step time is in the range only from the fifth regular step, the seventh crossing.
+        int[] crossings = [First, First + 200, .. Enumerable.Range(1, 6).Select(k => First + 200 + (k * 50))];
+        var gait = default(GaitDetector);
+        var walking = new bool[crossings[^1] + 1];
+        for (var i = 0; i < walking.Length; i++)
+        {
+            var sinceCrossing = crossings.Where(c => c <= i).Select(c => i - c).DefaultIfEmpty(int.MaxValue).Min();
+            var dynamic = sinceCrossing < 10 ? 0.1f : sinceCrossing < 20 ? -0.1f : 0f;
+            walking[i] = gait.Update(dynamic, i, Rate);
+        }
+
+        Assert.DoesNotContain(true, walking[..crossings[6]]);
+        Assert.True(walking[crossings[6]]);
+    }
+
+    [Fact]
     public void Reset_ForgetsTheSteps()
     {
         var gait = default(GaitDetector);

@@ -40,6 +40,36 @@ public class LowPassTests
         Assert.Equal(-1f, first.Y, 3);
     }
 
+    [Theory]
+    [InlineData(45.0, 100)]
+    [InlineData(50.0, 100)]
+    [InlineData(90.0, 200)]
+    public void CutoffAtOrAbove045OfTheRate_PassesTheStreamThrough(double cutoffHz, int rate)
+    {
+        var filter = LowPass3.Create(cutoffHz, rate, 4);
+        foreach (var x in (ReadOnlySpan<float>)[0f, 1f, -2.5f, 3f, 0.125f])
+        {
+            Assert.Equal(x, filter.Process(x));
+        }
+    }
+
+    [Fact]
+    public void CutoffJustBelow045OfTheRate_Filters()
+    {
+        // A unit step into a Butterworth filter does not come out as the step on its first sample.
+        var filter = LowPass3.Create(44.9, 100, 4);
+        filter.Process(0f);
+        Assert.NotEqual(1f, filter.Process(1f));
+    }
+
+    [Theory]
+    [InlineData(1, typeof(ZiSection))]
+    [InlineData(2, typeof(ZiSection))]
+    [InlineData(3, typeof(SosChain))]
+    [InlineData(4, typeof(SosChain))]
+    public void OrdersAbove2_RunAsSecondOrderSections(int order, Type expected) =>
+        Assert.IsType(expected, LowPass3.Create(3.5, 100, order));
+
     private static double SteadyStateGain(double cutoffHz, double signalHz, int rate, int order)
     {
         var filter = LowPass3.Create(cutoffHz, rate, order);
