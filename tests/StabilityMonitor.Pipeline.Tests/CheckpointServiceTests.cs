@@ -181,7 +181,7 @@ public sealed class CheckpointServiceTests : IDisposable
 
         await host.Time.TimerCreated(TimeSpan.FromSeconds(30));
         host.Time.Advance(TimeSpan.FromSeconds(30));
-        await Until(() => host.Logs.Named("CheckpointFailed").Count == 1);
+        await Waiting.Until(() => host.Logs.Named("CheckpointFailed").Count == 1);
         Assert.Equal(0, service.Checkpoints);
         Assert.IsType<IOException>(host.Logs.Named("CheckpointFailed")[0].Exception);
         Assert.Null(host.Store.Load());
@@ -189,13 +189,13 @@ public sealed class CheckpointServiceTests : IDisposable
         host.Time.Advance(TimeSpan.FromSeconds(29));
         DeliverBoth(host, 2, 3);
         host.Time.Advance(TimeSpan.FromSeconds(1));
-        await Until(() => service.Checkpoints == 1);
+        await Waiting.Until(() => service.Checkpoints == 1);
         Assert.Equal(DurablePipelineHost.Start.AddSeconds(60), service.LastSaved);
         Assert.Equal(2, failing.Calls);
 
         // Nothing new at the next tick: the checkpoints stay current without a write.
         host.Time.Advance(TimeSpan.FromSeconds(30));
-        await Until(() => service.LastCurrent == DurablePipelineHost.Start.AddSeconds(90));
+        await Waiting.Until(() => service.LastCurrent == DurablePipelineHost.Start.AddSeconds(90));
         Assert.Equal(1, service.Checkpoints);
         Assert.Equal(2, failing.Calls);
 
@@ -341,16 +341,6 @@ public sealed class CheckpointServiceTests : IDisposable
 
     private static List<(string, DeviceQuality)> Quality(IngestPipeline pipeline) =>
         [.. pipeline.GetDevices().Select(static d => (d.DeviceId, d.Quality))];
-
-    /// <summary>Waits for something the checkpoint task does after a tick of the fake clock (no time is asserted).</summary>
-    private static async Task Until(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, limit.Token);
-        }
-    }
 
     /// <summary>A store whose first write fails: the checkpoint must not be committed.</summary>
     private sealed class FailingBarrier : IEffectsBarrier
