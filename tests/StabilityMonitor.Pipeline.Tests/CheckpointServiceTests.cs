@@ -245,8 +245,9 @@ public sealed class CheckpointServiceTests : IDisposable
         Assert.Equal(12, second.Checkpoints.Replayed);
         AssertFramesOnce(second.Pipeline, 6);
 
-        // Restored from the log alone: nothing was left of the half-read table for the replay to skip.
+        // Restored from the log alone: nothing was left of the half-read table for the replay to skip, nor counted.
         Assert.Equal(0, second.Pipeline.ReplaySkipped);
+        Assert.Equal((2, 2), (second.Metrics.DevicesOnline, second.Metrics.DevicesKnown));
     }
 
     [Fact]
