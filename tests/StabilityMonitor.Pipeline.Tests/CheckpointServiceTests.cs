@@ -289,6 +289,9 @@ public sealed class CheckpointServiceTests : IDisposable
         await service.StartAsync(CancellationToken.None);
         Assert.Empty(harness.Pipeline.GetDevices());
         Assert.Equal(-1, await service.CheckpointAsync(CancellationToken.None));
+
+        // No timer: the loop ends at once.
+        await service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
         harness.Time.Advance(TimeSpan.FromMinutes(5));
         await service.StopAsync(CancellationToken.None);
         Assert.Equal(0, service.Checkpoints);
@@ -323,6 +326,67 @@ public sealed class CheckpointServiceTests : IDisposable
         Assert.Equal(-1, await service.CheckpointAsync(CancellationToken.None));
         await service.StopAsync(CancellationToken.None);
         Assert.Equal(0, service.Checkpoints);
+    }
+
+    [Fact]
+    public async Task Checkpoint_EachHoldOfTheLockIsMeasured_TheSaveIsLogged()
+    {
+        using var host = new DurablePipelineHost(_dir.Path, null, ("Pipeline:CheckpointChunkDevices", "1"));
+        // Resolved before the listener starts: a meter created inside its callback would wait for the listener's lock.
+        var meter = host.Metrics.Meter;
+        var service = host.Checkpoints;
+        var holds = new List<double>();
+        double[]? buckets = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "stability_checkpoint_pause_seconds")
+            {
+                buckets = [.. ((System.Diagnostics.Metrics.Histogram<double>)instrument).Advice!.HistogramBucketBoundaries!];
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => holds.Add(value));
+        listener.Start();
+
+        DeliverBoth(host, 0, 3);
+        var position = await service.CheckpointAsync(CancellationToken.None);
+
+        // Two devices one per chunk: the list taken, each chunk, and the last hold with every partition (docs/performance.md).
+        Assert.Equal(4, holds.Count);
+        Assert.All(holds, static h => Assert.True(h >= 0));
+        Assert.Equal([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], Assert.IsType<double[]>(buckets));
+        var saved = Assert.Single(host.Logs.Named("CheckpointSaved"));
+        Assert.Equal(position, saved.Values["Position"]);
+        using var checkpoint = host.Store.Load();
+        Assert.Equal(checkpoint!.Length, saved.Values["Bytes"]);
+    }
+
+    [Fact]
+    public async Task StopOrCrash_TheTimerLoopEnds()
+    {
+        using (var stopped = new DurablePipelineHost(_dir.Path))
+        {
+            await stopped.Checkpoints.StartAsync(CancellationToken.None);
+            await stopped.Checkpoints.StopAsync(CancellationToken.None);
+            Assert.True(stopped.Checkpoints.ExecuteTask!.IsCompleted);
+        }
+
+        using var crashed = new DurablePipelineHost(_dir.Path);
+        var service = crashed.Checkpoints;
+        await service.StartAsync(CancellationToken.None);
+        await crashed.Time.TimerCreated(new PipelineOptions().CheckpointInterval);
+        service.Dispose();
+        await service.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void NullOptionsOrMetrics_Throw()
+    {
+        using var harness = new PipelineHarness();
+        var options = Microsoft.Extensions.Options.Options.Create(harness.Options);
+        Assert.Throws<ArgumentNullException>("options", () => new PipelineCheckpointService(harness.Pipeline, harness.Ingestor, [], null!, harness.Metrics, harness.Time, NullLogger<PipelineCheckpointService>.Instance));
+        Assert.Throws<ArgumentNullException>("metrics", () => new PipelineCheckpointService(harness.Pipeline, harness.Ingestor, [], options, null!, harness.Time, NullLogger<PipelineCheckpointService>.Instance));
     }
 
     private static void DeliverBoth(DurablePipelineHost host, int from, int to)

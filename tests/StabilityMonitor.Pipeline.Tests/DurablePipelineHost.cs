@@ -34,7 +34,7 @@ internal sealed class DurablePipelineHost : IDisposable
         Scheduler = new HistoricalScheduler(Start);
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddSingleton<IScheduler>(Scheduler);
-        builder.Logging.AddProvider(Logs);
+        builder.Logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace);
         foreach (var barrier in barriers ?? [])
         {
             builder.Services.AddSingleton(barrier);
