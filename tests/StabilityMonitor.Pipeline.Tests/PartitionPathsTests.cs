@@ -361,6 +361,51 @@ public sealed class PartitionPathsTests
         Assert.Equal(0, harness.Metrics.DevicesOnline);
     }
 
+    [Fact]
+    public void Status_NewFirmwareAndRate_ReplaceTheKnownOnes()
+    {
+        using var harness = new PipelineHarness();
+        harness.Deliver("wearables/a/status", """{"online":true,"firmware":"2.1","rate":100}"""u8);
+        harness.Deliver("wearables/a/status", """{"online":true,"firmware":"2.2","rate":50}"""u8);
+        var a = harness.Pipeline.GetDevice("a")!;
+        Assert.Equal(("2.2", 50), (a.Firmware, a.RateHz));
+    }
+
+    [Fact]
+    public void Quarantine_AnOfflineStatusDoesNotEndIt()
+    {
+        using var harness = new PipelineHarness(new PipelineOptions { QuarantinePeriod = TimeSpan.FromHours(1) });
+        var fail = true;
+        using var faulty = harness.Pipeline.Frames.Subscribe(_ =>
+        {
+            if (fail)
+            {
+                throw new InvalidOperationException("injected fault");
+            }
+        });
+        harness.Deliver("wearables/a/accel", Frame(0, T0));
+        fail = false;
+        var until = harness.Pipeline.GetDevice("a")!.QuarantinedUntil;
+        Assert.NotNull(until);
+
+        harness.Deliver("wearables/a/status", """{"online":false}"""u8);
+        Assert.Equal(until, harness.Pipeline.GetDevice("a")!.QuarantinedUntil);
+        harness.Deliver("wearables/a/accel", Frame(1, T0 + 500_000));
+        Assert.Equal(1, harness.Metrics.Rejected(RejectReason.Quarantined));
+    }
+
+    [Fact]
+    public void Eviction_AStatusMessageKeepsADeviceRecent()
+    {
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 2 });
+        harness.Deliver("wearables/a/accel", Frame(0, T0));
+        harness.Deliver("wearables/b/accel", Frame(0, T0));
+        harness.Deliver("wearables/a/status", """{"online":true,"battery":0.9}"""u8);
+        harness.Deliver("wearables/c/accel", Frame(0, T0));
+        Assert.NotNull(harness.Pipeline.GetDevice("a"));
+        Assert.Null(harness.Pipeline.GetDevice("b"));
+    }
+
     private static byte[] Frame(uint seq, long time) =>
         PipelineHarness.Encode(new FrameHeader(50, 8, 25, seq, time), Enumerable.Repeat(new AccelSample(0f, 1f, 0f), 25).ToArray());
 }
