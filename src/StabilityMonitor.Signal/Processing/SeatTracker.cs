@@ -7,7 +7,7 @@ namespace StabilityMonitor.Signal.Processing;
 /// does (docs/balance.md, "Sit-to-stand and stand-to-sit transitions"; docs/signal-core.md, "Sitting or standing"):
 /// the stream is block-averaged to about 25 Hz; between two rests at most 6 s apart the sensor's height change is
 /// double-integrated with a zero-velocity update at both rests; a drop of ≥ 0.15 m into a rest that is not bent
-/// forward is sitting down, a rise of ≥ 0.15 m from sitting is standing up; sustained walking is standing; coming up
+/// forward, with no steps during it, is sitting down, a rise of ≥ 0.15 m from sitting is standing up; sustained walking is standing; coming up
 /// from ≥ 10 s of lying is sitting. The state survives gaps and rate changes; the signal history does not.
 /// Nothing is allocated per sample; the history (8 s at the analysis rate) is allocated when the rate is first seen
 /// or changes.
@@ -53,6 +53,9 @@ internal sealed class SeatTracker
     private int _restRun;
     private long _restEndIndex = -1;
     private float _restEndPitch;
+
+    // Analysis sample at which the gait detector last called walking (−1: not this segment).
+    private long _lastWalkingIndex = -1;
 
     // Raw samples lying, and walking, in a row (they survive a gap: a gap does not make the wearer stand up).
     private long _lyingSamples;
@@ -102,6 +105,7 @@ internal sealed class SeatTracker
         _restRun = 0;
         _restEndIndex = -1;
         _restEndPitch = 0;
+        _lastWalkingIndex = -1;
     }
 
     /// <summary>One raw sample, with what the processor knows at it.</summary>
@@ -132,6 +136,11 @@ internal sealed class SeatTracker
             }
 
             _lyingSamples = 0;
+        }
+
+        if (walking)
+        {
+            _lastWalkingIndex = _count;
         }
 
         _blockX += sample.X;
@@ -231,6 +240,12 @@ internal sealed class SeatTracker
         // Only the change the state allows is looked for: sitting down when not sitting, rising when sitting.
         if (_state != StateSitting)
         {
+            // Steps during the descent make it stairs or a walk downhill, not a sit-down (SisFall D06 otherwise).
+            if (_lastWalkingIndex >= from)
+            {
+                return;
+            }
+
             var drop = HeightChange(from, now + 1, projected: true);
             if (drop > -MinTransitionHeightM || inclination >= lyingDeg)
             {
@@ -368,6 +383,7 @@ internal sealed class SeatTracker
         w.Write(_restRun);
         w.Write(_restEndIndex);
         w.Write(_restEndPitch);
+        w.Write(_lastWalkingIndex);
     }
 
     /// <summary>Reads a state written by <see cref="WriteState"/>; its rate must be the processor's.</summary>
@@ -416,6 +432,7 @@ internal sealed class SeatTracker
         t._restRun = StateBinary.ReadInRange(r, 0, int.MaxValue, "the rest run");
         t._restEndIndex = StateBinary.ReadInRange(r, -1, long.MaxValue, "the rest's end");
         t._restEndPitch = r.ReadSingle();
+        t._lastWalkingIndex = StateBinary.ReadInRange(r, -1, long.MaxValue, "the last walking sample");
         return t;
     }
 }
