@@ -110,6 +110,18 @@ public sealed class DeviceProcessor
     /// <summary>Seconds of walking the AP learner has summed (diagnostics).</summary>
     internal double ApWalkedSeconds => _apLearner.WalkedSeconds;
 
+    /// <summary>Bytes the sitting/standing tracker adds at the end of a state (version 5's part; tests synthesise version 4 by cutting them).</summary>
+    internal int SeatStateBytes()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            _seat.WriteState(w);
+        }
+
+        return (int)buffer.Length;
+    }
+
     /// <summary>The upright reference, a unit vector in device axes (diagnostics, tests).</summary>
     internal Vector3 UprightReference => _upright;
 
