@@ -131,6 +131,31 @@ public sealed class SeatedStateTests
         Assert.Contains(sink.Windows, static w => w.Seated == SitStand.Standing);
     }
 
+    [Fact]
+    public void SitDownAndRise_SteadyState_AllocatesNothing()
+    {
+        // The first pass sizes the per-rate state; the second, on a fresh segment, sits down and rises again.
+        var frames = ScenarioStreams.Frames(SitAndRise(), Start);
+        var again = ScenarioStreams.Frames(SitAndRise(), Start + 100_000_000, firstSequence: 1000);
+        var processor = new DeviceProcessor(new ProcessorOptions());
+        var sink = new BitSink();
+        Continuation.Feed(processor, frames, 0, frames.Count, sink);
+        var seen = new bool[3];
+        var quiet = NullSink.Instance;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var frame in again)
+        {
+            processor.Process(frame.Header, frame.Samples, quiet);
+            seen[(int)processor.Seated] = true;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(seen[(int)SitStand.Sitting], "the measured pass sat down");
+        Assert.Equal(SitStand.Standing, processor.Seated);
+        Assert.Equal(0, allocated);
+    }
+
     /// <summary>
     /// Standing still 3 s, sitting down (0.45 m lower in 1.5 s, a smooth start and stop), seated still 5 s, rising
     /// (0.45 m in 1.5 s), standing still 4 s. Gravity on Y; the vertical acceleration is the height's second derivative.
@@ -162,6 +187,19 @@ public sealed class SeatedStateTests
         Move(0.45, 1.5);
         Still(4);
         return new SyntheticStream(Rate).Append(samples);
+    }
+
+    private sealed class NullSink : IProcessorSink
+    {
+        public static readonly NullSink Instance = new();
+
+        public void OnEvent(in StabilityEvent stabilityEvent)
+        {
+        }
+
+        public void OnWindow(in SwayMetrics metrics)
+        {
+        }
     }
 
     private static List<SitStand> Readings(DeviceProcessor processor, IReadOnlyList<StreamFrame> frames, int from, BitSink? sink = null)
