@@ -125,11 +125,11 @@ public sealed class LineProtocolTests
     [Fact]
     public void Window_MatchesSchemaAndInfluxDbClient()
     {
-        var m = new SwayMetrics(1_000_000, 11_000_000, Posture.Upright, Activity.Still, 4.5f, 0.05f, 0.04f, 1.25f, 0.3f, 3f, 1e-5f, 0.75f);
+        var m = new SwayMetrics(1_000_000, 11_000_000, Posture.Upright, Activity.Still, 4.5f, 0.05f, 0.04f, 1.25f, 0.3f, 3f, 1e-5f, 0.75f, SitStand.Sitting);
         string expected = PointData.Measurement("sway")
             .Tag("facility", "f").Tag("device", "d")
             .Field("posture", "upright").Field("activity", "still").Field("tilt_deg", 4.5f).Field("rms_ap", 0.05f)
-            .Field("rms_ml", 0.04f).Field("jerk_rms", 1.25f).Field("mean_velocity", 0.3f).Field("path_length", 3f)
+            .Field("rms_ml", 0.04f).Field("seated", "sitting").Field("jerk_rms", 1.25f).Field("mean_velocity", 0.3f).Field("path_length", 3f)
             .Field("ellipse_area95", 1e-5f).Field("centroid_freq_hz", 0.75f).Field("window_s", 10f)
             .Timestamp(11_000_000L, WritePrecision.Us).ToLineProtocol();
         Assert.Equal(expected, Format(b => PointFormatter.WriteWindow(b, "f", "d", in m)));

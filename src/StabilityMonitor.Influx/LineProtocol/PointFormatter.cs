@@ -93,6 +93,7 @@ internal static class PointFormatter
         w.Field("posture", PostureName(m.Posture));
         w.Field("rms_ap", m.RmsAp);
         w.Field("rms_ml", m.RmsMl);
+        w.Field("seated", SeatedName(m.Seated));
         w.Field("tilt_deg", m.TiltDeg);
         w.Field("window_s", (m.EndMicros - m.StartMicros) / 1_000_000f);
         w.Timestamp(m.EndMicros + clockShiftMicros);
@@ -119,6 +120,13 @@ internal static class PointFormatter
         Posture.Upright => "upright",
         Posture.Inclined => "inclined",
         Posture.Lying => "lying",
+        _ => "unknown",
+    };
+
+    public static string SeatedName(SitStand seated) => seated switch
+    {
+        SitStand.Standing => "standing",
+        SitStand.Sitting => "sitting",
         _ => "unknown",
     };
 

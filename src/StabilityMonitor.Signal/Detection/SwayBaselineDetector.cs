@@ -3,7 +3,7 @@ using StabilityMonitor.Signal.Processing;
 namespace StabilityMonitor.Signal.Detection;
 
 /// <summary>
-/// Raises <see cref="EventKind.SwayElevated"/> when quiet-standing sway stays well above the wearer's
+/// Raises <see cref="EventKind.SwayElevated"/> when quiet-standing sway (upright, not known to be sitting) stays well above the wearer's
 /// own baseline. The baseline learns only from windows that are not elevated, so a slow decline
 /// is still seen against where the wearer started.
 /// </summary>
@@ -45,7 +45,9 @@ internal sealed class SwayBaselineDetector
     public bool OnWindow(in SwayMetrics m, double stillFraction, out StabilityEvent stabilityEvent)
     {
         stabilityEvent = default;
-        if (m.Posture != Posture.Upright || stillFraction < 0.8)
+        // Standing only: a seated trunk reads upright too, and its far smaller sway would lower the baseline and then
+        // make ordinary standing look elevated.
+        if (m.Posture != Posture.Upright || m.Seated == SitStand.Sitting || stillFraction < 0.8)
         {
             return false;
         }

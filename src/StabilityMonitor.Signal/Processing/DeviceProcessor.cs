@@ -31,6 +31,9 @@ public sealed class DeviceProcessor
     private float _varMag;
     private GaitDetector _gait;
 
+    // Sitting or standing from the transitions between them; its state outlives gaps and rate changes.
+    private SeatTracker _seat = new();
+
     // Sample index (this segment) at which the gait detector last called the wearer walking; −1: not this segment.
     // A jolt breaks the step rhythm at once, so a candidate asks whether the wearer walked just before it.
     private long _lastWalkingIndex = -1;
@@ -86,6 +89,12 @@ public sealed class DeviceProcessor
     /// <summary>Current activity estimate.</summary>
     public Activity Activity { get; private set; }
 
+    /// <summary>
+    /// Sitting or standing, from the last sit/stand transition seen (docs/signal-core.md, "Sitting or standing"); a
+    /// body position beside <see cref="Posture"/>, which reads a seated trunk as upright. Detection does not use it.
+    /// </summary>
+    public SitStand Seated => _seat.Position;
+
     /// <summary>Current trunk tilt from the upright reference, degrees.</summary>
     public float TiltDeg { get; private set; }
 
@@ -100,6 +109,18 @@ public sealed class DeviceProcessor
 
     /// <summary>Seconds of walking the AP learner has summed (diagnostics).</summary>
     internal double ApWalkedSeconds => _apLearner.WalkedSeconds;
+
+    /// <summary>Bytes the sitting/standing tracker adds at the end of a state (version 5's part; tests synthesise version 4 by cutting them).</summary>
+    internal int SeatStateBytes()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            _seat.WriteState(w);
+        }
+
+        return (int)buffer.Length;
+    }
 
     /// <summary>The upright reference, a unit vector in device axes (diagnostics, tests).</summary>
     internal Vector3 UprightReference => _upright;
@@ -119,6 +140,7 @@ public sealed class DeviceProcessor
         if (_state is null || _state.Rate != header.SampleRateHz)
         {
             _state = new RateState(_options, header.SampleRateHz);
+            _seat.Configure(header.SampleRateHz);
             _continuous = false;
         }
 
@@ -239,6 +261,9 @@ public sealed class DeviceProcessor
 
         // Version 4 from here.
         w.Write(_state?.Tracker.InheritedFalls ?? 0);
+
+        // Version 5 from here.
+        _seat.WriteState(w);
     }
 
     private void ReadPayload(BinaryReader r, ushort version)
@@ -304,6 +329,21 @@ public sealed class DeviceProcessor
             state?.Tracker.ReadInheritedFalls(inherited);
         }
 
+        // A version 4 state has no sitting/standing: it starts unknown with an empty history, as in a new processor.
+        SeatTracker seat;
+        if (version >= 5)
+        {
+            seat = SeatTracker.ReadState(r, rate);
+        }
+        else
+        {
+            seat = new SeatTracker();
+            if (rate > 0)
+            {
+                seat.Configure(rate);
+            }
+        }
+
         if (r.BaseStream.Position != r.BaseStream.Length)
         {
             ThrowHelper.ThrowInvalidData("Processor state has bytes left over after its content.");
@@ -340,6 +380,7 @@ public sealed class DeviceProcessor
         _uprightConfirmed = uprightConfirmed;
         _walkingRun = walkingRun;
         _runGravity = runGravity;
+        _seat = seat;
     }
 
     private void StartSegment(long startMicros)
@@ -354,6 +395,7 @@ public sealed class DeviceProcessor
         _walkingRun = 0;
         _windowA.Start(0);
         _windowB.Start(-1);
+        _seat.ResetSignal();
     }
 
     private long TimeOf(long index, int rate) => DeviceTimeMath.Add(_segmentStartMicros, index * 1_000_000L / rate);
@@ -389,6 +431,7 @@ public sealed class DeviceProcessor
 
         TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);
         Posture = TiltDeg >= _options.LyingDeg ? Posture.Lying : TiltDeg >= _options.InclinedDeg ? Posture.Inclined : Posture.Upright;
+        _seat.Add(sample, _hasUpright ? _upright : null, ConfiguredAp, walking, Posture == Posture.Lying, _options.LyingDeg);
 
         AccumulateSway(s, sample, g, index, still, sink);
         if (_watchFallMicros != long.MinValue)
@@ -660,7 +703,7 @@ public sealed class DeviceProcessor
             return;
         }
 
-        var metrics = window.ToMetrics(TimeOf(window.StartIndex, s.Rate), TimeOf(index + 1, s.Rate), s.Rate, Posture, window.StillFraction >= 0.8 ? Activity.Still : Activity.Moving);
+        var metrics = window.ToMetrics(TimeOf(window.StartIndex, s.Rate), TimeOf(index + 1, s.Rate), s.Rate, Posture, window.StillFraction >= 0.8 ? Activity.Still : Activity.Moving, Seated);
         sink.OnWindow(metrics);
         if (_sway.OnWindow(metrics, window.StillFraction, out var swayEvent))
         {

@@ -63,7 +63,7 @@ internal struct SwayAccumulator
     /// <summary>Fraction of the window's samples classified as still.</summary>
     public readonly double StillFraction => _n == 0 ? 0 : (double)_still / _n;
 
-    public readonly SwayMetrics ToMetrics(long startMicros, long endMicros, int sampleRateHz, Posture posture, Activity activity)
+    public readonly SwayMetrics ToMetrics(long startMicros, long endMicros, int sampleRateHz, Posture posture, Activity activity, SitStand seated = SitStand.Unknown)
     {
         var n = Math.Max(1, _n);
         var meanAp = _sumAp / n;
@@ -100,7 +100,8 @@ internal struct SwayAccumulator
             (float)(durationSeconds > 0 ? _path / durationSeconds : 0),
             (float)_path,
             (float)ellipse,
-            (float)centroid);
+            (float)centroid,
+            seated);
     }
 
     public readonly void WriteState(BinaryWriter writer)

@@ -57,15 +57,17 @@ public sealed class FallHandOverTests
     [Fact]
     public void Version3State_ReadsWithNoHandOver_AndContinuesExactly()
     {
-        // A version 3 state is a version 4 state without its last byte (the hand-over mask, 0 before the stride).
+        // A version 3 state is a version 4 state without its last byte (the hand-over mask, 0 before the stride); a
+        // version 4 state is a version 5 state without the sitting/standing tracker at its end.
         var frames = ScenarioStreams.Frames(Stream(), Start);
         var (whole, _) = Continuation.Whole(frames, new ProcessorOptions());
         var first = new DeviceProcessor(new ProcessorOptions());
         var sink = new BitSink();
         Continuation.Feed(first, frames, 0, 12, sink);
-        var v4 = Continuation.Save(first);
-        Assert.Equal(0, v4[^9]);
-        var v3 = Relabel(v4, version: 3, cut: 1);
+        var v5 = Continuation.Save(first);
+        var seatBytes = first.SeatStateBytes();
+        Assert.Equal(0, v5[^(9 + seatBytes)]);
+        var v3 = Relabel(v5, version: 3, cut: 1 + seatBytes);
 
         var second = new DeviceProcessor(new ProcessorOptions());
         Continuation.Restore(second, v3);
@@ -81,8 +83,9 @@ public sealed class FallHandOverTests
         Continuation.Feed(first, frames, 0, 12, new BitSink());
         var state = Continuation.Save(first);
 
-        // Before the stride every slot is free: a set bit cannot belong to a waiting candidate.
-        var forged = Relabel(state, version: ProcessorStateFormat.Version, cut: 0, lastPayloadByte: 0b1000_0000);
+        // Before the stride every slot is free: a set bit cannot belong to a waiting candidate. (Forged as a version 4
+        // state, whose last byte is the hand-over mask.)
+        var forged = Relabel(state, version: 4, cut: first.SeatStateBytes(), lastPayloadByte: 0b1000_0000);
         var target = new DeviceProcessor(new ProcessorOptions());
         var ex = Assert.Throws<InvalidDataException>(() => Continuation.Restore(target, forged));
         Assert.Contains("handed-over fall", ex.Message, StringComparison.Ordinal);
