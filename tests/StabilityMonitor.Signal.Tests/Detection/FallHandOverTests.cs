@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
 using StabilityMonitor.Signal.Tests.State;
@@ -67,7 +65,7 @@ public sealed class FallHandOverTests
         var v5 = Continuation.Save(first);
         var seatBytes = first.SeatStateBytes();
         Assert.Equal(0, v5[^(9 + seatBytes)]);
-        var v3 = Relabel(v5, version: 3, cut: 1 + seatBytes);
+        var v3 = Continuation.Relabel(v5, version: 3, cut: 1 + seatBytes);
 
         var second = new DeviceProcessor(new ProcessorOptions());
         Continuation.Restore(second, v3);
@@ -85,7 +83,7 @@ public sealed class FallHandOverTests
 
         // Before the stride every slot is free: a set bit cannot belong to a waiting candidate. (Forged as a version 4
         // state, whose last byte is the hand-over mask.)
-        var forged = Relabel(state, version: 4, cut: first.SeatStateBytes(), lastPayloadByte: 0b1000_0000);
+        var forged = Continuation.Relabel(state, version: 4, cut: first.SeatStateBytes(), patchFromEnd: 1, patch: 0b1000_0000);
         var target = new DeviceProcessor(new ProcessorOptions());
         var ex = Assert.Throws<InvalidDataException>(() => Continuation.Restore(target, forged));
         Assert.Contains("handed-over fall", ex.Message, StringComparison.Ordinal);
@@ -143,25 +141,5 @@ public sealed class FallHandOverTests
         }
 
         return new SyntheticStream(Rate).Append(samples);
-    }
-
-    /// <summary>The state envelope with its version set, <paramref name="cut"/> bytes cut from the end of the payload
-    /// and, if given, the payload's last byte replaced; length and checksum made to fit.</summary>
-    private static byte[] Relabel(byte[] state, ushort version, int cut, byte? lastPayloadByte = null)
-    {
-        const int header = 18;
-        const int checksum = 8;
-        var length = BinaryPrimitives.ReadInt32LittleEndian(state.AsSpan(14)) - cut;
-        var block = new byte[header + length + checksum];
-        state.AsSpan(0, header + length).CopyTo(block);
-        BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(4), version);
-        BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(14), length);
-        if (lastPayloadByte is { } b)
-        {
-            block[header + length - 1] = b;
-        }
-
-        SHA256.HashData(block.AsSpan(0, header + length))[..checksum].CopyTo(block.AsSpan(header + length));
-        return block;
     }
 }

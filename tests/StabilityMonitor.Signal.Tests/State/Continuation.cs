@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using StabilityMonitor.Signal.Processing;
 
@@ -98,5 +100,25 @@ internal static class Continuation
             first >= 0
                 ? $"{context}: output {first} differs\n  whole: {expected[first]}\n  split: {actual[first]}"
                 : $"{context}: {actual.Count} outputs, whole run {expected.Count}");
+    }
+
+    /// <summary>The state envelope with its version set, <paramref name="cut"/> bytes cut from the end of the payload and,
+    /// if given, the byte <paramref name="patchFromEnd"/> bytes before the payload's end replaced; length and checksum fitted.</summary>
+    public static byte[] Relabel(byte[] state, ushort version, int cut, int patchFromEnd = 0, byte? patch = null)
+    {
+        const int header = 18;
+        const int checksum = 8;
+        var length = BinaryPrimitives.ReadInt32LittleEndian(state.AsSpan(14)) - cut;
+        var block = new byte[header + length + checksum];
+        state.AsSpan(0, header + length).CopyTo(block);
+        BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(4), version);
+        BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(14), length);
+        if (patch is { } b)
+        {
+            block[header + length - patchFromEnd] = b;
+        }
+
+        SHA256.HashData(block.AsSpan(0, header + length))[..checksum].CopyTo(block.AsSpan(header + length));
+        return block;
     }
 }

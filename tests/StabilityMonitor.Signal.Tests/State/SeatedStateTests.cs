@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
 using StabilityMonitor.Signal.Tests.Synthetic;
@@ -79,7 +77,7 @@ public sealed class SeatedStateTests
         Readings(first, frames[..split], 0, sink);
         Assert.Equal(SitStand.Sitting, first.Seated);
         var v5 = Continuation.Save(first);
-        var v4 = Relabel(v5, version: 4, cut: first.SeatStateBytes());
+        var v4 = Continuation.Relabel(v5, version: 4, cut: first.SeatStateBytes());
 
         var second = new DeviceProcessor(new ProcessorOptions());
         Continuation.Restore(second, v4);
@@ -101,7 +99,7 @@ public sealed class SeatedStateTests
         Readings(first, frames[..14], 0);
         var state = Continuation.Save(first);
         var seatBytes = first.SeatStateBytes();
-        var forged = Relabel(state, version: ProcessorStateFormat.Version, cut: 0, patchFromEnd: seatBytes, patch: 9);
+        var forged = Continuation.Relabel(state, version: ProcessorStateFormat.Version, cut: 0, patchFromEnd: seatBytes, patch: 9);
 
         var target = new DeviceProcessor(new ProcessorOptions());
         var ex = Assert.Throws<InvalidDataException>(() => Continuation.Restore(target, forged));
@@ -213,25 +211,5 @@ public sealed class SeatedStateTests
         }
 
         return readings;
-    }
-
-    /// <summary>The state envelope with its version set, <paramref name="cut"/> bytes cut from the end of the payload and,
-    /// if given, the byte <paramref name="patchFromEnd"/> bytes before the payload's end replaced; length and checksum fitted.</summary>
-    private static byte[] Relabel(byte[] state, ushort version, int cut, int patchFromEnd = 0, byte? patch = null)
-    {
-        const int header = 18;
-        const int checksum = 8;
-        var length = BinaryPrimitives.ReadInt32LittleEndian(state.AsSpan(14)) - cut;
-        var block = new byte[header + length + checksum];
-        state.AsSpan(0, header + length).CopyTo(block);
-        BinaryPrimitives.WriteUInt16LittleEndian(block.AsSpan(4), version);
-        BinaryPrimitives.WriteInt32LittleEndian(block.AsSpan(14), length);
-        if (patch is { } b)
-        {
-            block[header + length - patchFromEnd] = b;
-        }
-
-        SHA256.HashData(block.AsSpan(0, header + length))[..checksum].CopyTo(block.AsSpan(header + length));
-        return block;
     }
 }
