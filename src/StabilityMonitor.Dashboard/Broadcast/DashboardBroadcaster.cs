@@ -40,8 +40,9 @@ internal sealed class DashboardBroadcaster : BackgroundService
     private Dictionary<string, DeviceWindow> _flushing = new(StringComparer.Ordinal);
     private bool _unknownConnectivity;
 
-    // Flush loop only: wearables whose window was re-offered once because the directory did not know them yet.
-    private readonly HashSet<string> _unknownRetried = new(StringComparer.Ordinal);
+    // Flush loop only: when a wearable's window first found the directory without it. The window waits (re-offered
+    // each flush, unless a newer one came) until a reload begun after that moment has answered.
+    private readonly Dictionary<string, DateTimeOffset> _unknownSince = new(StringComparer.Ordinal);
 
     public DashboardBroadcaster(
         IngestPipeline pipeline,
@@ -173,20 +174,31 @@ internal sealed class DashboardBroadcaster : BackgroundService
                 {
                     if (_directory.Find(window.DeviceId) is not { } owner)
                     {
-                        // Unknown after a reload: maybe assigned between the reload and now. Offer it once more at the
-                        // next flush (unless a newer window came); a wearable nobody owns is dropped after that.
-                        if (_unknownRetried.Add(window.DeviceId))
+                        // The reload may be older than the assignment (reloads for misses are at most once per
+                        // DirectoryMissRefreshInterval, several flushes): the window waits for a reload that started
+                        // after it was first missed. A wearable still unknown then is worn by nobody: dropped, counted.
+                        if (!_unknownSince.TryGetValue(window.DeviceId, out var since))
                         {
-                            lock (_pendingLock)
-                            {
-                                _pending.TryAdd(window.DeviceId, window);
-                            }
+                            since = _time.GetUtcNow();
+                            _unknownSince.Add(window.DeviceId, since);
+                        }
+
+                        if (_directory.LoadedAt > since)
+                        {
+                            _unknownSince.Remove(window.DeviceId);
+                            _metrics.AddUnowned();
+                            continue;
+                        }
+
+                        lock (_pendingLock)
+                        {
+                            _pending.TryAdd(window.DeviceId, window);
                         }
 
                         continue;
                     }
 
-                    _unknownRetried.Remove(window.DeviceId);
+                    _unknownSince.Remove(window.DeviceId);
 
                     if (!batches.TryGetValue(owner.FacilityId, out var batch))
                     {

@@ -16,6 +16,7 @@ internal sealed class DashboardMetrics
     private readonly long[] _dropped = new long[s_kinds.Length];
     private readonly Histogram<double> _alertLatency;
     private long _coalesced;
+    private long _unowned;
 
     public DashboardMetrics(IMeterFactory? meterFactory = null)
     {
@@ -23,6 +24,7 @@ internal sealed class DashboardMetrics
         meter.CreateObservableCounter("stability_dashboard_messages_total", () => Observe(_messages), description: "Hub messages sent, per group send, by kind.");
         meter.CreateObservableCounter("stability_dashboard_dropped_total", () => Observe(_dropped), description: "Metrics and state messages dropped because a group's queue was full (slow consumers), by kind.");
         meter.CreateObservableCounter("stability_dashboard_coalesced_total", () => Coalesced, description: "Sway windows replaced by a newer one of the same wearable before the metrics flush.");
+        meter.CreateObservableCounter("stability_dashboard_unowned_total", () => Unowned, description: "Sway windows not sent because no resident wears the wearable (still unknown after a reload begun after the window).");
         _alertLatency = meter.CreateHistogram(
             "stability_alert_hub_latency_seconds",
             unit: null,
@@ -36,6 +38,8 @@ internal sealed class DashboardMetrics
 
     public long Coalesced => Interlocked.Read(ref _coalesced);
 
+    public long Unowned => Interlocked.Read(ref _unowned);
+
     public long Messages(MessageKind kind) => Interlocked.Read(ref _messages[(int)kind]);
 
     public long Dropped(MessageKind kind) => Interlocked.Read(ref _dropped[(int)kind]);
@@ -45,6 +49,8 @@ internal sealed class DashboardMetrics
     public void AddDropped(MessageKind kind) => Interlocked.Increment(ref _dropped[(int)kind]);
 
     public void AddCoalesced() => Interlocked.Increment(ref _coalesced);
+
+    public void AddUnowned() => Interlocked.Increment(ref _unowned);
 
     /// <summary>An alert reached the hub <paramref name="latency"/> after its frame was processed.</summary>
     public void RecordAlertLatency(TimeSpan latency)

@@ -13,13 +13,17 @@ internal sealed class DeviceDirectory
     private readonly CareAdmin _admin;
     private readonly TimeProvider _time;
     private FrozenDictionary<string, DeviceOwner> _owners = FrozenDictionary<string, DeviceOwner>.Empty;
-    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
+    // UTC ticks, not a DateTimeOffset: both broadcaster loops read it, and a 16-byte struct can tear.
+    private long _loadedAtTicks = DateTimeOffset.MinValue.UtcTicks;
 
     public DeviceDirectory(CareAdmin admin, TimeProvider time)
     {
         _admin = admin;
         _time = time;
     }
+
+    /// <summary>When the last reload finished (<see cref="DateTimeOffset.MinValue"/> before the first).</summary>
+    public DateTimeOffset LoadedAt => new(Volatile.Read(ref _loadedAtTicks), TimeSpan.Zero);
 
     /// <summary>Every wearable assigned to a resident, as of the last reload.</summary>
     public IEnumerable<string> AssignedDevices => _owners.Keys;
@@ -33,7 +37,7 @@ internal sealed class DeviceDirectory
     /// </summary>
     public async Task<bool> RefreshAsync(TimeSpan maxAge, bool missed, TimeSpan missAge, CancellationToken cancellationToken)
     {
-        var age = _time.GetUtcNow() - _loadedAt;
+        var age = _time.GetUtcNow() - LoadedAt;
         if (age < maxAge && !(missed && age >= missAge))
         {
             return false;
@@ -43,7 +47,7 @@ internal sealed class DeviceDirectory
         _owners = wearables
             .Where(static w => w.ResidentId is not null && w.FacilityId is not null)
             .ToFrozenDictionary(static w => w.DeviceId, static w => new DeviceOwner(w.ResidentId!.Value, w.FacilityId!.Value), StringComparer.Ordinal);
-        _loadedAt = _time.GetUtcNow();
+        Volatile.Write(ref _loadedAtTicks, _time.GetUtcNow().UtcTicks);
         return true;
     }
 }

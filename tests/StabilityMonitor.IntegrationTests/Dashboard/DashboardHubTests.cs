@@ -196,6 +196,46 @@ public sealed class DashboardHubTests(ITestOutputHelper output)
         Assert.Equal(0, text.Value("stability_dashboard_dropped_total{kind=\"metrics\"}"));
     }
 
+    /// <summary>
+    /// docs/dashboard.md: metrics of a wearable assigned a moment ago start flowing, even when the assignment came just
+    /// after a reload (misses reload at most once per <c>DirectoryMissRefreshInterval</c>, several flushes); the window
+    /// of a wearable nobody wears is dropped once a later reload confirms it, and counted.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_WearableAssignedJustAfterAReload_ItsWindowWaitsForTheNextReloadAndReachesTheDashboard()
+    {
+        var missAge = TimeSpan.FromSeconds(3);
+        await using var server = await StartAsync(("Dashboard:DirectoryMissRefreshInterval", "00:00:03"), ("Dashboard:DirectoryRefreshInterval", "00:05:00"));
+        var world = await World.CreateAsync(server);
+        await using var carerA = await DashboardClient.ConnectAsUserAsync(server, "carer-a", World.Password);
+        await carerA.FirstSnapshotAsync();
+        var broadcaster = server.Services.GetRequiredService<DashboardBroadcaster>();
+        var directory = server.Services.GetRequiredService<DeviceDirectory>();
+        var metrics = server.Services.GetRequiredService<DashboardMetrics>();
+        using var residents = await server.Http.PostAsJsonAsync($"/api/facilities/{world.FacilityA}/residents", new { name = "Cal Carter", room = "14" });
+        Assert.Equal(HttpStatusCode.Created, residents.StatusCode);
+        var cal = (await residents.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        // a-02 streams before anyone wears it: its window makes the directory reload, and is dropped once that reload
+        // (begun after the window was missed) still does not know it.
+        var loaded = directory.LoadedAt;
+        broadcaster.OnWindow(Window("a-02", 1));
+        await Poll.UntilAsync(() => metrics.Unowned == 1, DashboardClient.Timeout, () => $"{metrics.Unowned} unowned windows");
+        Assert.True(directory.LoadedAt > loaded, "no reload for the unknown wearable");
+
+        // Assigned now, right after that reload: its next window finds a directory too young to reload for it.
+        await world.AssignAsync("a-02", cal);
+        broadcaster.OnWindow(Window("a-02", 2));
+        var sinceReload = DateTimeOffset.UtcNow - directory.LoadedAt;
+        Assert.True(sinceReload < missAge - TimeSpan.FromSeconds(1), $"assigned {sinceReload} after the reload: too late to test the wait");
+
+        await Poll.UntilAsync(() => carerA.Metrics.Any(m => m.Batch.Any(e => e.ResidentId == cal)), DashboardClient.Timeout, () => "no metrics for the new wearable's resident");
+        var entry = carerA.Metrics.SelectMany(static m => m.Batch).Single(e => e.ResidentId == cal);
+        Assert.InRange(entry.SwayRmsMg, 11.8f, 12.0f);
+        Assert.Equal(1, metrics.Unowned);
+        Assert.True(DateTimeOffset.UtcNow - directory.LoadedAt < missAge, "sent without a reload after the assignment");
+    }
+
     [Fact]
     public async Task AlertLatency_WarmServer_MeasuredFromArrivalToHubSend()
     {
@@ -249,6 +289,10 @@ public sealed class DashboardHubTests(ITestOutputHelper output)
         Assert.Equal(0, idleText.Value("stability_dashboard_messages_total{kind=\"alert\"}"));
         Assert.Equal(1, idleText.Value("stability_mqtt_connected"));
     }
+
+    /// <summary>A still window whose sway, √(AP² + ML²), is about <paramref name="n"/> × 5.95 mg.</summary>
+    private static DeviceWindow Window(string deviceId, int n) =>
+        new(deviceId, new SwayMetrics(n * 10_000L, (n * 10_000L) + 5_000_000, Posture.Upright, Signal.Processing.Activity.Still, 3f, 0.05f * n, 0.03f * n, 0, 0, 0, 0, 0));
 
     private static Task<ServerHost> StartAsync(params (string Key, string Value)[] extra) =>
         ServerHost.StartAsync([.. AccessApiTests<SqliteStoreSettings>.EmbeddedBroker(), ("Dashboard:DevicePollInterval", "00:00:00.200"), .. extra]);
