@@ -531,11 +531,20 @@ public sealed class IngestPipeline : IDisposable
         }
     }
 
-    internal DeviceStream NewDevice(string id, PipelinePartition partition) => new(
+    internal DeviceStream NewDevice(string id, PipelinePartition partition) => NewDevice(id, (IDeviceStreamHost)partition);
+
+    /// <summary>A device stream with this pipeline's options behind another host (a wearable's grain in a cluster).</summary>
+    internal DeviceStream NewDevice(string id, IDeviceStreamHost host) => new(
         id,
-        partition,
+        host,
         _processorOptions,
         new FrameSequencer(_options.ReorderWindow, _options.MaxHeldFrames, _processorOptions.MaxTimeSlipMicros, _options.ResyncFrames));
+
+    /// <summary>The pooled sample buffers every stream of this pipeline rents from and returns to.</summary>
+    internal SamplePool Pool => _pool;
+
+    /// <summary>Frames a device takes before it counts as established (its frames reach observers as such).</summary>
+    internal int ProbationFrames => _options.ProbationFrames;
 
     /// <summary>A partition's device or parked count changed: the gauges are set from every partition's.</summary>
     internal void CountsChanged()

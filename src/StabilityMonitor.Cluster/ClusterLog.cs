@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace StabilityMonitor.Cluster;
+
+/// <summary>Log messages of the cluster adapter (event ids 8000–8099).</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(8000, LogLevel.Information, "Created the cluster schema (membership and grain state) in the database")]
+    public static partial void SchemaCreated(ILogger logger);
+
+    [LoggerMessage(8001, LogLevel.Information, "Wearable {DeviceId} activated from its saved state ({Frames} frames, positions {Positions})")]
+    public static partial void Restored(ILogger logger, string deviceId, long frames, string positions);
+
+    [LoggerMessage(8002, LogLevel.Warning, "Wearable {DeviceId}: saved state did not fit this build's processor options; its processing starts afresh")]
+    public static partial void StateDidNotFit(ILogger logger, string deviceId);
+
+    [LoggerMessage(8003, LogLevel.Warning, "Wearable {DeviceId}: a frame from {Source} at {Position} did not decode ({Error}); dropped")]
+    public static partial void FrameUndecodable(ILogger logger, string deviceId, string source, long position, string error);
+}

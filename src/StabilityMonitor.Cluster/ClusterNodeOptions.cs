@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace StabilityMonitor.Cluster;
+
+/// <summary>
+/// Section <c>Cluster</c>: this server as one silo of a cluster whose wearables each live in one grain
+/// (docs/scale-out.md). Off by default: one server is one process with no external dependency.
+/// </summary>
+public sealed class ClusterNodeOptions
+{
+    public const string SectionName = "Cluster";
+
+    /// <summary>Join the cluster named by <see cref="ClusterId"/> through PostgreSQL (membership and grain state).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The PostgreSQL database for membership and wearable state; empty: <c>Store:ConnectionString</c>.</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>Silos with the same id form one cluster (a staging cluster beside production takes another).</summary>
+    [Required]
+    public string ClusterId { get; set; } = "stability-monitor";
+
+    /// <summary>Names whose grain state this cluster reads; keep it across deployments so wearables keep their state.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "stability-monitor";
+
+    /// <summary>Port other silos reach this one on.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port Orleans clients reach this silo on.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address this silo advertises to the others (loopback by default: a cluster on one machine).</summary>
+    [Required]
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// A wearable's grain saves its state after this many frames (at 2 frames a second, 60 is 30 s, the pipeline's
+    /// checkpoint interval): what a failed silo's wearables replay from the ingest nodes' logs.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int CheckpointFrames { get; set; } = 60;
+}

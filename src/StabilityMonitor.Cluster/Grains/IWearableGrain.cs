@@ -1,0 +1,22 @@
+namespace StabilityMonitor.Cluster.Grains;
+
+/// <summary>
+/// One wearable's stream, owned in one place in the cluster: its sequencer, processor, evidence and counters. Orleans
+/// keeps at most one activation per wearable and runs its calls one at a time, so its frames are processed in order
+/// whichever ingest node took them.
+/// </summary>
+public interface IWearableGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Processes a frame (once: a frame at or before the saved position of its source is a replay and is skipped).
+    /// Returns the position of <see cref="WearableFrame.Source"/> that the saved state includes: that node may release
+    /// its log up to there for this wearable.
+    /// </summary>
+    Task<long> AcceptAsync(WearableFrame frame);
+
+    /// <summary>Saves the state now (after the effects of everything in it are durable). Returns the saved positions.</summary>
+    Task<IReadOnlyDictionary<string, long>> CheckpointAsync();
+
+    /// <summary>The wearable's counters and status as this activation sees them.</summary>
+    Task<WearableSummary> GetSummaryAsync();
+}

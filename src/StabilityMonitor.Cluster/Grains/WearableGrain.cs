@@ -1,0 +1,188 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StabilityMonitor.Pipeline;
+using StabilityMonitor.Pipeline.Ports;
+using StabilityMonitor.Signal;
+using StabilityMonitor.Signal.Codec;
+using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.Cluster.Grains;
+
+/// <summary>
+/// A wearable's <see cref="DeviceStream"/> as an Orleans grain. Its outputs (frames for the observers, events, windows,
+/// anomalies) go to the silo's own <see cref="IngestPipeline"/>, so the alert ingest, the store bridge and the dashboard
+/// of whichever silo holds the wearable see them as they would on one server. Its state is saved every
+/// <see cref="ClusterNodeOptions.CheckpointFrames"/> frames and when it is deactivated, only once the silo's barriers
+/// say the effects of what it processed are durable; another silo activating it after a failure resumes from there and
+/// the ingest nodes resend what came after (skipped here when already included).
+/// </summary>
+internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
+{
+    /// <summary>The device record of a pipeline checkpoint (<see cref="DeviceStream.WriteState"/>), id first.</summary>
+    internal const int StateFormat = 1;
+
+    private readonly IPersistentState<WearableGrainState> _state;
+    private readonly IngestPipeline _pipeline;
+    private readonly IEffectsBarrier[] _barriers;
+    private readonly ClusterNodeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WearableGrain> _logger;
+    private readonly Dictionary<string, long> _taken = new(StringComparer.Ordinal);
+    private DeviceStream _stream = null!;
+    private long _arrivalMicros;
+    private int _sinceCheckpoint;
+
+    public WearableGrain(
+        [PersistentState("wearable", ClusterHosting.StorageName)] IPersistentState<WearableGrainState> state,
+        IngestPipeline pipeline,
+        IEnumerable<IEffectsBarrier> barriers,
+        IOptions<ClusterNodeOptions> options,
+        TimeProvider time,
+        ILogger<WearableGrain> logger)
+    {
+        _state = state;
+        _pipeline = pipeline;
+        _barriers = [.. barriers];
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string DeviceId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _stream = _pipeline.NewDevice(DeviceId, this);
+        foreach (var (source, position) in _state.State.Positions)
+        {
+            _taken[source] = position;
+        }
+
+        if (_state.State.Stream is { Length: > 0 } saved && _state.State.Format == StateFormat)
+        {
+            using var reader = new BinaryReader(new MemoryStream(saved, writable: false));
+            _ = reader.ReadString();
+            if (!_stream.ReadState(reader, _pipeline.Pool, _time.GetTimestamp()))
+            {
+                ClusterLog.StateDidNotFit(_logger, DeviceId);
+            }
+
+            ClusterLog.Restored(_logger, DeviceId, _stream.Frames, string.Join(", ", _taken.Select(static p => $"{p.Key}@{p.Value}")));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_sinceCheckpoint > 0)
+        {
+            await SaveAsync(cancellationToken).ConfigureAwait(true);
+        }
+    }
+
+    public async Task<long> AcceptAsync(WearableFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.Position > 0 && _taken.TryGetValue(frame.Source, out var taken) && frame.Position <= taken)
+        {
+            // Resent after a failure, and already in the state this activation started from or took since.
+            return SavedPosition(frame.Source);
+        }
+
+        if (TryDecode(frame, out var item))
+        {
+            _arrivalMicros = frame.ArrivalUnixMicros;
+            _stream.Online = true;
+            _stream.LastSeen = _time.GetUtcNow();
+            _stream.LastLogPosition = frame.Position;
+            _stream.Accept(item);
+        }
+
+        if (frame.Position > 0)
+        {
+            _taken[frame.Source] = frame.Position;
+        }
+
+        if (++_sinceCheckpoint >= _options.CheckpointFrames)
+        {
+            await SaveAsync(CancellationToken.None).ConfigureAwait(true);
+        }
+
+        return SavedPosition(frame.Source);
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> CheckpointAsync()
+    {
+        await SaveAsync(CancellationToken.None).ConfigureAwait(true);
+        return new Dictionary<string, long>(_state.State.Positions, StringComparer.Ordinal);
+    }
+
+    public Task<WearableSummary> GetSummaryAsync() =>
+        Task.FromResult(new WearableSummary(DeviceId, _stream.Frames, _stream.Events, _stream.Lost, _stream.Duplicates, RuntimeIdentity));
+
+    private long SavedPosition(string source) => _state.State.Positions.TryGetValue(source, out var saved) ? saved : 0;
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        // Marks after everything this wearable produced so far (published synchronously as it was processed): the state
+        // is saved only once those effects are durable, or a failure would lose them and the resend would skip them.
+        foreach (var barrier in _barriers)
+        {
+            await barrier.WhenDurableAsync(barrier.Mark(), cancellationToken).ConfigureAwait(true);
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            using var scratch = new MemoryStream();
+            _stream.WriteState(writer, scratch);
+        }
+
+        _state.State.Format = StateFormat;
+        _state.State.Stream = buffer.ToArray();
+        _state.State.Positions = new Dictionary<string, long>(_taken, StringComparer.Ordinal);
+        await _state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+        _sinceCheckpoint = 0;
+    }
+
+    private bool TryDecode(WearableFrame frame, out IngestItem item)
+    {
+        item = default;
+        if (!Signal.Codec.DeviceId.TryParseTopic(frame.Topic, out var idRange, out var kind) || kind != TopicKind.Accel
+            || !frame.Topic.AsSpan()[idRange].SequenceEqual(DeviceId))
+        {
+            ClusterLog.FrameUndecodable(_logger, DeviceId, frame.Source, frame.Position, "not this wearable's accelerometer topic");
+            return false;
+        }
+
+        Span<AccelSample> scratch = stackalloc AccelSample[BinaryFrameCodec.MaxSamples];
+        var error = FrameDecoder.TryDecode(frame.Payload, scratch, out var header);
+        if (error != FrameError.None)
+        {
+            // The ingest node validated it before logging it: only a different build on the two sides gets here.
+            ClusterLog.FrameUndecodable(_logger, DeviceId, frame.Source, frame.Position, error.ToString());
+            return false;
+        }
+
+        var samples = _pipeline.Pool.Rent(header.SampleCount);
+        scratch[..header.SampleCount].CopyTo(samples);
+        item = IngestItem.Frame(frame.Topic, idRange, header, samples, _time.GetTimestamp(), frame.ArrivalUnixMicros, frame.Position);
+        return true;
+    }
+
+    void IDeviceStreamHost.FrameProcessed(DeviceStream device, in IngestItem item) =>
+        _pipeline.FrameProcessed(device, item, device.Frames >= _pipeline.ProbationFrames);
+
+    void IDeviceStreamHost.EventRaised(DeviceStream device, in StabilityEvent stabilityEvent) =>
+        // Stamped with the arrival of the frame that completed it, as on one server: a resend stamps it the same.
+        _pipeline.EventRaised(device, stabilityEvent, _arrivalMicros);
+
+    void IDeviceStreamHost.WindowClosed(DeviceStream device, in SwayMetrics metrics) => _pipeline.WindowClosed(device, metrics);
+
+    void IDeviceStreamHost.AnomalyCounted(DeviceStream device, SequenceAnomaly anomaly, long frames) =>
+        _pipeline.AnomalyCounted(device, anomaly, frames);
+
+    void IDeviceStreamHost.ReturnSamples(in IngestItem item) => _pipeline.ReturnSamples(item);
+}
