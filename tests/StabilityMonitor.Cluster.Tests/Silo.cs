@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StabilityMonitor.Cluster.Grains;
+using StabilityMonitor.Pipeline;
+using StabilityMonitor.TestServers;
+
+namespace StabilityMonitor.Cluster.Tests;
+
+/// <summary>
+/// One server as a silo in this process: the pipeline (<c>AddStabilityPipeline</c>) and the cluster
+/// (<c>AddStabilityCluster</c>) on free loopback ports, recording every event its pipeline publishes.
+/// </summary>
+internal sealed class Silo : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly IDisposable _subscription;
+    private bool _stopped;
+
+    private Silo(IHost host)
+    {
+        _host = host;
+        Pipeline = host.Services.GetRequiredService<IngestPipeline>();
+        _subscription = Pipeline.Events.Subscribe(e => Events.Enqueue(e));
+    }
+
+    public string Name { get; private init; } = string.Empty;
+
+    public IngestPipeline Pipeline { get; }
+
+    /// <summary>Whether an Orleans runtime identity (<c>S127.0.0.1:port:generation</c>) is this silo's.</summary>
+    public bool Holds(string runtimeIdentity) => runtimeIdentity.Contains(Name + ":", StringComparison.Ordinal);
+
+    public ConcurrentQueue<DeviceEvent> Events { get; } = new();
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public IWearableGrain Wearable(string id) => Grains.GetGrain<IWearableGrain>(id);
+
+    /// <summary>A silo of the PostgreSQL cluster in <paramref name="connectionString"/>, or of a loopback cluster of one.</summary>
+    public static async Task<Silo> StartAsync(string? connectionString, params (string Key, string Value)[] extra)
+    {
+        var siloPort = FreePort.Next();
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["Cluster:Enabled"] = (connectionString is not null).ToString(CultureInfo.InvariantCulture),
+            ["Cluster:ConnectionString"] = connectionString ?? string.Empty,
+            ["Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:ClusterId"] = "test",
+            ["Cluster:ServiceId"] = "test",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddLogging();
+        builder.AddStabilityPipeline();
+        builder.AddStabilityCluster();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new Silo(host) { Name = $"127.0.0.1:{siloPort}" };
+    }
+
+    /// <summary>Stops the silo as a failure would: no grace for its activations (their state is not saved on the way out).</summary>
+    public async Task KillAsync()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await StopAsync(cancelled.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _host.Dispose();
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        _subscription.Dispose();
+        try
+        {
+            await _host.StopAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
