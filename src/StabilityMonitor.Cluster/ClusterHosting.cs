@@ -30,6 +30,11 @@ public static class ClusterHosting
         builder.Services.AddOptions<ClusterNodeOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         var options = section.Get<ClusterNodeOptions>() ?? new ClusterNodeOptions();
 
+        // Before the pipeline's services (register this first): the frames a restart replays go to the grains, so the
+        // silo must be up and the router in place before the pipeline restores; and at shutdown the pipeline drains
+        // into the router before the router, then the silo, stop.
+        builder.Services.AddSingleton<GrainRouter>();
+
         if (options.Enabled)
         {
             var connectionString = options.ConnectionString is { Length: > 0 } own ? own : builder.Configuration["Store:ConnectionString"];
@@ -71,6 +76,7 @@ public static class ClusterHosting
             });
         }
 
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<GrainRouter>());
         return builder;
     }
 }

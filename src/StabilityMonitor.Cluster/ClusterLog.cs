@@ -16,4 +16,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(8003, LogLevel.Warning, "Wearable {DeviceId}: a frame from {Source} at {Position} did not decode ({Error}); dropped")]
     public static partial void FrameUndecodable(ILogger logger, string deviceId, string source, long position, string error);
+
+    [LoggerMessage(8004, LogLevel.Warning, "Wearable {DeviceId}: call to its grain failed (attempt {Attempt}); retrying")]
+    public static partial void CallFailed(ILogger logger, string deviceId, int attempt, Exception exception);
 }

@@ -42,4 +42,18 @@ public sealed class ClusterNodeOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int CheckpointFrames { get; set; } = 60;
+
+    /// <summary>This node's name in the wearables' saved positions; keep it across restarts (its frame log's positions are its own). Default: address:silo port.</summary>
+    public string NodeName { get; set; } = string.Empty;
+
+    /// <summary>Wearables' frames in flight to their grains at once (each lane sends one wearable's frames in order).</summary>
+    [Range(1, 1024)]
+    public int Lanes { get; set; } = 32;
+
+    /// <summary>Frames waiting per lane before the consumer, and with it the broker's acknowledgements, is held back.</summary>
+    [Range(1, 100_000)]
+    public int LaneCapacity { get; set; } = 64;
+
+    /// <summary>A wearable silent this long with frames its grain has not saved is asked to save, so the log can be released.</summary>
+    public TimeSpan IdleSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

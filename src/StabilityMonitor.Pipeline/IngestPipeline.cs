@@ -42,6 +42,7 @@ public sealed class IngestPipeline : IDisposable
     private readonly ProcessorOptions _processorOptions;
     private readonly IEventStore _eventStore;
     private readonly SamplePool _pool;
+    private IRemoteDevices? _remote;
     private readonly IFrameObserver[] _observers;
     private readonly bool[] _observerFailed;
     private readonly Subject<EventEvidence> _evidence = new();
@@ -205,6 +206,12 @@ public sealed class IngestPipeline : IDisposable
         {
             // Read before the partitions: a partition found with nothing outstanding has taken everything routed to it
             // up to at least this position (the dispatcher advances it after routing).
+            if (_remote is not null)
+            {
+                // The devices' states are saved elsewhere: the log is needed from the first frame not yet in one.
+                return _remote.SavedThrough;
+            }
+
             var dispatched = Volatile.Read(ref _dispatched);
             var position = long.MaxValue;
             foreach (var partition in _partitions)
@@ -480,10 +487,34 @@ public sealed class IngestPipeline : IDisposable
     /// Takes one message read back from the frame log at start (after a checkpoint): as <see cref="Process"/>, except
     /// that a message its device's restored state already holds is skipped.
     /// </summary>
-    internal void Replay(in IngestItem item) => _partitions[Route(item)].Process(item, replaying: true);
+    internal void Replay(in IngestItem item)
+    {
+        if (_remote is not null && item.Kind == TopicKind.Accel)
+        {
+            _remote.Forward(item);
+            return;
+        }
+
+        _partitions[Route(item)].Process(item, replaying: true);
+    }
+
+    /// <summary>The devices' streams live elsewhere from now on (set at start, before any message is processed).</summary>
+    internal void UseRemote(IRemoteDevices remote) => _remote = remote;
+
+    /// <summary>Set when the devices' streams live elsewhere: the consumer then takes every message in one loop.</summary>
+    internal IRemoteDevices? Remote => _remote;
 
     /// <summary>Takes one accepted message on the caller's thread; owns its sample buffer from here on.</summary>
-    internal void Process(in IngestItem item) => _partitions[Route(item)].Process(item, replaying: false);
+    internal void Process(in IngestItem item)
+    {
+        if (_remote is not null && item.Kind == TopicKind.Accel)
+        {
+            _remote.Forward(item);
+            return;
+        }
+
+        _partitions[Route(item)].Process(item, replaying: false);
+    }
 
     /// <summary>
     /// The index of the partition <paramref name="item"/> belongs to, recorded as on its way there; the caller then has

@@ -58,7 +58,8 @@ internal sealed class PipelineWorker : BackgroundService
         PipelineLog.ConsumerStarted(_logger, _ingestor.Capacity);
         try
         {
-            if (pipeline.Partitions == 1)
+            // With the devices elsewhere (a cluster) the remote side keeps each device's order: one loop hands over.
+            if (pipeline.Partitions == 1 || pipeline.Remote is not null)
             {
                 while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {

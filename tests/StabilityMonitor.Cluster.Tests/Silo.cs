@@ -60,8 +60,8 @@ internal sealed class Silo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddLogging();
-        builder.AddStabilityPipeline();
         builder.AddStabilityCluster();
+        builder.AddStabilityPipeline();
         var host = builder.Build();
         await host.StartAsync();
         return new Silo(host) { Name = $"127.0.0.1:{siloPort}" };

@@ -18,11 +18,13 @@ internal static class Streams
         var script = new MotionScript().Stand(6).Walk(8).Stumble().Walk(8).Stand(4).Fall(12);
         var emulator = new WearableEmulator(deviceId, WearerProfile.Random(seed), script, new WearableOptions { RateHz = 50, SamplesPerFrame = 25, StartMicros = StartMicros, Seed = seed });
         var frames = new List<WearableFrame>();
+        var samples = new AccelSample[BinaryFrameCodec.MaxSamples];
         while (emulator.NextFrameTimeMicros < StartMicros + (long)(script.Seconds * 1_000_000))
         {
             var bytes = new byte[emulator.FrameBytes];
-            var header = emulator.WriteNextFrame(bytes);
-            frames.Add(new WearableFrame(emulator.AccelTopic, bytes, header.DeviceTimeMicros + 600_000, source, frames.Count + 1));
+            emulator.WriteNextFrame(bytes);
+            Assert.Equal(FrameError.None, FrameDecoder.TryDecode(bytes, samples, out var header));
+            frames.Add(WearableFrame.From(header, samples.AsSpan(0, header.SampleCount), header.DeviceTimeMicros + 600_000, source, frames.Count + 1));
         }
 
         return frames;
@@ -33,11 +35,11 @@ internal static class Streams
     {
         var processor = new DeviceProcessor(new ProcessorOptions());
         var sink = new Sink();
-        Span<AccelSample> samples = stackalloc AccelSample[BinaryFrameCodec.MaxSamples];
+        var samples = new AccelSample[BinaryFrameCodec.MaxSamples];
         foreach (var frame in frames)
         {
-            Assert.Equal(FrameError.None, FrameDecoder.TryDecode(frame.Payload, samples, out var header));
-            processor.Process(header, samples[..header.SampleCount], sink);
+            frame.CopySamples(samples);
+            processor.Process(frame.Header, samples.AsSpan(0, frame.SampleCount), sink);
         }
 
         return sink.Events;

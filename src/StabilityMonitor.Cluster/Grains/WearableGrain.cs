@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Pipeline;
 using StabilityMonitor.Pipeline.Ports;
-using StabilityMonitor.Signal;
 using StabilityMonitor.Signal.Codec;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
@@ -32,6 +31,8 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private DeviceStream _stream = null!;
     private long _arrivalMicros;
     private int _sinceCheckpoint;
+    private string? _topic;
+    private Range _idRange;
 
     public WearableGrain(
         [PersistentState("wearable", ClusterHosting.StorageName)] IPersistentState<WearableGrainState> state,
@@ -150,25 +151,23 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private bool TryDecode(WearableFrame frame, out IngestItem item)
     {
         item = default;
-        if (!Signal.Codec.DeviceId.TryParseTopic(frame.Topic, out var idRange, out var kind) || kind != TopicKind.Accel
-            || !frame.Topic.AsSpan()[idRange].SequenceEqual(DeviceId))
+        var header = frame.Header;
+        if (frame.Samples.Length % 3 != 0 || frame.SampleCount is < 1 or > BinaryFrameCodec.MaxSamples || header.SampleRateHz == 0)
         {
-            ClusterLog.FrameUndecodable(_logger, DeviceId, frame.Source, frame.Position, "not this wearable's accelerometer topic");
-            return false;
-        }
-
-        Span<AccelSample> scratch = stackalloc AccelSample[BinaryFrameCodec.MaxSamples];
-        var error = FrameDecoder.TryDecode(frame.Payload, scratch, out var header);
-        if (error != FrameError.None)
-        {
-            // The ingest node validated it before logging it: only a different build on the two sides gets here.
-            ClusterLog.FrameUndecodable(_logger, DeviceId, frame.Source, frame.Position, error.ToString());
+            // The ingest node validated it: only a different build on the two sides gets here.
+            ClusterLog.FrameUndecodable(_logger, DeviceId, frame.Source, frame.Position, "invalid header or sample count");
             return false;
         }
 
         var samples = _pipeline.Pool.Rent(header.SampleCount);
-        scratch[..header.SampleCount].CopyTo(samples);
-        item = IngestItem.Frame(frame.Topic, idRange, header, samples, _time.GetTimestamp(), frame.ArrivalUnixMicros, frame.Position);
+        frame.CopySamples(samples);
+        if (_topic is null)
+        {
+            _topic = Signal.Codec.DeviceId.AccelTopic(DeviceId);
+            Signal.Codec.DeviceId.TryParseTopic(_topic, out _idRange, out _);
+        }
+
+        item = IngestItem.Frame(_topic, _idRange, header, samples, _time.GetTimestamp(), frame.ArrivalUnixMicros, frame.Position);
         return true;
     }
 

@@ -1,0 +1,17 @@
+namespace StabilityMonitor.Pipeline.Ports;
+
+/// <summary>
+/// Port: devices whose streams live elsewhere (a cluster's wearable grains, docs/scale-out.md). With one set, the
+/// pipeline hands every accelerometer frame, live or replayed, to it instead of its own processing loops.
+/// </summary>
+internal interface IRemoteDevices
+{
+    /// <summary>Takes the frame (and its sample buffer) in arrival order; holds the caller back while its queue is full.</summary>
+    void Forward(in IngestItem item);
+
+    /// <summary>
+    /// The frame-log position every frame up to which is in a saved remote state (or was never a frame): what a
+    /// checkpoint of this node may release the log up to.
+    /// </summary>
+    long SavedThrough { get; }
+}
