@@ -56,4 +56,24 @@ public sealed class ClusterNodeOptions
 
     /// <summary>A wearable silent this long with frames its grain has not saved is asked to save, so the log can be released.</summary>
     public TimeSpan IdleSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far (device time) a wearable's grain holds frames that came early before it declares the missing ones lost.
+    /// Longer than one server's <c>Pipeline:ReorderWindow</c>: a shared subscription splits a wearable's frames between
+    /// nodes, and one node can be behind another (a backlog drained at different speeds). Keep it the same on every node.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan ReorderWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Frames a wearable's grain holds at most while waiting for a missing one (about 80 B each, allocated with the grain).</summary>
+    [Range(1, 4096)]
+    public int MaxHeldFrames { get; set; } = 64;
+
+    /// <summary>
+    /// A new wearable's first frames are collected until this many have come (or it falls silent), then processed in
+    /// sequence order: through a shared subscription they can arrive in either order, and the sequencer starts at the
+    /// first it sees. 1 turns it off.
+    /// </summary>
+    [Range(1, 64)]
+    public int StartHoldFrames { get; set; } = 6;
 }

@@ -29,6 +29,8 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
     private Task[] _loops = [];
     private Task _flush = Task.CompletedTask;
     private long _forwarded;
+    private long _frames;
+    private long _retries;
 
     public GrainRouter(IGrainFactory grains, IngestPipeline pipeline, IOptions<ClusterNodeOptions> options, TimeProvider time, ILogger<GrainRouter> logger)
     {
@@ -38,6 +40,9 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         _time = time;
         _logger = logger;
         Source = _options.NodeName is { Length: > 0 } name ? name : $"{_options.AdvertisedAddress}:{_options.SiloPort}";
+        pipeline.Metrics.AddCounter("stability_cluster_messages_forwarded_total", "Messages (frames and statuses) this node handed to their wearables' grains.", () => Interlocked.Read(ref _frames));
+        pipeline.Metrics.AddCounter("stability_cluster_call_retries_total", "Calls to a wearable's grain that failed and were retried.", () => Interlocked.Read(ref _retries));
+        pipeline.Metrics.AddGauge("stability_cluster_unsaved_wearables", "Wearables with frames their grains have not saved yet.", () => PendingCount);
         _lanes = new Channel<IngestItem>[_options.Lanes];
         for (var i = 0; i < _lanes.Length; i++)
         {
@@ -66,6 +71,20 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
                 }
 
                 return position;
+            }
+        }
+    }
+
+    /// <summary>Frames handed to grains so far.</summary>
+    public long FramesForwarded => Interlocked.Read(ref _frames);
+
+    private int PendingCount
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count;
             }
         }
     }
@@ -129,13 +148,26 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         await foreach (var item in lane.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
             var deviceId = item.DeviceId.ToString();
-            var frame = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, Source, item.LogPosition);
-            _pipeline.ReturnSamples(item);
             var grain = _grains.GetGrain<IWearableGrain>(deviceId);
-            var saved = await CallUntilDoneAsync(deviceId, () => grain.AcceptAsync(frame)).ConfigureAwait(false);
-            if (saved is { } position)
+            Func<Task<long>> call;
+            if (item.Kind == Signal.Codec.TopicKind.Accel)
             {
-                Saved(deviceId, position);
+                var frame = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, Source, item.LogPosition);
+                _pipeline.ReturnSamples(item);
+                call = () => grain.AcceptAsync(frame);
+            }
+            else
+            {
+                var status = item.Status;
+                var message = new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, Source, item.LogPosition);
+                call = () => grain.StatusAsync(message);
+            }
+
+            var (done, saved) = await CallUntilDoneAsync(deviceId, call).ConfigureAwait(false);
+            if (done)
+            {
+                Interlocked.Increment(ref _frames);
+                Saved(deviceId, saved);
             }
         }
     }
@@ -155,8 +187,8 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             foreach (var deviceId in idle)
             {
                 var grain = _grains.GetGrain<IWearableGrain>(deviceId);
-                var positions = await CallUntilDoneAsync(deviceId, () => grain.CheckpointAsync()).ConfigureAwait(false);
-                if (positions is not null && positions.TryGetValue(Source, out var position))
+                var (done, positions) = await CallUntilDoneAsync(deviceId, () => grain.CheckpointAsync()).ConfigureAwait(false);
+                if (done && positions.TryGetValue(Source, out var position))
                 {
                     Saved(deviceId, position);
                 }
@@ -179,24 +211,25 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         }
     }
 
-    /// <summary>The call's result, retried with back-off while it fails; default only when the node is stopping without grace.</summary>
-    private async Task<T?> CallUntilDoneAsync<T>(string deviceId, Func<Task<T>> call)
+    /// <summary>The call's result, retried with back-off while it fails; not done only when the node is stopping without grace.</summary>
+    private async Task<(bool Done, T Result)> CallUntilDoneAsync<T>(string deviceId, Func<Task<T>> call)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await call().ConfigureAwait(false);
+                return (true, await call().ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 if (_stopping.IsCancellationRequested)
                 {
                     // Not saved anywhere: the frame stays in this node's log and is sent again after its restart.
-                    return default;
+                    return (false, default!);
                 }
 
+                Interlocked.Increment(ref _retries);
                 ClusterLog.CallFailed(_logger, deviceId, attempt, ex);
                 await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));

@@ -489,7 +489,7 @@ public sealed class IngestPipeline : IDisposable
     /// </summary>
     internal void Replay(in IngestItem item)
     {
-        if (_remote is not null && item.Kind == TopicKind.Accel)
+        if (_remote is not null)
         {
             _remote.Forward(item);
             return;
@@ -507,7 +507,7 @@ public sealed class IngestPipeline : IDisposable
     /// <summary>Takes one accepted message on the caller's thread; owns its sample buffer from here on.</summary>
     internal void Process(in IngestItem item)
     {
-        if (_remote is not null && item.Kind == TopicKind.Accel)
+        if (_remote is not null)
         {
             _remote.Forward(item);
             return;
@@ -564,12 +564,18 @@ public sealed class IngestPipeline : IDisposable
 
     internal DeviceStream NewDevice(string id, PipelinePartition partition) => NewDevice(id, (IDeviceStreamHost)partition);
 
-    /// <summary>A device stream with this pipeline's options behind another host (a wearable's grain in a cluster).</summary>
-    internal DeviceStream NewDevice(string id, IDeviceStreamHost host) => new(
+    private DeviceStream NewDevice(string id, IDeviceStreamHost host) => NewDevice(id, host, _options.ReorderWindow, _options.MaxHeldFrames);
+
+    /// <summary>
+    /// A device stream with this pipeline's options behind another host (a wearable's grain in a cluster), with its own
+    /// reorder window and held frames (a wearable's frames then come through several ingest nodes, each in order, but
+    /// one of them possibly behind the others).
+    /// </summary>
+    internal DeviceStream NewDevice(string id, IDeviceStreamHost host, TimeSpan reorderWindow, int maxHeldFrames) => new(
         id,
         host,
         _processorOptions,
-        new FrameSequencer(_options.ReorderWindow, _options.MaxHeldFrames, _processorOptions.MaxTimeSlipMicros, _options.ResyncFrames));
+        new FrameSequencer(reorderWindow, maxHeldFrames, _processorOptions.MaxTimeSlipMicros, _options.ResyncFrames));
 
     /// <summary>The pooled sample buffers every stream of this pipeline rents from and returns to.</summary>
     internal SamplePool Pool => _pool;

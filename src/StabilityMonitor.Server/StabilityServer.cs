@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StabilityMonitor.Alerting;
+using StabilityMonitor.Cluster;
 using StabilityMonitor.Dashboard;
 using StabilityMonitor.Durability;
 using StabilityMonitor.Influx;
@@ -104,6 +105,14 @@ public static class StabilityServer
         services.AddHostedService(static sp => sp.GetRequiredService<MetricStoreBridge>());
         services.AddSingleton<IEffectsBarrier>(static sp => sp.GetRequiredService<MetricStoreBridge>().EventBarrier);
         services.AddSingleton<IEffectsBarrier>(static sp => sp.GetRequiredService<MetricStoreBridge>().WindowBarrier);
+
+        // A cluster node (docs/scale-out.md): after the stores (a grain saves only once its effects are durable, so the
+        // silo stops before them) and before the pipeline (whose restart replay goes to the grains).
+        if (config.GetValue($"{ClusterNodeOptions.SectionName}:{nameof(ClusterNodeOptions.Enabled)}", false))
+        {
+            builder.AddStabilityCluster();
+        }
+
         builder.AddStabilityPipeline();
         services.AddBalance();
         builder.AddMqttIngestion();

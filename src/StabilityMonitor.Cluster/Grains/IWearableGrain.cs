@@ -14,6 +14,13 @@ public interface IWearableGrain : IGrainWithStringKey
     /// </summary>
     Task<long> AcceptAsync(WearableFrame frame);
 
+    /// <summary>
+    /// Applies a status (online, battery, firmware, rate). An offline one does not release the frames held back for a
+    /// missing one, as one server does: through another node the wearable's last frames may still be on their way; the
+    /// silence check releases them. Returns the source's saved position, as <see cref="AcceptAsync"/>.
+    /// </summary>
+    Task<long> StatusAsync(WearableStatus status);
+
     /// <summary>Saves the state now (after the effects of everything in it are durable). Returns the saved positions.</summary>
     Task<IReadOnlyDictionary<string, long>> CheckpointAsync();
 

@@ -30,8 +30,10 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private readonly Dictionary<string, long> _taken = new(StringComparer.Ordinal);
     private DeviceStream _stream = null!;
     private long _arrivalMicros;
+    private readonly TimeSpan _silenceTimeout;
     private int _sinceCheckpoint;
     private string? _topic;
+    private List<WearableFrame>? _startHold;
     private Range _idRange;
 
     public WearableGrain(
@@ -39,6 +41,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         IngestPipeline pipeline,
         IEnumerable<IEffectsBarrier> barriers,
         IOptions<ClusterNodeOptions> options,
+        IOptions<PipelineOptions> pipelineOptions,
         TimeProvider time,
         ILogger<WearableGrain> logger)
     {
@@ -46,6 +49,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         _pipeline = pipeline;
         _barriers = [.. barriers];
         _options = options.Value;
+        _silenceTimeout = pipelineOptions.Value.SilenceTimeout;
         _time = time;
         _logger = logger;
     }
@@ -54,7 +58,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stream = _pipeline.NewDevice(DeviceId, this);
+        _stream = _pipeline.NewDevice(DeviceId, this, _options.ReorderWindow, _options.MaxHeldFrames);
         foreach (var (source, position) in _state.State.Positions)
         {
             _taken[source] = position;
@@ -71,7 +75,14 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
 
             ClusterLog.Restored(_logger, DeviceId, _stream.Frames, string.Join(", ", _taken.Select(static p => $"{p.Key}@{p.Value}")));
         }
+        else if (_options.StartHoldFrames > 1)
+        {
+            _startHold = [];
+        }
 
+        // As one server's silence check: a wearable gone quiet has its held frames processed and is offline.
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, _silenceTimeout.Ticks / 2));
+        this.RegisterGrainTimer(CheckSilenceAsync, new GrainTimerCreationOptions(period, period) { Interleave = false, KeepAlive = false });
         return Task.CompletedTask;
     }
 
@@ -92,26 +103,49 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return SavedPosition(frame.Source);
         }
 
+        _stream.Online = true;
+        _stream.LastSeen = _time.GetUtcNow();
+        if (_startHold is not null)
+        {
+            // A stream's first frames can come through two nodes in either order, and the sequencer starts at the first
+            // it sees (an earlier one would be late): the first few are put in order before any is processed.
+            _startHold.Add(frame);
+            if (_startHold.Count >= _options.StartHoldFrames)
+            {
+                ReleaseStartHold();
+            }
+        }
+        else
+        {
+            Process(frame);
+        }
+
+        return await TakenAsync(frame.Source, frame.Position).ConfigureAwait(true);
+    }
+
+    private void Process(WearableFrame frame)
+    {
         if (TryDecode(frame, out var item))
         {
             _arrivalMicros = frame.ArrivalUnixMicros;
-            _stream.Online = true;
-            _stream.LastSeen = _time.GetUtcNow();
             _stream.LastLogPosition = frame.Position;
             _stream.Accept(item);
         }
+    }
 
-        if (frame.Position > 0)
+    private void ReleaseStartHold()
+    {
+        if (_startHold is not { } held)
         {
-            _taken[frame.Source] = frame.Position;
+            return;
         }
 
-        if (++_sinceCheckpoint >= _options.CheckpointFrames)
+        _startHold = null;
+        var first = held[0].Sequence;
+        foreach (var frame in held.OrderBy(f => unchecked((int)(f.Sequence - first))))
         {
-            await SaveAsync(CancellationToken.None).ConfigureAwait(true);
+            Process(frame);
         }
-
-        return SavedPosition(frame.Source);
     }
 
     public async Task<IReadOnlyDictionary<string, long>> CheckpointAsync()
@@ -121,12 +155,72 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     }
 
     public Task<WearableSummary> GetSummaryAsync() =>
-        Task.FromResult(new WearableSummary(DeviceId, _stream.Frames, _stream.Events, _stream.Lost, _stream.Duplicates, RuntimeIdentity));
+        Task.FromResult(new WearableSummary(DeviceId, _stream.Frames, _stream.Events, _stream.Lost, _stream.Duplicates, RuntimeIdentity, _stream.Sequencer.HeldCount, _stream.Online, _stream.Late, _stream.Reordered));
+
+    public async Task<long> StatusAsync(WearableStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (status.Position > 0 && _taken.TryGetValue(status.Source, out var taken) && status.Position <= taken)
+        {
+            return SavedPosition(status.Source);
+        }
+
+        _stream.Battery = status.Battery ?? _stream.Battery;
+        _stream.Firmware = status.Firmware ?? _stream.Firmware;
+        _stream.RateHz = status.RateHz ?? _stream.RateHz;
+        if (status.Online)
+        {
+            _stream.Online = true;
+            _stream.LastSeen = _time.GetUtcNow();
+        }
+        else
+        {
+            // Not flushed here, unlike one server: through a shared subscription the goodbye can overtake the wearable's
+            // last frames on the other node. What still waits is processed by the silence check.
+            _stream.Online = false;
+        }
+
+        return await TakenAsync(status.Source, status.Position).ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// As one server's silence check: a wearable silent for <c>Pipeline:SilenceTimeout</c> is offline, and what waited for
+    /// a missing frame is processed, the gap counted.
+    /// </summary>
+    private Task CheckSilenceAsync(CancellationToken cancellationToken)
+    {
+        if (_stream.LastSeen is { } seen && _time.GetUtcNow() - seen >= _silenceTimeout && (_stream.Online || _stream.Sequencer.HeldCount > 0 || _startHold is not null))
+        {
+            ReleaseStartHold();
+            _stream.Flush();
+            _stream.Online = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<long> TakenAsync(string source, long position)
+    {
+        if (position > 0)
+        {
+            _taken[source] = position;
+        }
+
+        if (++_sinceCheckpoint >= _options.CheckpointFrames)
+        {
+            await SaveAsync(CancellationToken.None).ConfigureAwait(true);
+        }
+
+        return SavedPosition(source);
+    }
 
     private long SavedPosition(string source) => _state.State.Positions.TryGetValue(source, out var saved) ? saved : 0;
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
+        // The saved positions include the held-back first frames: they must be in the state too.
+        ReleaseStartHold();
+
         // Marks after everything this wearable produced so far (published synchronously as it was processed): the state
         // is saved only once those effects are durable, or a failure would lose them and the resend would skip them.
         foreach (var barrier in _barriers)

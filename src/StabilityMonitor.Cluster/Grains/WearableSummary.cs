@@ -9,4 +9,8 @@ public sealed record WearableSummary(
     [property: Id(2)] long Events,
     [property: Id(3)] long Lost,
     [property: Id(4)] long Duplicates,
-    [property: Id(5)] string Silo);
+    [property: Id(5)] string Silo,
+    [property: Id(6)] int Held,
+    [property: Id(7)] bool Online,
+    [property: Id(8)] long Late,
+    [property: Id(9)] long Reordered);

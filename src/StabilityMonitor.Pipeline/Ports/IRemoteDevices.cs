@@ -2,11 +2,11 @@ namespace StabilityMonitor.Pipeline.Ports;
 
 /// <summary>
 /// Port: devices whose streams live elsewhere (a cluster's wearable grains, docs/scale-out.md). With one set, the
-/// pipeline hands every accelerometer frame, live or replayed, to it instead of its own processing loops.
+/// pipeline hands every message (frames and statuses), live or replayed, to it instead of its own processing loops.
 /// </summary>
 internal interface IRemoteDevices
 {
-    /// <summary>Takes the frame (and its sample buffer) in arrival order; holds the caller back while its queue is full.</summary>
+    /// <summary>Takes the message (and a frame's sample buffer) in arrival order; holds the caller back while its queue is full.</summary>
     void Forward(in IngestItem item);
 
     /// <summary>

@@ -1,0 +1,12 @@
+namespace StabilityMonitor.Cluster.Grains;
+
+/// <summary>A wearable's status message (online, battery, firmware, rate) on its way to its grain, with its log position.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record WearableStatus(
+    [property: Id(0)] bool Online,
+    [property: Id(1)] float? Battery,
+    [property: Id(2)] string? Firmware,
+    [property: Id(3)] int? RateHz,
+    [property: Id(4)] string Source,
+    [property: Id(5)] long Position);
