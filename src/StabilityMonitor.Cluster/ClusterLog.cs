@@ -19,4 +19,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(8004, LogLevel.Warning, "Wearable {DeviceId}: call to its grain failed (attempt {Attempt}); retrying")]
     public static partial void CallFailed(ILogger logger, string deviceId, int attempt, Exception exception);
+
+    [LoggerMessage(8005, LogLevel.Warning, "Wearable {DeviceId}: its grain was restored without this node's messages after {Position}; resending {Count}")]
+    public static partial void Resending(ILogger logger, string deviceId, int count, long position);
 }

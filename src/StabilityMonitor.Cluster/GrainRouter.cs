@@ -31,6 +31,7 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
     private long _forwarded;
     private long _frames;
     private long _retries;
+    private long _resent;
 
     public GrainRouter(IGrainFactory grains, IngestPipeline pipeline, IOptions<ClusterNodeOptions> options, TimeProvider time, ILogger<GrainRouter> logger)
     {
@@ -42,6 +43,7 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         Source = _options.NodeName is { Length: > 0 } name ? name : $"{_options.AdvertisedAddress}:{_options.SiloPort}";
         pipeline.Metrics.AddCounter("stability_cluster_messages_forwarded_total", "Messages (frames and statuses) this node handed to their wearables' grains.", () => Interlocked.Read(ref _frames));
         pipeline.Metrics.AddCounter("stability_cluster_call_retries_total", "Calls to a wearable's grain that failed and were retried.", () => Interlocked.Read(ref _retries));
+        pipeline.Metrics.AddCounter("stability_cluster_messages_resent_total", "Messages sent again to a wearable's grain restored after a silo failed.", () => Interlocked.Read(ref _resent));
         pipeline.Metrics.AddGauge("stability_cluster_unsaved_wearables", "Wearables with frames their grains have not saved yet.", () => PendingCount);
         _lanes = new Channel<IngestItem>[_options.Lanes];
         for (var i = 0; i < _lanes.Length; i++)
@@ -75,8 +77,11 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         }
     }
 
-    /// <summary>Frames handed to grains so far.</summary>
+    /// <summary>Messages handed to grains so far.</summary>
     public long FramesForwarded => Interlocked.Read(ref _frames);
+
+    /// <summary>Messages sent again to grains restored after a silo failed.</summary>
+    public long Resent => Interlocked.Read(ref _resent);
 
     private int PendingCount
     {
@@ -149,28 +154,105 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         {
             var deviceId = item.DeviceId.ToString();
             var grain = _grains.GetGrain<IWearableGrain>(deviceId);
-            Func<Task<long>> call;
+            var previous = 0L;
+            Pending? pending = null;
+            if (item.LogPosition > 0)
+            {
+                lock (_pending)
+                {
+                    pending = _pending.GetValueOrDefault(deviceId);
+                    previous = pending?.Delivered ?? 0;
+                }
+            }
+
+            object message;
             if (item.Kind == Signal.Codec.TopicKind.Accel)
             {
-                var frame = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, Source, item.LogPosition);
+                message = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, Source, item.LogPosition, previous);
                 _pipeline.ReturnSamples(item);
-                call = () => grain.AcceptAsync(frame);
             }
             else
             {
                 var status = item.Status;
-                var message = new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, Source, item.LogPosition);
-                call = () => grain.StatusAsync(message);
+                message = new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, Source, item.LogPosition, previous);
             }
 
-            var (done, saved) = await CallUntilDoneAsync(deviceId, call).ConfigureAwait(false);
-            if (done)
+            // Kept until the grain's save includes it: a silo failing before that restores the grain without it.
+            if (pending is not null)
+            {
+                lock (_pending)
+                {
+                    pending.Unsaved.Add(message);
+                }
+            }
+
+            if (await DeliverAsync(deviceId, grain, message, pending).ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _frames);
-                Saved(deviceId, saved);
             }
         }
     }
+
+    /// <summary>Sends one message; when the grain lacks this node's earlier ones (restored after a failure), those first.</summary>
+    private async Task<bool> DeliverAsync(string deviceId, IWearableGrain grain, object message, Pending? pending)
+    {
+        while (true)
+        {
+            var (done, delivery) = await CallUntilDoneAsync(deviceId, () => Send(grain, message)).ConfigureAwait(false);
+            if (!done)
+            {
+                return false;
+            }
+
+            if (delivery.Taken)
+            {
+                Delivered(deviceId, Position(message), delivery.Saved);
+                return true;
+            }
+
+            object[] again;
+            lock (_pending)
+            {
+                again = pending is null ? [] : [.. pending.Unsaved.Where(m => Position(m) > delivery.ResendAfter && !ReferenceEquals(m, message))];
+            }
+
+            Interlocked.Add(ref _resent, again.Length);
+            ClusterLog.Resending(_logger, deviceId, again.Length, delivery.ResendAfter);
+            foreach (var earlier in again)
+            {
+                // Unchecked (no previous position): they follow what the grain said it has.
+                var unchecked_ = Unchecked(earlier);
+                var (resent, answer) = await CallUntilDoneAsync(deviceId, () => Send(grain, unchecked_)).ConfigureAwait(false);
+                if (!resent)
+                {
+                    return false;
+                }
+
+                Delivered(deviceId, Position(earlier), answer.Saved);
+            }
+        }
+    }
+
+    private static Task<Delivery> Send(IWearableGrain grain, object message) => message switch
+    {
+        WearableFrame frame => grain.AcceptAsync(frame),
+        WearableStatus status => grain.StatusAsync(status),
+        _ => throw new ArgumentException("Not a wearable message.", nameof(message)),
+    };
+
+    private static long Position(object message) => message switch
+    {
+        WearableFrame frame => frame.Position,
+        WearableStatus status => status.Position,
+        _ => 0,
+    };
+
+    private static object Unchecked(object message) => message switch
+    {
+        WearableFrame frame => frame with { Previous = 0 },
+        WearableStatus status => status with { Previous = 0 },
+        _ => message,
+    };
 
     /// <summary>Asks the grains of wearables gone quiet with unsaved frames to save, so the log can be released.</summary>
     private async Task FlushIdleAsync(CancellationToken cancellationToken)
@@ -187,13 +269,26 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             foreach (var deviceId in idle)
             {
                 var grain = _grains.GetGrain<IWearableGrain>(deviceId);
-                var (done, positions) = await CallUntilDoneAsync(deviceId, () => grain.CheckpointAsync()).ConfigureAwait(false);
+                var (done, positions) = await CallUntilDoneAsync<IReadOnlyDictionary<string, long>>(deviceId, () => grain.CheckpointAsync()).ConfigureAwait(false);
                 if (done && positions.TryGetValue(Source, out var position))
                 {
                     Saved(deviceId, position);
                 }
             }
         }
+    }
+
+    private void Delivered(string deviceId, long position, long saved)
+    {
+        lock (_pending)
+        {
+            if (_pending.TryGetValue(deviceId, out var pending))
+            {
+                pending.Delivered = Math.Max(pending.Delivered, position);
+            }
+        }
+
+        Saved(deviceId, saved);
     }
 
     private void Saved(string deviceId, long position)
@@ -203,8 +298,10 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             if (_pending.TryGetValue(deviceId, out var pending))
             {
                 pending.Saved = Math.Max(pending.Saved, position);
-                if (pending.Saved >= pending.Sent)
+                pending.Unsaved.RemoveAll(m => Position(m) <= pending.Saved);
+                if (pending.Saved >= pending.Sent && pending.Unsaved.Count == 0)
                 {
+                    // Nothing of it waits here; the next message starts unchecked (the grain may have moved meanwhile).
                     _pending.Remove(deviceId);
                 }
             }
@@ -242,5 +339,11 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         public long Sent;
         public long Saved;
         public long SentAt;
+
+        /// <summary>The last message the grain took from this node.</summary>
+        public long Delivered;
+
+        /// <summary>Messages sent and not yet in the grain's saved state, in order: resent if the grain loses them.</summary>
+        public List<object> Unsaved { get; } = [];
     }
 }

@@ -39,6 +39,19 @@ internal sealed class Silo : IAsyncDisposable
 
     public IWearableGrain Wearable(string id) => Grains.GetGrain<IWearableGrain>(id);
 
+    /// <summary>This node's ingest side: what its pipeline hands to the grains.</summary>
+    internal GrainRouter Router => _host.Services.GetRequiredService<GrainRouter>();
+
+    /// <summary>Hands a frame to this node's router as its pipeline would, at frame-log position <paramref name="position"/>.</summary>
+    public void Ingest(string deviceId, WearableFrame frame, long position)
+    {
+        var topic = Signal.Codec.DeviceId.AccelTopic(deviceId);
+        Signal.Codec.DeviceId.TryParseTopic(topic, out var range, out _);
+        var samples = Pipeline.Pool.Rent(frame.SampleCount);
+        frame.CopySamples(samples);
+        Router.Forward(IngestItem.Frame(topic, range, frame.Header, samples, 0, frame.ArrivalUnixMicros, position));
+    }
+
     /// <summary>A silo of the PostgreSQL cluster in <paramref name="connectionString"/>, or of a loopback cluster of one.</summary>
     public static async Task<Silo> StartAsync(string? connectionString, params (string Key, string Value)[] extra)
     {

@@ -80,7 +80,7 @@ public sealed class WearableGrainTests(ITestOutputHelper output, PostgresFixture
         Assert.Equal(Saved, positions["node-1"]);
         foreach (var frame in frames[Saved..Crashed])
         {
-            Assert.Equal(Saved, await wearable.AcceptAsync(frame));
+            Assert.Equal(new Delivery(Saved, -1), await wearable.AcceptAsync(frame));
         }
 
         var held = (await wearable.GetSummaryAsync()).Silo;

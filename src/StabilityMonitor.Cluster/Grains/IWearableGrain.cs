@@ -8,18 +8,19 @@ namespace StabilityMonitor.Cluster.Grains;
 public interface IWearableGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Processes a frame (once: a frame at or before the saved position of its source is a replay and is skipped).
-    /// Returns the position of <see cref="WearableFrame.Source"/> that the saved state includes: that node may release
-    /// its log up to there for this wearable.
+    /// Processes a frame (once: a frame at or before the position of its source already taken is a resend and is
+    /// skipped). Answers the position of <see cref="WearableFrame.Source"/> that the saved state includes (that node may
+    /// release its log up to there for this wearable), or, when the grain lacks the source's earlier messages (it was
+    /// restored after a failure), asks for them first.
     /// </summary>
-    Task<long> AcceptAsync(WearableFrame frame);
+    Task<Delivery> AcceptAsync(WearableFrame frame);
 
     /// <summary>
     /// Applies a status (online, battery, firmware, rate). An offline one does not release the frames held back for a
     /// missing one, as one server does: through another node the wearable's last frames may still be on their way; the
-    /// silence check releases them. Returns the source's saved position, as <see cref="AcceptAsync"/>.
+    /// silence check releases them. Answers as <see cref="AcceptAsync"/>.
     /// </summary>
-    Task<long> StatusAsync(WearableStatus status);
+    Task<Delivery> StatusAsync(WearableStatus status);
 
     /// <summary>Saves the state now (after the effects of everything in it are durable). Returns the saved positions.</summary>
     Task<IReadOnlyDictionary<string, long>> CheckpointAsync();

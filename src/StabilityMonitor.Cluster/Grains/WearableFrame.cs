@@ -16,6 +16,7 @@ namespace StabilityMonitor.Cluster.Grains;
 /// <param name="ArrivalUnixMicros">When the ingest node received it, Unix microseconds (events are stamped with it).</param>
 /// <param name="Source">The ingest node that logged it: positions are per node.</param>
 /// <param name="Position">Its frame-log position on <paramref name="Source"/> (increasing; 0: not logged, never skipped).</param>
+/// <param name="Previous">The position of the message <paramref name="Source"/> sent this wearable before (0: not known, not checked).</param>
 [GenerateSerializer]
 [Immutable]
 public sealed record WearableFrame(
@@ -26,14 +27,15 @@ public sealed record WearableFrame(
     [property: Id(4)] float[] Samples,
     [property: Id(5)] long ArrivalUnixMicros,
     [property: Id(6)] string Source,
-    [property: Id(7)] long Position)
+    [property: Id(7)] long Position,
+    [property: Id(8)] long Previous = 0)
 {
     public int SampleCount => Samples.Length / 3;
 
     public FrameHeader Header => new(SampleRateHz, RangeG, (ushort)SampleCount, Sequence, DeviceTimeMicros);
 
     /// <summary>A decoded frame as it travels.</summary>
-    public static WearableFrame From(in FrameHeader header, ReadOnlySpan<AccelSample> samples, long arrivalUnixMicros, string source, long position)
+    public static WearableFrame From(in FrameHeader header, ReadOnlySpan<AccelSample> samples, long arrivalUnixMicros, string source, long position, long previous = 0)
     {
         var values = new float[samples.Length * 3];
         for (var i = 0; i < samples.Length; i++)
@@ -43,7 +45,7 @@ public sealed record WearableFrame(
             values[(3 * i) + 2] = samples[i].Z;
         }
 
-        return new WearableFrame(header.SampleRateHz, header.RangeG, header.Sequence, header.DeviceTimeMicros, values, arrivalUnixMicros, source, position);
+        return new WearableFrame(header.SampleRateHz, header.RangeG, header.Sequence, header.DeviceTimeMicros, values, arrivalUnixMicros, source, position, previous);
     }
 
     /// <summary>Copies the samples into <paramref name="destination"/> (at least <see cref="SampleCount"/> long).</summary>

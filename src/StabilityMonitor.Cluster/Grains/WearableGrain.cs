@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using StabilityMonitor.Pipeline;
 using StabilityMonitor.Pipeline.Ports;
 using StabilityMonitor.Signal.Codec;
@@ -16,6 +17,7 @@ namespace StabilityMonitor.Cluster.Grains;
 /// say the effects of what it processed are durable; another silo activating it after a failure resumes from there and
 /// the ingest nodes resend what came after (skipped here when already included).
 /// </summary>
+[PreferLocalPlacement]
 internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
 {
     /// <summary>The device record of a pipeline checkpoint (<see cref="DeviceStream.WriteState"/>), id first.</summary>
@@ -94,13 +96,12 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         }
     }
 
-    public async Task<long> AcceptAsync(WearableFrame frame)
+    public async Task<Delivery> AcceptAsync(WearableFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        if (frame.Position > 0 && _taken.TryGetValue(frame.Source, out var taken) && frame.Position <= taken)
+        if (Check(frame.Source, frame.Position, frame.Previous) is { } answer)
         {
-            // Resent after a failure, and already in the state this activation started from or took since.
-            return SavedPosition(frame.Source);
+            return answer;
         }
 
         _stream.Online = true;
@@ -121,6 +122,26 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         }
 
         return await TakenAsync(frame.Source, frame.Position).ConfigureAwait(true);
+    }
+
+    /// <summary>An answer without taking the message: already taken, or the source's earlier ones are missing; null: take it.</summary>
+    private Delivery? Check(string source, long position, long previous)
+    {
+        var taken = _taken.GetValueOrDefault(source);
+        if (position > 0 && position <= taken)
+        {
+            // Resent after a failure, and already in the state this activation started from or took since.
+            return new Delivery(SavedPosition(source), -1);
+        }
+
+        if (previous > 0 && taken < previous)
+        {
+            // This activation was restored from a save older than what the source had sent the one before it (that silo
+            // failed): the source sends the rest again first, or those frames would be missing from the stream.
+            return new Delivery(SavedPosition(source), taken);
+        }
+
+        return null;
     }
 
     private void Process(WearableFrame frame)
@@ -157,12 +178,12 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     public Task<WearableSummary> GetSummaryAsync() =>
         Task.FromResult(new WearableSummary(DeviceId, _stream.Frames, _stream.Events, _stream.Lost, _stream.Duplicates, RuntimeIdentity, _stream.Sequencer.HeldCount, _stream.Online, _stream.Late, _stream.Reordered));
 
-    public async Task<long> StatusAsync(WearableStatus status)
+    public async Task<Delivery> StatusAsync(WearableStatus status)
     {
         ArgumentNullException.ThrowIfNull(status);
-        if (status.Position > 0 && _taken.TryGetValue(status.Source, out var taken) && status.Position <= taken)
+        if (Check(status.Source, status.Position, status.Previous) is { } answer)
         {
-            return SavedPosition(status.Source);
+            return answer;
         }
 
         _stream.Battery = status.Battery ?? _stream.Battery;
@@ -199,7 +220,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         return Task.CompletedTask;
     }
 
-    private async Task<long> TakenAsync(string source, long position)
+    private async Task<Delivery> TakenAsync(string source, long position)
     {
         if (position > 0)
         {
@@ -211,7 +232,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             await SaveAsync(CancellationToken.None).ConfigureAwait(true);
         }
 
-        return SavedPosition(source);
+        return new Delivery(SavedPosition(source), -1);
     }
 
     private long SavedPosition(string source) => _state.State.Positions.TryGetValue(source, out var saved) ? saved : 0;
