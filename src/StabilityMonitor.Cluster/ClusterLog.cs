@@ -17,8 +17,8 @@ internal static partial class ClusterLog
     [LoggerMessage(8003, LogLevel.Warning, "Wearable {DeviceId}: a frame from {Source} at {Position} did not decode ({Error}); dropped")]
     public static partial void FrameUndecodable(ILogger logger, string deviceId, string source, long position, string error);
 
-    [LoggerMessage(8004, LogLevel.Warning, "Wearable {DeviceId}: call to its grain failed (attempt {Attempt}); retrying")]
-    public static partial void CallFailed(ILogger logger, string deviceId, int attempt, Exception exception);
+    [LoggerMessage(8004, LogLevel.Warning, "Wearable {DeviceId}: call to its grain failed (attempt {Attempt}: {Error}: {Message}); retrying")]
+    public static partial void CallFailed(ILogger logger, string deviceId, int attempt, string error, string message);
 
     [LoggerMessage(8005, LogLevel.Warning, "Wearable {DeviceId}: its grain was restored without this node's messages after {Position}; resending {Count}")]
     public static partial void Resending(ILogger logger, string deviceId, int count, long position);

@@ -327,7 +327,12 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
                 }
 
                 Interlocked.Increment(ref _retries);
-                ClusterLog.CallFailed(_logger, deviceId, attempt, ex);
+
+                // While a failed silo is being declared dead every call to its wearables fails: not one line each time.
+                if (attempt == 1 || attempt % 20 == 0)
+                {
+                    ClusterLog.CallFailed(_logger, deviceId, attempt, ex.GetType().Name, ex.Message);
+                }
                 await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
