@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StabilityMonitor.Cluster;
 using StabilityMonitor.Durability;
 using StabilityMonitor.Pipeline;
 using StabilityMonitor.Signal.Codec;
@@ -28,7 +29,11 @@ internal sealed class InProcessPath : IDisposable
     private readonly long _startMicros;
     private long _round;
 
-    public InProcessPath(int devices, bool frameLog, int loops)
+    /// <param name="devices">Wearables, one frame each per round.</param>
+    /// <param name="frameLog">With the durable frame log.</param>
+    /// <param name="loops">Processing loops.</param>
+    /// <param name="cluster">Through a cluster of one (docs/scale-out.md): every frame handed to its wearable's grain.</param>
+    public InProcessPath(int devices, bool frameLog, int loops, bool cluster = false)
     {
         _data = new TempDirectory("sm-bench-");
         var builder = Host.CreateApplicationBuilder();
@@ -37,6 +42,13 @@ internal sealed class InProcessPath : IDisposable
         builder.Configuration["Durability:Directory"] = _data.Path;
         builder.Configuration["Pipeline:ProcessingLoops"] = loops.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Services.AddDurability(builder.Configuration);
+        if (cluster)
+        {
+            builder.Configuration["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.AddStabilityCluster();
+        }
+
         builder.AddStabilityPipeline();
         _host = builder.Build();
         _host.StartAsync().GetAwaiter().GetResult();
