@@ -64,6 +64,9 @@ public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSett
         output.WriteLine($"{expected.Count} alerts; forwarded {string.Join("/", metrics.Select(static m => m.Sum("stability_cluster_messages_forwarded_total")))}, resent {string.Join("/", metrics.Select(static m => m.Sum("stability_cluster_messages_resent_total")))}, replayed at node 1's restart {metrics[0].Sum("stability_log_replayed_total")}");
         Assert.True(expected.Count >= Wearables, $"the single server raised {expected.Count} near-fall and fall alerts for {Wearables} wearables");
         Assert.Equal(1, node1.Kills);
+
+        // The restarted node gave the grains back what its log held (else the kill tested nothing of the replay).
+        Assert.True(metrics[0].Sum("stability_log_replayed_total") > 0, "node 1 replayed nothing at its restart");
     }
 
     private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n) => new(
