@@ -14,7 +14,7 @@ namespace StabilityMonitor.Pipeline.Tests;
 /// </summary>
 internal sealed class PipelineHarness : IDisposable
 {
-    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null, Ports.IDeviceRegistry? registry = null, IEnumerable<Ports.IFrameObserver>? observers = null)
+    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null, Ports.IDeviceRegistry? registry = null, IEnumerable<Ports.IFrameObserver>? observers = null, Microsoft.Extensions.Logging.ILogger<IngestPipeline>? logger = null)
     {
         Registry = registry ?? new Ports.OpenDeviceRegistry();
         Options = options ?? new PipelineOptions();
@@ -40,7 +40,7 @@ internal sealed class PipelineHarness : IDisposable
             rejectLog,
             Registry,
             Scheduler,
-            NullLogger<IngestPipeline>.Instance,
+            logger ?? NullLogger<IngestPipeline>.Instance,
             observers);
     }
 
