@@ -83,14 +83,17 @@ public class DeviceStreamStateTests
     }
 
     [Fact]
-    public void State_EmptyFirmwareAndZeroBattery_AreKnownValuesNotUnknown()
+    public void State_EmptyFirmwareZeroBatteryAndTimeZero_AreKnownValuesNotUnknown()
     {
         var written = Create(new NullHost());
         written.Firmware = string.Empty;
         written.Battery = 0f;
         written.LastDeviceTimeMicros = 0;
+        written.LastSeen = DateTimeOffset.MinValue; // tick 0: a time, not the -1 of none
 
         var read = RoundTrip(written, out _);
+
+        Assert.Equal(DateTimeOffset.MinValue, read.LastSeen);
 
         Assert.Equal(string.Empty, read.Firmware);
         Assert.Equal(0f, read.Battery);

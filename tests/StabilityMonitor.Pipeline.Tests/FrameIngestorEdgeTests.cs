@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StabilityMonitor.Pipeline.Ports;
@@ -93,6 +94,8 @@ public sealed class FrameIngestorEdgeTests
         _ = ingestor.Accept("wearables/dev-a/accel", Frame(1, 1_700_000_000_500_000));
 
         Assert.Equal(2, ingestor.Target.Depth);
+        Assert.Equal(2, IngestPipelineEdgeTests.MetricValue(ingestor.Metrics.Meter, "stability_ingest_channel_depth"));
+        Assert.Equal(4, IngestPipelineEdgeTests.MetricValue(ingestor.Metrics.Meter, "stability_ingest_channel_capacity"));
         Assert.True(ingestor.Target.TryPeekReceivedTimestamp(out var oldest));
         Assert.Equal(first, oldest);
         Assert.NotEqual(ingestor.Time.GetTimestamp(), oldest);
@@ -181,6 +184,35 @@ public sealed class FrameIngestorEdgeTests
         Assert.Equal(0, ingestor.Target.Depth);
     }
 
+    [Fact]
+    public void BadMessage_LoggedWithItsTopicAndReason()
+    {
+        var recorder = new LogRecorder();
+        using var factory = LoggerFactory.Create(builder => builder.AddProvider(recorder));
+        var ingestor = new Ingestor(rejectLogger: factory.CreateLogger<RejectLogLimiter>());
+
+        _ = ingestor.Accept("wearables/dev-a/accel", new ReadOnlySequence<byte>(new byte[] { 0x07, 0x00, 0x00, 0x00 }));
+
+        var record = Assert.Single(recorder.Named("FrameRejected"));
+        Assert.Equal("wearables/dev-a/accel", record.Values["Topic"]);
+    }
+
+    [Fact]
+    public void NullTopicOrOptions_Refused()
+    {
+        var ingestor = new Ingestor();
+
+        Assert.Throws<ArgumentNullException>(() => ingestor.Accept(null!, ReadOnlySequence<byte>.Empty));
+        Assert.Throws<ArgumentNullException>(() => new FrameIngestor(
+            null!,
+            ingestor.Metrics,
+            ingestor.DeadLetters,
+            new SamplePool(Microsoft.Extensions.Options.Options.Create(new PipelineOptions())),
+            new RejectLogLimiter(Microsoft.Extensions.Options.Options.Create(new PipelineOptions()), ingestor.Time, NullLogger<RejectLogLimiter>.Instance),
+            ingestor.DeviceRejects,
+            ingestor.Time));
+    }
+
     private static ReadOnlySequence<byte> Frame(uint seq, long deviceTime)
     {
         var samples = Enumerable.Repeat(new AccelSample(0, 1, 0), 25).ToArray();
@@ -189,7 +221,7 @@ public sealed class FrameIngestorEdgeTests
 
     private sealed class Ingestor
     {
-        public Ingestor(int capacity = 16, IFrameLog? log = null)
+        public Ingestor(int capacity = 16, IFrameLog? log = null, ILogger<RejectLogLimiter>? rejectLogger = null)
         {
             var options = Microsoft.Extensions.Options.Options.Create(new PipelineOptions { ChannelCapacity = capacity });
             Metrics = new MetricsRegistry(Time);
@@ -200,7 +232,7 @@ public sealed class FrameIngestorEdgeTests
                 Metrics,
                 DeadLetters,
                 new SamplePool(options),
-                new RejectLogLimiter(options, Time, NullLogger<RejectLogLimiter>.Instance),
+                new RejectLogLimiter(options, Time, rejectLogger ?? NullLogger<RejectLogLimiter>.Instance),
                 DeviceRejects,
                 Time,
                 log);
