@@ -144,6 +144,39 @@ public sealed class IngestPipelineEdgeTests
     }
 
     [Fact]
+    public void Checkpoint_ParkedDevicesOfEveryPartition_AllRestored()
+    {
+        var options = new PipelineOptions { ProcessingLoops = 2, MaxDevices = 2, ProbationFrames = 1, DeviceIdleTimeout = TimeSpan.FromMinutes(1) };
+        using var buffer = new MemoryStream();
+        int[] parked;
+        using (var first = new PipelineHarness(options))
+        {
+            // One place per partition: each partition's first device is established, then idle, then parked for a newcomer.
+            for (var d = 0; d < 8; d++)
+            {
+                first.Deliver($"wearables/old-{d}/accel", Frame(0));
+            }
+
+            first.Scheduler.AdvanceBy(TimeSpan.FromMinutes(2));
+            for (var d = 0; d < 8; d++)
+            {
+                first.Deliver($"wearables/new-{d}/accel", Frame(0));
+            }
+
+            parked = [first.Pipeline.Partition(0).Parked.Count, first.Pipeline.Partition(1).Parked.Count];
+            Assert.All(parked, static p => Assert.True(p > 0));
+            first.Pipeline.WriteCheckpoint(buffer, [], []);
+        }
+
+        buffer.Position = 0;
+        using var second = new PipelineHarness(options);
+        second.Pipeline.RestoreCheckpoint(buffer);
+
+        Assert.Equal((parked[0], parked[1]), (second.Pipeline.Partition(0).Parked.Count, second.Pipeline.Partition(1).Parked.Count));
+        Assert.Equal(buffer.Length, buffer.Position);
+    }
+
+    [Fact]
     public async Task ClearDevices_ForgetsEveryDeviceAndThePosition_TheGaugesFollow_TheLocksGivenBack()
     {
         using var harness = new PipelineHarness();
