@@ -59,6 +59,48 @@ public sealed class LongLieWatchEndTests
         Assert.Equal(fall.TimeMicros, longLie.TimeMicros);
     }
 
+    [Fact]
+    public void SlumpSoonAfterAnImpactFall_WithinTheRefractoryTime_IsNotCalledAgain()
+    {
+        // The impact fall, 3 s on the floor, up for 2 s, then a slump: 6 s after the fall, inside the 10 s refractory.
+        var stream = new SyntheticStream(Rate).Stand(5).Walk(4);
+        stream.Fall(impactG: 4.0, lyingSeconds: 3);
+        Turn(stream, fromLying: true, seconds: 1);
+        stream.Stand(2);
+        Slump(stream, seconds: 0.6, impactG: 1.6);
+        Lie(stream, 12);
+
+        var sink = stream.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start);
+
+        var fall = Assert.Single(sink.Events, static e => e.Kind == EventKind.Fall);
+        Assert.Equal(3, fall.Severity);
+
+        // Past the refractory time the same slump is a fall of its own: the rule, not the stream, kept it quiet above.
+        var later = new SyntheticStream(Rate).Stand(5).Walk(4);
+        later.Fall(impactG: 4.0, lyingSeconds: 3);
+        Turn(later, fromLying: true, seconds: 1);
+        later.Stand(10);
+        Slump(later, seconds: 0.6, impactG: 1.6);
+        Lie(later, 12);
+        Assert.Equal([3, 2], later.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Events.Where(static e => e.Kind == EventKind.Fall).Select(static e => (int)e.Severity));
+    }
+
+    [Fact]
+    public void EmptyFrameOrRateZero_Ignored()
+    {
+        var processor = new DeviceProcessor(new ProcessorOptions());
+        var sink = new RecordingSink();
+        var samples = Enumerable.Repeat(new AccelSample(0f, 1f, 0f), 25).ToArray();
+
+        processor.Process(new Codec.FrameHeader(Rate, 8, 0, 0, Start), [], sink);
+        processor.Process(new Codec.FrameHeader(0, 8, 25, 0, Start), samples, sink);
+
+        Assert.Equal(0, processor.Samples);
+        Assert.Equal(0, processor.Resets);
+        Assert.Empty(sink.Events);
+        Assert.Empty(sink.Windows);
+    }
+
     // Gravity turned between Y (upright) and Z (on the back) over the given time, smoothly and without a bump (no soft fall).
     private static void Turn(SyntheticStream stream, bool fromLying, double seconds)
     {
