@@ -146,6 +146,22 @@ public class DeviceStreamStateTests
         Assert.Contains("processor", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ResetProcessing_ClearsTheWaitingEvidenceOnlyWhenAsked(bool clearEvidence)
+    {
+        var stream = Create(new NullHost());
+        stream.Accept(Frame(0));
+        stream.Evidence.Remember("dev", new StabilityEvent(Start, EventKind.NearFall, 1, 0.5f, 3f, 10f, 200f, 5f, Start), System.Reactive.Observer.Create<EventEvidence>(static _ => { }));
+        var before = stream.Processor;
+
+        stream.ResetProcessing(clearEvidence);
+
+        Assert.NotSame(before, stream.Processor);
+        Assert.Equal(clearEvidence ? 0 : 1, stream.Evidence.PendingCount);
+    }
+
     [Fact]
     public void ClockOffset_OnlyFromAFrameWithAnArrivalTime()
     {
