@@ -7,6 +7,7 @@ namespace StabilityMonitor.Signal.Tests.Rules;
 /// <summary>
 /// docs/signal-core.md, "Long lie": the watch ends once the wearer is upright for <c>LongLieUprightSeconds</c> (2 s),
 /// not before; a fall without a hard impact starts the watch as an impact fall does, and carries its lying-down time.
+/// Also what coming up from lying means for sitting or standing.
 /// </summary>
 public sealed class LongLieWatchEndTests
 {
@@ -83,6 +84,23 @@ public sealed class LongLieWatchEndTests
         Slump(later, seconds: 0.6, impactG: 1.6);
         Lie(later, 12);
         Assert.Equal([3, 2], later.Run(new DeviceProcessor(new ProcessorOptions()), startMicros: Start).Events.Where(static e => e.Kind == EventKind.Fall).Select(static e => (int)e.Severity));
+    }
+
+    [Theory]
+    [InlineData(12.0, SitStand.Sitting)] // up from 10 s or more of lying without walking: sitting up, as on a bed's edge
+    [InlineData(5.0, SitStand.Standing)] // a shorter lie changes nothing
+    public void UpFromLyingWithoutWalking_SittingOnlyAfterTenSecondsLying(double lyingSeconds, SitStand expected)
+    {
+        var stream = new SyntheticStream(Rate).Stand(5).Walk(6);
+        Turn(stream, fromLying: false, seconds: 3);
+        Lie(stream, lyingSeconds);
+        Turn(stream, fromLying: true, seconds: 3);
+        stream.Stand(3);
+        var processor = new DeviceProcessor(new ProcessorOptions());
+
+        stream.Run(processor, startMicros: Start);
+
+        Assert.Equal(expected, processor.Seated);
     }
 
     [Fact]
