@@ -14,7 +14,7 @@ namespace StabilityMonitor.Pipeline.Tests;
 /// </summary>
 internal sealed class PipelineHarness : IDisposable
 {
-    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null, Ports.IDeviceRegistry? registry = null, IEnumerable<Ports.IFrameObserver>? observers = null)
+    public PipelineHarness(PipelineOptions? options = null, DateTimeOffset? start = null, Ports.IDeviceRegistry? registry = null, IEnumerable<Ports.IFrameObserver>? observers = null, Microsoft.Extensions.Logging.ILogger<IngestPipeline>? logger = null, ProcessorOptions? processorOptions = null)
     {
         Registry = registry ?? new Ports.OpenDeviceRegistry();
         Options = options ?? new PipelineOptions();
@@ -31,7 +31,7 @@ internal sealed class PipelineHarness : IDisposable
         Ingestor = new FrameIngestor(wrapped, Metrics, DeadLetters, pool, rejectLog, deviceRejects, Time);
         Pipeline = new IngestPipeline(
             wrapped,
-            Microsoft.Extensions.Options.Options.Create(new ProcessorOptions()),
+            Microsoft.Extensions.Options.Options.Create(processorOptions ?? new ProcessorOptions()),
             Metrics,
             EventStore,
             DeadLetters,
@@ -40,7 +40,7 @@ internal sealed class PipelineHarness : IDisposable
             rejectLog,
             Registry,
             Scheduler,
-            NullLogger<IngestPipeline>.Instance,
+            logger ?? NullLogger<IngestPipeline>.Instance,
             observers);
     }
 
