@@ -221,8 +221,8 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             foreach (var earlier in again)
             {
                 // Unchecked (no previous position): they follow what the grain said it has.
-                var unchecked_ = Unchecked(earlier);
-                var (resent, answer) = await CallUntilDoneAsync(deviceId, () => Send(grain, unchecked_)).ConfigureAwait(false);
+                var resend = Unchecked(earlier);
+                var (resent, answer) = await CallUntilDoneAsync(deviceId, () => Send(grain, resend)).ConfigureAwait(false);
                 if (!resent)
                 {
                     return false;

@@ -447,11 +447,12 @@ public sealed class IngestPipeline : IDisposable
     }
 
     /// <summary>Restores what <see cref="SerializeState"/> wrote into <paramref name="device"/> (<paramref name="logPosition"/>: see <see cref="DeviceStream.ReadState"/>).</summary>
-    internal void ReadParked(DeviceStream device, byte[] state, long? logPosition = null)
+    /// <returns>False when the processor's part did not fit this build's options (the device then starts it afresh).</returns>
+    internal bool ReadParked(DeviceStream device, byte[] state, long? logPosition = null)
     {
         using var reader = new BinaryReader(new MemoryStream(state, writable: false));
         _ = reader.ReadString();
-        _ = device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp(), logPosition);
+        return device.ReadState(reader, _pool, TimeProvider.System.GetTimestamp(), logPosition);
     }
 
     /// <summary>Forgets every device (a checkpoint that failed half-way through its restore); held buffers go back to the pool.</summary>
@@ -487,16 +488,7 @@ public sealed class IngestPipeline : IDisposable
     /// Takes one message read back from the frame log at start (after a checkpoint): as <see cref="Process"/>, except
     /// that a message its device's restored state already holds is skipped.
     /// </summary>
-    internal void Replay(in IngestItem item)
-    {
-        if (_remote is not null)
-        {
-            _remote.Forward(item);
-            return;
-        }
-
-        _partitions[Route(item)].Process(item, replaying: true);
-    }
+    internal void Replay(in IngestItem item) => Take(item, replaying: true);
 
     /// <summary>The devices' streams live elsewhere from now on (set at start, before any message is processed).</summary>
     internal void UseRemote(IRemoteDevices remote) => _remote = remote;
@@ -505,7 +497,10 @@ public sealed class IngestPipeline : IDisposable
     internal IRemoteDevices? Remote => _remote;
 
     /// <summary>Takes one accepted message on the caller's thread; owns its sample buffer from here on.</summary>
-    internal void Process(in IngestItem item)
+    internal void Process(in IngestItem item) => Take(item, replaying: false);
+
+    /// <summary>To the device's loop, or, with the devices elsewhere (a cluster), to them.</summary>
+    private void Take(in IngestItem item, bool replaying)
     {
         if (_remote is not null)
         {
@@ -513,7 +508,7 @@ public sealed class IngestPipeline : IDisposable
             return;
         }
 
-        _partitions[Route(item)].Process(item, replaying: false);
+        _partitions[Route(item)].Process(item, replaying);
     }
 
     /// <summary>

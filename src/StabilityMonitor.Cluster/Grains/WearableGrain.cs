@@ -20,7 +20,7 @@ namespace StabilityMonitor.Cluster.Grains;
 [PreferLocalPlacement]
 internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
 {
-    /// <summary>The device record of a pipeline checkpoint (<see cref="DeviceStream.WriteState"/>), id first.</summary>
+    /// <summary>A parked device's record (<see cref="IngestPipeline.SerializeState"/>: the checkpoint's device record, id first).</summary>
     internal const int StateFormat = 1;
 
     private readonly IPersistentState<WearableGrainState> _state;
@@ -68,9 +68,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
 
         if (_state.State.Stream is { Length: > 0 } saved && _state.State.Format == StateFormat)
         {
-            using var reader = new BinaryReader(new MemoryStream(saved, writable: false));
-            _ = reader.ReadString();
-            if (!_stream.ReadState(reader, _pipeline.Pool, _time.GetTimestamp()))
+            if (!_pipeline.ReadParked(_stream, saved))
             {
                 ClusterLog.StateDidNotFit(_logger, DeviceId);
             }
@@ -249,15 +247,8 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             await barrier.WhenDurableAsync(barrier.Mark(), cancellationToken).ConfigureAwait(true);
         }
 
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            using var scratch = new MemoryStream();
-            _stream.WriteState(writer, scratch);
-        }
-
         _state.State.Format = StateFormat;
-        _state.State.Stream = buffer.ToArray();
+        _state.State.Stream = IngestPipeline.SerializeState(_stream);
         _state.State.Positions = new Dictionary<string, long>(_taken, StringComparer.Ordinal);
         await _state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
         _sinceCheckpoint = 0;
