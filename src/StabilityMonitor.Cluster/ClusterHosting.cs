@@ -77,6 +77,7 @@ public static class ClusterHosting
         }
 
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<GrainRouter>());
+        builder.Services.AddHostedService<GrainDeviceView>();
         return builder;
     }
 }

@@ -22,4 +22,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(8005, LogLevel.Warning, "Wearable {DeviceId}: its grain was restored without this node's messages after {Position}; resending {Count}")]
     public static partial void Resending(ILogger logger, string deviceId, int count, long position);
+
+    [LoggerMessage(8050, LogLevel.Debug, "Wearable {DeviceId}: its state could not be asked of its grain ({Error}: {Message}); left out of this answer")]
+    public static partial void StateUnavailable(ILogger logger, string deviceId, string error, string message);
 }

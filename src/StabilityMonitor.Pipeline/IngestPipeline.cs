@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Reactive.Concurrency;
 using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,9 @@ public sealed class IngestPipeline : IDisposable
     private readonly IEventStore _eventStore;
     private readonly SamplePool _pool;
     private IRemoteDevices? _remote;
+    private IClusterDevices? _cluster;
+    private readonly ConcurrentDictionary<string, HostedDevice> _hosted = new(StringComparer.Ordinal);
+    private int _hostedOnline;
     private readonly IFrameObserver[] _observers;
     private readonly bool[] _observerFailed;
     private readonly Subject<EventEvidence> _evidence = new();
@@ -132,7 +136,10 @@ public sealed class IngestPipeline : IDisposable
 
     internal ILogger Logger { get; }
 
-    /// <summary>The state and data-quality counters of every device seen, ordered by id.</summary>
+    /// <summary>
+    /// The state and data-quality counters of every device seen, ordered by id. On a cluster node: the devices whose
+    /// streams this node holds (<see cref="GetAllDevicesAsync"/> asks the whole cluster).
+    /// </summary>
     public IReadOnlyList<DeviceSnapshot> GetDevices()
     {
         var list = new List<DeviceSnapshot>();
@@ -146,6 +153,11 @@ public sealed class IngestPipeline : IDisposable
                     list.Add(partition.Snapshot(d));
                 }
             }
+        }
+
+        foreach (var hosted in _hosted.Values)
+        {
+            list.Add(hosted.Snapshot(this));
         }
 
         list.Sort(static (a, b) => string.CompareOrdinal(a.DeviceId, b.DeviceId));
@@ -172,16 +184,179 @@ public sealed class IngestPipeline : IDisposable
         return list;
     }
 
-    /// <summary>The state of one device, or null if it was never seen.</summary>
+    /// <summary>The state of one device, or null if it was never seen (on a cluster node: if this node does not hold it).</summary>
     public DeviceSnapshot? GetDevice(string deviceId)
     {
         ArgumentNullException.ThrowIfNull(deviceId);
+        if (_hosted.TryGetValue(deviceId, out var hosted))
+        {
+            return hosted.Snapshot(this);
+        }
+
         var partition = PartitionOf(deviceId);
         lock (partition.Gate)
         {
             return partition.Devices.TryGetValue(deviceId, out var d) ? partition.Snapshot(d) : null;
         }
     }
+
+    /// <summary>
+    /// As <see cref="GetDevices(IEnumerable{string})"/>, wherever the devices' streams are: on a cluster node each is asked
+    /// of the node holding it (a device with a saved state and no holder is activated to answer).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<DeviceSnapshot>> GetDevicesAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        return _cluster is { } cluster ? await cluster.GetAsync(deviceIds, cancellationToken).ConfigureAwait(false) : GetDevices(deviceIds);
+    }
+
+    /// <summary>As <see cref="GetDevice"/>, wherever the device's stream is.</summary>
+    public async ValueTask<DeviceSnapshot?> GetDeviceAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        if (_cluster is not { } cluster)
+        {
+            return GetDevice(deviceId);
+        }
+
+        var found = await cluster.GetAsync([deviceId], cancellationToken).ConfigureAwait(false);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    /// <summary>
+    /// As <see cref="GetDevices()"/>, wherever the devices' streams are: on a cluster node, the devices held anywhere in
+    /// the cluster now and <paramref name="alsoKnown"/> (e.g. the wearables residents wear, held or not), ordered by id.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<DeviceSnapshot>> GetAllDevicesAsync(IEnumerable<string> alsoKnown, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alsoKnown);
+        if (_cluster is not { } cluster)
+        {
+            return GetDevices();
+        }
+
+        var ids = new SortedSet<string>(await cluster.ActiveAsync(cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+        ids.UnionWith(alsoKnown);
+        return await cluster.GetAsync(ids, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Device states are asked of the cluster from now on (set at start).</summary>
+    internal void UseCluster(IClusterDevices cluster) => _cluster = cluster;
+
+    /// <summary>
+    /// A stream a grain of this node holds (a cluster's wearable): in this node's snapshots and device counts while it is
+    /// held. The holder changes the stream only inside <paramref name="gate"/>, which snapshots take too.
+    /// </summary>
+    internal void Host(DeviceStream device, Lock gate)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (_hosted.TryAdd(device.Id, new HostedDevice(device, gate)) && device.Online)
+        {
+            Interlocked.Increment(ref _hostedOnline);
+        }
+
+        CountsChanged();
+    }
+
+    /// <summary>The grain let the stream go (deactivated): no longer this node's.</summary>
+    internal void Unhost(DeviceStream device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (_hosted.TryGetValue(device.Id, out var hosted) && ReferenceEquals(hosted.Stream, device)
+            && _hosted.TryRemove(new KeyValuePair<string, HostedDevice>(device.Id, hosted)) && device.Online)
+        {
+            Interlocked.Decrement(ref _hostedOnline);
+        }
+
+        CountsChanged();
+    }
+
+    /// <summary>
+    /// A hosted stream comes online or goes offline (called by its holder inside its gate): counted, logged and published
+    /// as a partition does for its own (offline also publishes the evidence still waiting).
+    /// </summary>
+    internal void SetHostedOnline(DeviceStream device, bool online, ConnectivityReason reason)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.Online == online)
+        {
+            return;
+        }
+
+        device.Online = online;
+        if (_hosted.TryGetValue(device.Id, out var hosted) && ReferenceEquals(hosted.Stream, device))
+        {
+            Interlocked.Add(ref _hostedOnline, online ? 1 : -1);
+            CountsChanged();
+        }
+
+        if (online)
+        {
+            PipelineLog.DeviceOnline(Logger, device.Id, reason);
+        }
+        else
+        {
+            PipelineLog.DeviceOffline(Logger, device.Id, reason, device.LastSeen);
+            if (device.Evidence.PendingCount > 0)
+            {
+                try
+                {
+                    PublishAllEvidence(device);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    PipelineLog.ProcessingFailed(Logger, $"wearables/{device.Id}/accel", ex);
+                }
+            }
+        }
+
+        PublishConnectivity(new DeviceConnectivity(device.Id, online, reason, Scheduler.Now));
+    }
+
+    /// <summary>
+    /// Processing a hosted stream threw: as a partition's quarantine, its held frames are dropped, its processor replaced and
+    /// its pending evidence published as it is, counted, dead-lettered and logged; its stream then starts afresh with the
+    /// next frame (a grain has no quarantine period: its ingest nodes would only resend what it refused).
+    /// </summary>
+    internal void QuarantineHosted(DeviceStream device, in IngestItem item, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        Metrics.AddQuarantined();
+        DeadLetters.Add(item.Topic ?? $"wearables/{device.Id}/accel", RejectReason.Quarantined, ReadOnlySequence<byte>.Empty);
+        PipelineLog.DeviceQuarantined(Logger, device.Id, item.Header.Sequence, item.Header.DeviceTimeMicros, Scheduler.Now, exception);
+        if (device.Evidence.PendingCount > 0)
+        {
+            try
+            {
+                PublishAllEvidence(device);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                PipelineLog.ProcessingFailed(Logger, $"wearables/{device.Id}/accel", ex);
+            }
+        }
+
+        device.Discard();
+        device.ResetProcessing(clearEvidence: true);
+    }
+
+    /// <summary>A device's state for the API (the caller holds whatever guards the stream).</summary>
+    internal DeviceSnapshot Snapshot(DeviceStream d) => new(
+        d.Id,
+        d.Online,
+        d.LastSeen,
+        d.LastDeviceTimeMicros,
+        d.Processor.Posture,
+        d.Processor.Activity,
+        d.Processor.TiltDeg,
+        d.RateHz,
+        d.Battery,
+        d.Firmware,
+        d.Events,
+        d.Processor.Resets,
+        d.Quality with { Rejected = DeviceRejects.Get(d.Id) },
+        d.QuarantinedUntil,
+        d.ClockOffsetMicros);
 
     /// <summary>Marks devices silent for longer than the timeout as offline; runs on the scheduler's clock.</summary>
     /// <remarks>Never throws: it runs on a timer thread, where an exception would end the process.</remarks>
@@ -584,7 +759,7 @@ public sealed class IngestPipeline : IDisposable
         // Serialized, and run after every change: the last run reads every partition's last count.
         lock (_counts)
         {
-            int online = 0, known = 0, parked = 0;
+            int online = Volatile.Read(ref _hostedOnline), known = _hosted.Count, parked = 0;
             foreach (var partition in _partitions)
             {
                 online += partition.Online;

@@ -191,22 +191,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         ResetPosition(0);
     }
 
-    public DeviceSnapshot Snapshot(DeviceStream d) => new(
-        d.Id,
-        d.Online,
-        d.LastSeen,
-        d.LastDeviceTimeMicros,
-        d.Processor.Posture,
-        d.Processor.Activity,
-        d.Processor.TiltDeg,
-        d.RateHz,
-        d.Battery,
-        d.Firmware,
-        d.Events,
-        d.Processor.Resets,
-        d.Quality with { Rejected = _owner.DeviceRejects.Get(d.Id) },
-        d.QuarantinedUntil,
-        d.ClockOffsetMicros);
+    public DeviceSnapshot Snapshot(DeviceStream d) => _owner.Snapshot(d);
 
     void IDeviceStreamHost.FrameProcessed(DeviceStream device, in IngestItem item) =>
         _owner.FrameProcessed(device, item, device.Frames >= _options.ProbationFrames);

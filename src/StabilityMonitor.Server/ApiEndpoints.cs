@@ -53,13 +53,16 @@ internal static class ApiEndpoints
             return Results.Ok(new EventPageDto([.. mine.Skip((number - 1) * size).Take(size).Select(EventDto.From)], mine.Count, number, size));
         }).WithTags("Live");
 
-        api.MapGet("/devices", static (HttpContext context, IngestPipeline pipeline, StoreDeviceRegistry registry) =>
+        // On a cluster node the devices are asked of the whole cluster (the wearables assigned to residents, held or not,
+        // and any other held now): the same answer from every node.
+        api.MapGet("/devices", static async (HttpContext context, IngestPipeline pipeline, StoreDeviceRegistry registry) =>
         {
             var actor = context.User.ToActor();
-            return Results.Ok(pipeline.GetDevices().Where(d => CanSee(actor, registry, d.DeviceId)));
+            var devices = await pipeline.GetAllDevicesAsync(registry.AssignedDeviceIds, context.RequestAborted).ConfigureAwait(false);
+            return Results.Ok(devices.Where(d => CanSee(actor, registry, d.DeviceId)));
         }).WithTags("Live");
-        api.MapGet("/devices/{deviceId}", static (HttpContext context, IngestPipeline pipeline, StoreDeviceRegistry registry, string deviceId) =>
-            CanSee(context.User.ToActor(), registry, deviceId) && pipeline.GetDevice(deviceId) is { } device
+        api.MapGet("/devices/{deviceId}", static async (HttpContext context, IngestPipeline pipeline, StoreDeviceRegistry registry, string deviceId) =>
+            CanSee(context.User.ToActor(), registry, deviceId) && await pipeline.GetDeviceAsync(deviceId, context.RequestAborted).ConfigureAwait(false) is { } device
                 ? Results.Ok(device)
                 : Results.Problem(statusCode: StatusCodes.Status404NotFound)).WithTags("Live");
 

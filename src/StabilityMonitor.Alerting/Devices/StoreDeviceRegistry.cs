@@ -33,6 +33,9 @@ public sealed class StoreDeviceRegistry : IDeviceRegistry
     public bool VerifyCredentials(string deviceId, string password) =>
         deviceId is not null && password is not null && _snapshot.Devices.TryGetValue(deviceId, out var entry) && Secrets.Matches(password, entry.CredentialHash);
 
+    /// <summary>The wearables assigned to a facility in the current snapshot.</summary>
+    public IEnumerable<string> AssignedDeviceIds => _snapshot.Devices.Where(static d => d.Value.FacilityId is not null).Select(static d => d.Key);
+
     /// <summary>The facility of a registered, assigned wearable; null otherwise.</summary>
     public Guid? FacilityOf(string deviceId) => _snapshot.Devices.TryGetValue(deviceId, out var entry) ? entry.FacilityId : null;
 

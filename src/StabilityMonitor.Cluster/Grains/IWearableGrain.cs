@@ -25,6 +25,9 @@ public interface IWearableGrain : IGrainWithStringKey
     /// <summary>Saves the state now (after the effects of everything in it are durable). Returns the saved positions.</summary>
     Task<IReadOnlyDictionary<string, long>> CheckpointAsync();
 
+    /// <summary>The wearable's state as one server's device table shows it (the API's and the dashboard's); null if it never streamed.</summary>
+    Task<DeviceState?> GetStateAsync();
+
     /// <summary>The wearable's counters and status as this activation sees them.</summary>
     Task<WearableSummary> GetSummaryAsync();
 }

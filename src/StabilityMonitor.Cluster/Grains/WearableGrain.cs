@@ -30,6 +30,9 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private readonly TimeProvider _time;
     private readonly ILogger<WearableGrain> _logger;
     private readonly Dictionary<string, long> _taken = new(StringComparer.Ordinal);
+
+    // The stream is changed only inside it: this node's snapshots (API, quality, battery checks) read it from elsewhere.
+    private readonly Lock _gate = new();
     private DeviceStream _stream = null!;
     private long _arrivalMicros;
     private readonly TimeSpan _silenceTimeout;
@@ -37,6 +40,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private string? _topic;
     private List<WearableFrame>? _startHold;
     private Range _idRange;
+    private bool _held;
 
     public WearableGrain(
         [PersistentState("wearable", ClusterHosting.StorageName)] IPersistentState<WearableGrainState> state,
@@ -74,6 +78,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             }
 
             ClusterLog.Restored(_logger, DeviceId, _stream.Frames, string.Join(", ", _taken.Select(static p => $"{p.Key}@{p.Value}")));
+            Hold();
         }
         else if (_options.StartHoldFrames > 1)
         {
@@ -92,6 +97,21 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         {
             await SaveAsync(cancellationToken).ConfigureAwait(true);
         }
+
+        if (_held)
+        {
+            _pipeline.Unhost(_stream);
+        }
+    }
+
+    /// <summary>This node holds the wearable's stream from now on (its first message, or a restored state).</summary>
+    private void Hold()
+    {
+        if (!_held)
+        {
+            _held = true;
+            _pipeline.Host(_stream, _gate);
+        }
     }
 
     public async Task<Delivery> AcceptAsync(WearableFrame frame)
@@ -102,21 +122,25 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return answer;
         }
 
-        _stream.Online = true;
-        _stream.LastSeen = _time.GetUtcNow();
-        if (_startHold is not null)
+        Hold();
+        lock (_gate)
         {
-            // A stream's first frames can come through two nodes in either order, and the sequencer starts at the first
-            // it sees (an earlier one would be late): the first few are put in order before any is processed.
-            _startHold.Add(frame);
-            if (_startHold.Count >= _options.StartHoldFrames)
+            _stream.LastSeen = _time.GetUtcNow();
+            _pipeline.SetHostedOnline(_stream, true, ConnectivityReason.Data);
+            if (_startHold is not null)
             {
-                ReleaseStartHold();
+                // A stream's first frames can come through two nodes in either order, and the sequencer starts at the first
+                // it sees (an earlier one would be late): the first few are put in order before any is processed.
+                _startHold.Add(frame);
+                if (_startHold.Count >= _options.StartHoldFrames)
+                {
+                    ReleaseStartHold();
+                }
             }
-        }
-        else
-        {
-            Process(frame);
+            else
+            {
+                Process(frame);
+            }
         }
 
         return await TakenAsync(frame.Source, frame.Position).ConfigureAwait(true);
@@ -148,7 +172,16 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         {
             _arrivalMicros = frame.ArrivalUnixMicros;
             _stream.LastLogPosition = frame.Position;
-            _stream.Accept(item);
+            try
+            {
+                _stream.Accept(item);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // As one server: the stream's state is no longer trusted and starts afresh; the frame counts as taken, or
+                // its node would send it again and again.
+                _pipeline.QuarantineHosted(_stream, item, ex);
+            }
         }
     }
 
@@ -173,6 +206,21 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         return new Dictionary<string, long>(_state.State.Positions, StringComparer.Ordinal);
     }
 
+    public Task<DeviceState?> GetStateAsync()
+    {
+        if (!_held)
+        {
+            // Never streamed (asked about a wearable nobody has heard): as one server, unknown; and not kept active.
+            DeactivateOnIdle();
+            return Task.FromResult<DeviceState?>(null);
+        }
+
+        lock (_gate)
+        {
+            return Task.FromResult<DeviceState?>(DeviceState.From(_pipeline.Snapshot(_stream)));
+        }
+    }
+
     public Task<WearableSummary> GetSummaryAsync() =>
         Task.FromResult(new WearableSummary(DeviceId, _stream.Frames, _stream.Events, _stream.Lost, _stream.Duplicates, RuntimeIdentity, _stream.Sequencer.HeldCount, _stream.Online, _stream.Late, _stream.Reordered));
 
@@ -184,19 +232,23 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return answer;
         }
 
-        _stream.Battery = status.Battery ?? _stream.Battery;
-        _stream.Firmware = status.Firmware ?? _stream.Firmware;
-        _stream.RateHz = status.RateHz ?? _stream.RateHz;
-        if (status.Online)
+        Hold();
+        lock (_gate)
         {
-            _stream.Online = true;
-            _stream.LastSeen = _time.GetUtcNow();
-        }
-        else
-        {
-            // Not flushed here, unlike one server: through a shared subscription the goodbye can overtake the wearable's
-            // last frames on the other node. What still waits is processed by the silence check.
-            _stream.Online = false;
+            _stream.Battery = status.Battery ?? _stream.Battery;
+            _stream.Firmware = status.Firmware ?? _stream.Firmware;
+            _stream.RateHz = status.RateHz ?? _stream.RateHz;
+            if (status.Online)
+            {
+                _stream.LastSeen = _time.GetUtcNow();
+                _pipeline.SetHostedOnline(_stream, true, ConnectivityReason.Status);
+            }
+            else
+            {
+                // Not flushed here, unlike one server: through a shared subscription the goodbye can overtake the wearable's
+                // last frames on the other node. What still waits is processed by the silence check.
+                _pipeline.SetHostedOnline(_stream, false, ConnectivityReason.Status);
+            }
         }
 
         return await TakenAsync(status.Source, status.Position).ConfigureAwait(true);
@@ -210,9 +262,12 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     {
         if (_stream.LastSeen is { } seen && _time.GetUtcNow() - seen >= _silenceTimeout && (_stream.Online || _stream.Sequencer.HeldCount > 0 || _startHold is not null))
         {
-            ReleaseStartHold();
-            _stream.Flush();
-            _stream.Online = false;
+            lock (_gate)
+            {
+                ReleaseStartHold();
+                _stream.Flush();
+                _pipeline.SetHostedOnline(_stream, false, ConnectivityReason.Silence);
+            }
         }
 
         return Task.CompletedTask;
@@ -238,7 +293,10 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
         // The saved positions include the held-back first frames: they must be in the state too.
-        ReleaseStartHold();
+        lock (_gate)
+        {
+            ReleaseStartHold();
+        }
 
         // Marks after everything this wearable produced so far (published synchronously as it was processed): the state
         // is saved only once those effects are durable, or a failure would lose them and the resend would skip them.

@@ -241,6 +241,8 @@ internal sealed class DashboardBroadcaster : BackgroundService
                     // a later poll, or its state would wait for the periodic reload.
                     Volatile.Write(ref _unknownConnectivity, true);
                 }
+                // This node's wearables only: on a cluster node those its grains hold, whose changes it alone sees first; the
+                // others' states come from their own nodes through the backplane (the ward snapshot asks the cluster).
                 var devices = _pipeline.GetDevices(_directory.AssignedDevices);
                 foreach (var device in devices)
                 {

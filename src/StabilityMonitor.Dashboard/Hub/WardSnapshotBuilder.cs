@@ -65,10 +65,13 @@ internal sealed class WardSnapshotBuilder
             .Take(Math.Max(_options.SnapshotAlerts, unresolved.Count))
             .ToList();
 
+        // One question for all the ward's wearables (on a cluster node they are asked of the nodes holding them).
+        var live = (await _pipeline.GetDevicesAsync([.. devices.Values], cancellationToken).ConfigureAwait(false))
+            .ToDictionary(static d => d.DeviceId, StringComparer.Ordinal);
         var tiles = residents.Select(r =>
         {
             var deviceId = devices.GetValueOrDefault(r.Id);
-            var state = deviceId is not null && _pipeline.GetDevice(deviceId) is { } device ? ResidentStates.From(r.Id, device) : null;
+            var state = deviceId is not null && live.GetValueOrDefault(deviceId) is { } device ? ResidentStates.From(r.Id, device) : null;
             return new ResidentTile(r.Id, r.Name, r.Room, deviceId, state, open.GetValueOrDefault(r.Id), _sway.Get(deviceId));
         }).ToList();
 
