@@ -36,11 +36,13 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private DeviceStream _stream = null!;
     private long _arrivalMicros;
     private readonly TimeSpan _silenceTimeout;
+    private readonly TimeSpan _flushAfter;
     private int _sinceCheckpoint;
     private string? _topic;
     private List<WearableFrame>? _startHold;
     private Range _idRange;
     private bool _held;
+    private bool _lostActivation;
 
     public WearableGrain(
         [PersistentState("wearable", ClusterHosting.StorageName)] IPersistentState<WearableGrainState> state,
@@ -56,6 +58,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         _barriers = [.. barriers];
         _options = options.Value;
         _silenceTimeout = pipelineOptions.Value.SilenceTimeout;
+        _flushAfter = _silenceTimeout > _options.ReorderWindow ? _silenceTimeout : _options.ReorderWindow;
         _time = time;
         _logger = logger;
     }
@@ -85,7 +88,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             _startHold = [];
         }
 
-        // As one server's silence check: a wearable gone quiet has its held frames processed and is offline.
+        // As one server's silence check: a wearable gone quiet is offline, and later has its held frames processed.
         var period = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, _silenceTimeout.Ticks / 2));
         this.RegisterGrainTimer(CheckSilenceAsync, new GrainTimerCreationOptions(period, period) { Interleave = false, KeepAlive = false });
         return Task.CompletedTask;
@@ -132,7 +135,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
                 // A stream's first frames can come through two nodes in either order, and the sequencer starts at the first
                 // it sees (an earlier one would be late): the first few are put in order before any is processed.
                 _startHold.Add(frame);
-                if (_startHold.Count >= _options.StartHoldFrames)
+                if (StartHoldDone(_startHold))
                 {
                     ReleaseStartHold();
                 }
@@ -160,6 +163,14 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         {
             // This activation was restored from a save older than what the source had sent the one before it (that silo
             // failed): the source sends the rest again first, or those frames would be missing from the stream.
+            if (_startHold is not null)
+            {
+                // Nothing saved at all: the stream began at a failed silo, and its first frames may come back from any
+                // node, the failed one's after its restart. Held for the reorder window, not a few frames, or those
+                // would be late (before where the sequencer started).
+                _lostActivation = true;
+            }
+
             return new Delivery(SavedPosition(source), taken);
         }
 
@@ -183,6 +194,28 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
                 _pipeline.QuarantineHosted(_stream, item, ex);
             }
         }
+    }
+
+    private bool StartHoldDone(List<WearableFrame> held)
+    {
+        if (!_lostActivation)
+        {
+            return held.Count >= _options.StartHoldFrames;
+        }
+
+        if (held.Count >= _options.MaxHeldFrames)
+        {
+            return true;
+        }
+
+        long first = long.MaxValue, last = long.MinValue;
+        foreach (var frame in held)
+        {
+            first = Math.Min(first, frame.DeviceTimeMicros);
+            last = Math.Max(last, frame.DeviceTimeMicros);
+        }
+
+        return last - first >= _options.ReorderWindow.Ticks / TimeSpan.TicksPerMicrosecond;
     }
 
     private void ReleaseStartHold()
@@ -255,18 +288,32 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     }
 
     /// <summary>
-    /// As one server's silence check: a wearable silent for <c>Pipeline:SilenceTimeout</c> is offline, and what waited for
-    /// a missing frame is processed, the gap counted.
+    /// As one server's silence check: a wearable silent for <c>Pipeline:SilenceTimeout</c> is offline; what waited for a
+    /// missing frame is processed, the gap counted, once it has been silent for the reorder window too.
     /// </summary>
     private Task CheckSilenceAsync(CancellationToken cancellationToken)
     {
-        if (_stream.LastSeen is { } seen && _time.GetUtcNow() - seen >= _silenceTimeout && (_stream.Online || _stream.Sequencer.HeldCount > 0 || _startHold is not null))
+        if (_stream.LastSeen is not { } seen)
         {
-            lock (_gate)
+            return Task.CompletedTask;
+        }
+
+        var silent = _time.GetUtcNow() - seen;
+        lock (_gate)
+        {
+            if (silent >= _silenceTimeout)
+            {
+                _pipeline.SetHostedOnline(_stream, false, ConnectivityReason.Silence);
+            }
+
+            // Held frames wait longer than one server's silence: here silence can be an ingest node stalled, not the
+            // wearable (its calls wait while the cluster declares a failed silo dead, or it is restarting with its share
+            // of the frames), and what is flushed now would make that share late. A wearable that truly stopped has its
+            // last frames processed after the reorder window, in wall-clock time.
+            if (silent >= _flushAfter && (_stream.Sequencer.HeldCount > 0 || _startHold is not null))
             {
                 ReleaseStartHold();
                 _stream.Flush();
-                _pipeline.SetHostedOnline(_stream, false, ConnectivityReason.Silence);
             }
         }
 
@@ -280,7 +327,9 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             _taken[source] = position;
         }
 
-        if (++_sinceCheckpoint >= _options.CheckpointFrames)
+        // Not while a lost activation's first frames are held: the save would release them early (its nodes keep
+        // everything unsaved meanwhile).
+        if (++_sinceCheckpoint >= _options.CheckpointFrames && !(_lostActivation && _startHold is not null))
         {
             await SaveAsync(CancellationToken.None).ConfigureAwait(true);
         }

@@ -67,6 +67,23 @@ public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSett
 
         // The restarted node gave the grains back what its log held (else the kill tested nothing of the replay).
         Assert.True(metrics[0].Sum("stability_log_replayed_total") > 0, "node 1 replayed nothing at its restart");
+
+        // Every acknowledged frame processed once, none lost or late, wherever its wearable's grain is now (node 2's API
+        // asks each grain in the cluster).
+        var published = ward.PublishedPerDevice;
+        var quality = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        await Poll.UntilAsync(
+            async () =>
+            {
+                quality = await QualityAsync(node2.Http);
+                return published.All(p => quality.TryGetValue(p.Key, out var q) && q.GetProperty("frames").GetInt64() == p.Value);
+            },
+            s_timeout,
+            () => $"frames processed vs published: {string.Join(", ", published.Select(p => $"{p.Key} {(quality.TryGetValue(p.Key, out var q) ? q.ToString() : "-")}/{p.Value}"))}");
+        foreach (var (id, q) in quality.Where(q => published.ContainsKey(q.Key)))
+        {
+            Assert.True(q.GetProperty("lost").GetInt64() == 0 && q.GetProperty("late").GetInt64() == 0, $"{id}: {q}");
+        }
     }
 
     private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n) => new(
@@ -89,6 +106,11 @@ public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSett
             ("Cluster:SiloPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
             ("Cluster:GatewayPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
         ]);
+
+    /// <summary>Each wearable's data-quality counters, as the API lists them.</summary>
+    private static async Task<Dictionary<string, JsonElement>> QualityAsync(HttpClient http) =>
+        (await http.GetFromJsonAsync<JsonElement>("/api/devices")).EnumerateArray()
+            .ToDictionary(static d => d.GetProperty("deviceId").GetString()!, static d => d.GetProperty("quality").Clone(), StringComparer.Ordinal);
 
     /// <summary>The ids of every near-fall and fall alert (ids are a hash of device, kind and device time).</summary>
     private static async Task<HashSet<string>> AlertIdsAsync(HttpClient http)
