@@ -54,6 +54,14 @@ public sealed class ClusterNodeOptions
     [Range(1, 100_000)]
     public int LaneCapacity { get; set; } = 64;
 
+    /// <summary>
+    /// Messages a lane takes at once, at most: those of one wearable go to its grain in one call (a draining backlog
+    /// costs a grain turn per batch, not per frame), different wearables' calls go out together. 1: a call per message,
+    /// one at a time. Default 64.
+    /// </summary>
+    [Range(1, 4096)]
+    public int MaxBatch { get; set; } = 64;
+
     /// <summary>A wearable silent this long with frames its grain has not saved is asked to save, so the log can be released.</summary>
     public TimeSpan IdleSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -102,6 +102,62 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return answer;
         }
 
+        Take(frame);
+        return await TakenAsync(frame.Source, frame.Position).ConfigureAwait(true);
+    }
+
+    public async Task<BatchDelivery> AcceptManyAsync(WearableBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var source = batch.Source;
+        var messages = batch.Messages;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var message = messages[i];
+            var position = message switch
+            {
+                WearableFrame frame => frame.Position,
+                WearableStatus status => status.Position,
+                _ => throw new ArgumentException($"Message {i} of the batch is neither a frame nor a status.", nameof(batch)),
+            };
+
+            // Only the first needs its predecessor checked: the others follow one this call took or skipped.
+            if (Check(source, position, i == 0 ? batch.Previous : 0) is { } answer)
+            {
+                if (answer.Taken)
+                {
+                    continue;
+                }
+
+                return new BatchDelivery(i, answer.Saved, answer.ResendAfter);
+            }
+
+            if (message is WearableFrame accel)
+            {
+                Take(accel);
+            }
+            else
+            {
+                Apply((WearableStatus)message);
+            }
+
+            if (position > 0)
+            {
+                _taken[source] = position;
+            }
+
+            // Saved where the single-message path saves, so a batch sees the same checkpoints as frames sent one by one.
+            if (++_sinceCheckpoint >= _options.CheckpointFrames)
+            {
+                await SaveAsync(CancellationToken.None).ConfigureAwait(true);
+            }
+        }
+
+        return new BatchDelivery(messages.Length, SavedPosition(source), -1);
+    }
+
+    private void Take(WearableFrame frame)
+    {
         _stream.Online = true;
         _stream.LastSeen = _time.GetUtcNow();
         if (_startHold is not null)
@@ -118,8 +174,6 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         {
             Process(frame);
         }
-
-        return await TakenAsync(frame.Source, frame.Position).ConfigureAwait(true);
     }
 
     /// <summary>An answer without taking the message: already taken, or the source's earlier ones are missing; null: take it.</summary>
@@ -184,6 +238,12 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return answer;
         }
 
+        Apply(status);
+        return await TakenAsync(status.Source, status.Position).ConfigureAwait(true);
+    }
+
+    private void Apply(WearableStatus status)
+    {
         _stream.Battery = status.Battery ?? _stream.Battery;
         _stream.Firmware = status.Firmware ?? _stream.Firmware;
         _stream.RateHz = status.RateHz ?? _stream.RateHz;
@@ -198,8 +258,6 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             // last frames on the other node. What still waits is processed by the silence check.
             _stream.Online = false;
         }
-
-        return await TakenAsync(status.Source, status.Position).ConfigureAwait(true);
     }
 
     /// <summary>
