@@ -36,6 +36,7 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
     private Task _flush = Task.CompletedTask;
     private long _forwarded;
     private long _frames;
+    private long _calls;
     private long _retries;
     private long _resent;
 
@@ -48,6 +49,7 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         _logger = logger;
         Source = _options.NodeName is { Length: > 0 } name ? name : $"{_options.AdvertisedAddress}:{_options.SiloPort}";
         pipeline.Metrics.AddCounter("stability_cluster_messages_forwarded_total", "Messages (frames and statuses) this node handed to their wearables' grains.", () => Interlocked.Read(ref _frames));
+        pipeline.Metrics.AddCounter("stability_cluster_calls_total", "Calls that handed messages to wearables' grains (several of one wearable go in one call).", () => Interlocked.Read(ref _calls));
         pipeline.Metrics.AddCounter("stability_cluster_call_retries_total", "Calls to a wearable's grain that failed and were retried.", () => Interlocked.Read(ref _retries));
         pipeline.Metrics.AddCounter("stability_cluster_messages_resent_total", "Messages sent again to a wearable's grain restored after a silo failed.", () => Interlocked.Read(ref _resent));
         pipeline.Metrics.AddGauge("stability_cluster_unsaved_wearables", "Wearables with frames their grains have not saved yet.", () => PendingCount);
@@ -288,12 +290,25 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         var batch = messages;
         while (true)
         {
-            var (done, delivery) = await CallUntilDoneAsync(deviceId, (Grain: grain, Batch: new WearableBatch(Source, previous, batch)), static c => c.Grain.AcceptManyAsync(c.Batch)).ConfigureAwait(false);
-            if (!done)
+            var call = new WearableBatch(Source, previous, batch);
+            BatchDelivery delivery;
+            try
             {
-                return;
+                // Awaited here, not in the retry loop: a call that succeeds costs no state of the loop's own.
+                delivery = await grain.AcceptManyAsync(call).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                var (done, answer) = await CallUntilDoneAsync(deviceId, (Grain: grain, Batch: call), static c => c.Grain.AcceptManyAsync(c.Batch), ex).ConfigureAwait(false);
+                if (!done)
+                {
+                    return;
+                }
+
+                delivery = answer;
             }
 
+            Interlocked.Increment(ref _calls);
             if (delivery.Taken > 0)
             {
                 Delivered(deviceId, Position(batch[delivery.Taken - 1]), delivery.Saved);
@@ -399,34 +414,44 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         }
     }
 
-    /// <summary>The call's result, retried with back-off while it fails; not done only when the node is stopping without grace.</summary>
-    private async Task<(bool Done, T Result)> CallUntilDoneAsync<TState, T>(string deviceId, TState state, Func<TState, Task<T>> call)
+    /// <summary>
+    /// The call's result, retried with back-off while it fails (<paramref name="failed"/>: the first attempt, made by the
+    /// caller, failed so); not done only when the node is stopping without grace.
+    /// </summary>
+    private async Task<(bool Done, T Result)> CallUntilDoneAsync<TState, T>(string deviceId, TState state, Func<TState, Task<T>> call, Exception? failed = null)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
-            try
+            if (failed is null)
             {
-                return (true, await call(state).ConfigureAwait(false));
+                try
+                {
+                    return (true, await call(state).ConfigureAwait(false));
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    failed = ex;
+                }
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+
+            if (_stopping.IsCancellationRequested)
             {
-                if (_stopping.IsCancellationRequested)
-                {
-                    // Not saved anywhere: the frame stays in this node's log and is sent again after its restart.
-                    return (false, default!);
-                }
-
-                Interlocked.Increment(ref _retries);
-
-                // While a failed silo is being declared dead every call to its wearables fails: not one line each time.
-                if (attempt == 1 || attempt % 20 == 0)
-                {
-                    ClusterLog.CallFailed(_logger, deviceId, attempt, ex.GetType().Name, ex.Message);
-                }
-                await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                // Not saved anywhere: the frame stays in this node's log and is sent again after its restart.
+                return (false, default!);
             }
+
+            Interlocked.Increment(ref _retries);
+
+            // While a failed silo is being declared dead every call to its wearables fails: not one line each time.
+            if (attempt == 1 || attempt % 20 == 0)
+            {
+                ClusterLog.CallFailed(_logger, deviceId, attempt, failed.GetType().Name, failed.Message);
+            }
+
+            failed = null;
+            await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
     }
 
