@@ -110,6 +110,24 @@ internal sealed class InProcessPath : IDisposable
         return _metrics.Frames;
     }
 
+    /// <summary>A counter of the product's metrics (<c>/metrics</c>) now, by name; 0 when it is not registered.</summary>
+    public double Counter(string name)
+    {
+        var value = 0d;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == _metrics.Meter && instrument.Name == name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, measurement, _, _) => value = measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
+    }
+
     public void Dispose()
     {
         _host.StopAsync().GetAwaiter().GetResult();

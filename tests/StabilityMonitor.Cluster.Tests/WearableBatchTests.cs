@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace StabilityMonitor.Cluster.Tests;
 
 /// <summary>
-/// docs/scale-out.md, "The grain hop": a wearable's consecutive messages go to its grain in one call
+/// docs/scale-out.md, "The grain hop's cost (measured)": a wearable's consecutive messages go to its grain in one call
 /// (<see cref="IWearableGrain.AcceptManyAsync"/>), each taken once, in order, with the single message's checks: one
 /// already taken is skipped, and a grain restored from an older save asks for what it lacks first.
 /// </summary>
