@@ -54,6 +54,14 @@ public sealed class ClusterNodeOptions
     [Range(1, 100_000)]
     public int LaneCapacity { get; set; } = 64;
 
+    /// <summary>
+    /// Messages a lane takes at once, at most: those of one wearable go to its grain in one call (a draining backlog
+    /// costs a grain turn per batch, not per frame), different wearables' calls go out together. 1: a call per message,
+    /// one at a time. Default 64.
+    /// </summary>
+    [Range(1, 4096)]
+    public int MaxBatch { get; set; } = 64;
+
     /// <summary>A wearable silent this long with frames its grain has not saved is asked to save, so the log can be released.</summary>
     public TimeSpan IdleSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -70,9 +78,10 @@ public sealed class ClusterNodeOptions
     public int MaxHeldFrames { get; set; } = 64;
 
     /// <summary>
-    /// A new wearable's first frames are collected until this many have come (or it falls silent), then processed in
-    /// sequence order: through a shared subscription they can arrive in either order, and the sequencer starts at the
-    /// first it sees. 1 turns it off.
+    /// A new stream's first frames (a wearable with no saved state) are collected until at least this many have come and
+    /// they span <see cref="ReorderWindow"/> of device time (or <see cref="MaxHeldFrames"/> have come, or it falls silent
+    /// for the window), then processed in sequence order: through a shared subscription one node can deliver them far
+    /// behind the other, and the sequencer starts at the first it processes (an earlier one would be late). 1 turns it off.
     /// </summary>
     [Range(1, 64)]
     public int StartHoldFrames { get; set; } = 6;

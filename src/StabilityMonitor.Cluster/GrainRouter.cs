@@ -10,8 +10,9 @@ namespace StabilityMonitor.Cluster;
 
 /// <summary>
 /// The ingest node's side of the cluster: takes each logged accelerometer frame from the pipeline's consumer (live
-/// and replayed) and hands it to its wearable's grain, in order per wearable (one lane per hash of the id, its calls one
-/// at a time), many wearables in flight. Remembers, per wearable, the last position sent and the last one its grain
+/// and replayed) and hands it to its wearable's grain, in order per wearable (one lane per hash of the id; a lane sends
+/// what it holds of one wearable in one call, its wearables' calls at once, and waits for them before it sends more),
+/// many wearables in flight. Remembers, per wearable, the last position sent and the last one its grain
 /// says is saved, so the node's checkpoint releases the frame log only up to what every grain has saved. A call that
 /// fails (the silo holding the wearable died, the cluster is re-forming) is retried until it succeeds: the frame was
 /// acknowledged to the broker, and the grain skips it if it had taken it after all.
@@ -23,13 +24,19 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
     private readonly ClusterNodeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<GrainRouter> _logger;
-    private readonly Channel<IngestItem>[] _lanes;
+    /// <summary>Wearables whose routes are kept; beyond, the cache starts again.</summary>
+    private const int MaxRoutes = 100_000;
+
+    private readonly Channel<Routed>[] _lanes;
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Route> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Route>.AlternateLookup<ReadOnlySpan<char>> _routeLookup;
     private readonly CancellationTokenSource _stopping = new();
     private Task[] _loops = [];
     private Task _flush = Task.CompletedTask;
     private long _forwarded;
     private long _frames;
+    private long _calls;
     private long _retries;
     private long _resent;
 
@@ -42,13 +49,15 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         _logger = logger;
         Source = _options.NodeName is { Length: > 0 } name ? name : $"{_options.AdvertisedAddress}:{_options.SiloPort}";
         pipeline.Metrics.AddCounter("stability_cluster_messages_forwarded_total", "Messages (frames and statuses) this node handed to their wearables' grains.", () => Interlocked.Read(ref _frames));
+        pipeline.Metrics.AddCounter("stability_cluster_calls_total", "Calls that handed messages to wearables' grains (several of one wearable go in one call).", () => Interlocked.Read(ref _calls));
         pipeline.Metrics.AddCounter("stability_cluster_call_retries_total", "Calls to a wearable's grain that failed and were retried.", () => Interlocked.Read(ref _retries));
         pipeline.Metrics.AddCounter("stability_cluster_messages_resent_total", "Messages sent again to a wearable's grain restored after a silo failed.", () => Interlocked.Read(ref _resent));
         pipeline.Metrics.AddGauge("stability_cluster_unsaved_wearables", "Wearables with frames their grains have not saved yet.", () => PendingCount);
-        _lanes = new Channel<IngestItem>[_options.Lanes];
+        _routeLookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
+        _lanes = new Channel<Routed>[_options.Lanes];
         for (var i = 0; i < _lanes.Length; i++)
         {
-            _lanes[i] = Channel.CreateBounded<IngestItem>(new BoundedChannelOptions(_options.LaneCapacity)
+            _lanes[i] = Channel.CreateBounded<Routed>(new BoundedChannelOptions(_options.LaneCapacity)
             {
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
@@ -96,15 +105,15 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
 
     public void Forward(in IngestItem item)
     {
-        var deviceId = item.DeviceId.ToString();
+        var route = RouteOf(item.DeviceId);
         if (item.LogPosition > 0)
         {
             lock (_pending)
             {
-                if (!_pending.TryGetValue(deviceId, out var pending))
+                if (!_pending.TryGetValue(route.DeviceId, out var pending))
                 {
                     pending = new Pending();
-                    _pending.Add(deviceId, pending);
+                    _pending.Add(route.DeviceId, pending);
                 }
 
                 pending.Sent = item.LogPosition;
@@ -113,11 +122,12 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             }
         }
 
-        var lane = _lanes[(int)((uint)string.GetHashCode(deviceId, StringComparison.Ordinal) % (uint)_lanes.Length)].Writer;
-        if (!lane.TryWrite(item))
+        var lane = _lanes[route.Lane].Writer;
+        var routed = new Routed(route, item);
+        if (!lane.TryWrite(routed))
         {
             // The consumer's own thread: holding it here holds the broker's acknowledgements (back-pressure).
-            lane.WriteAsync(item).AsTask().GetAwaiter().GetResult();
+            lane.WriteAsync(routed).AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -148,110 +158,198 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
-    private async Task RunLaneAsync(ChannelReader<IngestItem> lane)
+    /// <summary>The wearable's id, grain and lane, made once per wearable rather than once per message.</summary>
+    private Route RouteOf(ReadOnlySpan<char> deviceId)
     {
-        await foreach (var item in lane.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        lock (_routes)
         {
-            var deviceId = item.DeviceId.ToString();
-            var grain = _grains.GetGrain<IWearableGrain>(deviceId);
-            var previous = 0L;
-            Pending? pending = null;
-            if (item.LogPosition > 0)
+            if (_routeLookup.TryGetValue(deviceId, out var route))
             {
-                lock (_pending)
-                {
-                    pending = _pending.GetValueOrDefault(deviceId);
-                    previous = pending?.Delivered ?? 0;
-                }
+                return route;
             }
 
-            object message;
-            if (item.Kind == Signal.Codec.TopicKind.Accel)
+            if (_routes.Count >= MaxRoutes)
             {
-                message = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, Source, item.LogPosition, previous);
-                _pipeline.ReturnSamples(item);
+                // Wearables come and go: a bound, not an eviction policy (a route is cheap to make again).
+                _routes.Clear();
+            }
+
+            var id = deviceId.ToString();
+            var lane = (int)((uint)string.GetHashCode(deviceId, StringComparison.Ordinal) % (uint)_lanes.Length);
+            route = new Route(id, _grains.GetGrain<IWearableGrain>(id), lane);
+            _routes.Add(id, route);
+            return route;
+        }
+    }
+
+    /// <summary>
+    /// Takes what the lane holds (up to <see cref="ClusterNodeOptions.MaxBatch"/>), groups it by wearable in arrival
+    /// order, and sends each wearable's group as one call, the groups of different wearables at once; the next take waits
+    /// for all of them, so a wearable's messages stay in order.
+    /// </summary>
+    private async Task RunLaneAsync(ChannelReader<Routed> lane)
+    {
+        var groups = new List<Group>();
+        var sends = new List<Task>();
+        while (await lane.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            var used = 0;
+            for (var taken = 0; taken < _options.MaxBatch && lane.TryRead(out var routed); taken++)
+            {
+                var group = GroupOf(groups, ref used, routed.Route);
+                group.Messages.Add(Message(routed.Item));
+            }
+
+            if (used == 1)
+            {
+                await DeliverAsync(groups[0]).ConfigureAwait(false);
             }
             else
             {
-                var status = item.Status;
-                message = new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, Source, item.LogPosition, previous);
-            }
-
-            // Kept until the grain's save includes it: a silo failing before that restores the grain without it.
-            if (pending is not null)
-            {
-                lock (_pending)
+                sends.Clear();
+                for (var i = 0; i < used; i++)
                 {
-                    pending.Unsaved.Add(message);
+                    sends.Add(DeliverAsync(groups[i]));
                 }
-            }
 
-            if (await DeliverAsync(deviceId, grain, message, pending).ConfigureAwait(false))
-            {
-                Interlocked.Increment(ref _frames);
+                await Task.WhenAll(sends).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Sends one message; when the grain lacks this node's earlier ones (restored after a failure), those first.</summary>
-    private async Task<bool> DeliverAsync(string deviceId, IWearableGrain grain, object message, Pending? pending)
+    private static Group GroupOf(List<Group> groups, ref int used, Route route)
     {
-        while (true)
+        for (var i = 0; i < used; i++)
         {
-            var (done, delivery) = await CallUntilDoneAsync(deviceId, () => Send(grain, message)).ConfigureAwait(false);
-            if (!done)
+            // By id, not by route: a route made again after the cache was cleared is the same wearable.
+            if (string.Equals(groups[i].Route.DeviceId, route.DeviceId, StringComparison.Ordinal))
             {
-                return false;
+                return groups[i];
             }
+        }
 
-            if (delivery.Taken)
-            {
-                Delivered(deviceId, Position(message), delivery.Saved);
-                return true;
-            }
+        if (used == groups.Count)
+        {
+            groups.Add(new Group());
+        }
 
-            object[] again;
+        var group = groups[used++];
+        group.Route = route;
+        group.Messages.Clear();
+        return group;
+    }
+
+    /// <summary>The item as it travels (a frame's samples copied out of the pooled buffer, which goes back now).</summary>
+    private object Message(in IngestItem item)
+    {
+        if (item.Kind == Signal.Codec.TopicKind.Accel)
+        {
+            // Each message's own previous position stays 0: the batch carries the one before its first.
+            var frame = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, Source, item.LogPosition);
+            _pipeline.ReturnSamples(item);
+            return frame;
+        }
+
+        var status = item.Status;
+        return new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, Source, item.LogPosition);
+    }
+
+    /// <summary>
+    /// Sends a wearable's group in one call; when the grain lacks this node's earlier messages (restored after a
+    /// failure), sends those and the group again, the first unchecked (it follows what the grain said it has).
+    /// </summary>
+    private async Task DeliverAsync(Group group)
+    {
+        // Copied before the first await: the lane reuses the group for its next take.
+        var deviceId = group.Route.DeviceId;
+        var grain = group.Route.Grain;
+        var messages = group.Messages.ToArray();
+        var previous = 0L;
+        Pending? pending = null;
+        if (Position(messages[0]) > 0)
+        {
             lock (_pending)
             {
-                again = pending is null ? [] : [.. pending.Unsaved.Where(m => Position(m) > delivery.ResendAfter && !ReferenceEquals(m, message))];
-            }
-
-            Interlocked.Add(ref _resent, again.Length);
-            ClusterLog.Resending(_logger, deviceId, again.Length, delivery.ResendAfter);
-            foreach (var earlier in again)
-            {
-                // Unchecked (no previous position): they follow what the grain said it has.
-                var resend = Unchecked(earlier);
-                var (resent, answer) = await CallUntilDoneAsync(deviceId, () => Send(grain, resend)).ConfigureAwait(false);
-                if (!resent)
+                pending = _pending.GetValueOrDefault(deviceId);
+                if (pending is not null)
                 {
-                    return false;
-                }
+                    previous = pending.Delivered;
 
-                Delivered(deviceId, Position(earlier), answer.Saved);
+                    // Kept until the grain's save includes them: a silo failing before that restores the grain without them.
+                    foreach (var message in messages)
+                    {
+                        if (Position(message) > 0)
+                        {
+                            pending.Unsaved.Add(message);
+                        }
+                    }
+                }
             }
         }
-    }
 
-    private static Task<Delivery> Send(IWearableGrain grain, object message) => message switch
-    {
-        WearableFrame frame => grain.AcceptAsync(frame),
-        WearableStatus status => grain.StatusAsync(status),
-        _ => throw new ArgumentException("Not a wearable message.", nameof(message)),
-    };
+        var batch = messages;
+        while (true)
+        {
+            var call = new WearableBatch(Source, previous, batch);
+            BatchDelivery delivery;
+            try
+            {
+                // Awaited here, not in the retry loop: a call that succeeds costs no state of the loop's own.
+                delivery = await grain.AcceptManyAsync(call).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                var (done, answer) = await CallUntilDoneAsync(deviceId, (Grain: grain, Batch: call), static c => c.Grain.AcceptManyAsync(c.Batch), ex).ConfigureAwait(false);
+                if (!done)
+                {
+                    return;
+                }
+
+                delivery = answer;
+            }
+
+            Interlocked.Increment(ref _calls);
+            if (delivery.Taken > 0)
+            {
+                Delivered(deviceId, Position(batch[delivery.Taken - 1]), delivery.Saved);
+            }
+
+            if (delivery.Taken >= batch.Length)
+            {
+                Interlocked.Add(ref _frames, messages.Length);
+                return;
+            }
+
+            var rest = batch.AsSpan(delivery.Taken);
+            var before = Position(rest[0]);
+            var again = new List<object>();
+            lock (_pending)
+            {
+                if (pending is not null)
+                {
+                    foreach (var earlier in pending.Unsaved)
+                    {
+                        var position = Position(earlier);
+                        if (position > delivery.ResendAfter && position < before)
+                        {
+                            again.Add(earlier);
+                        }
+                    }
+                }
+            }
+
+            Interlocked.Add(ref _resent, again.Count);
+            ClusterLog.Resending(_logger, deviceId, again.Count, delivery.ResendAfter);
+            batch = [.. again, .. rest];
+            previous = 0;
+        }
+    }
 
     private static long Position(object message) => message switch
     {
         WearableFrame frame => frame.Position,
         WearableStatus status => status.Position,
         _ => 0,
-    };
-
-    private static object Unchecked(object message) => message switch
-    {
-        WearableFrame frame => frame with { Previous = 0 },
-        WearableStatus status => status with { Previous = 0 },
-        _ => message,
     };
 
     /// <summary>Asks the grains of wearables gone quiet with unsaved frames to save, so the log can be released.</summary>
@@ -269,7 +367,7 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             foreach (var deviceId in idle)
             {
                 var grain = _grains.GetGrain<IWearableGrain>(deviceId);
-                var (done, positions) = await CallUntilDoneAsync<IReadOnlyDictionary<string, long>>(deviceId, () => grain.CheckpointAsync()).ConfigureAwait(false);
+                var (done, positions) = await CallUntilDoneAsync(deviceId, grain, static g => g.CheckpointAsync()).ConfigureAwait(false);
                 if (done && positions.TryGetValue(Source, out var position))
                 {
                     Saved(deviceId, position);
@@ -298,7 +396,15 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             if (_pending.TryGetValue(deviceId, out var pending))
             {
                 pending.Saved = Math.Max(pending.Saved, position);
-                pending.Unsaved.RemoveAll(m => Position(m) <= pending.Saved);
+
+                // In log order: the saved ones are a prefix.
+                var saved = 0;
+                while (saved < pending.Unsaved.Count && Position(pending.Unsaved[saved]) <= pending.Saved)
+                {
+                    saved++;
+                }
+
+                pending.Unsaved.RemoveRange(0, saved);
                 if (pending.Saved >= pending.Sent && pending.Unsaved.Count == 0)
                 {
                     // Nothing of it waits here; the next message starts unchecked (the grain may have moved meanwhile).
@@ -308,34 +414,44 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         }
     }
 
-    /// <summary>The call's result, retried with back-off while it fails; not done only when the node is stopping without grace.</summary>
-    private async Task<(bool Done, T Result)> CallUntilDoneAsync<T>(string deviceId, Func<Task<T>> call)
+    /// <summary>
+    /// The call's result, retried with back-off while it fails (<paramref name="failed"/>: the first attempt, made by the
+    /// caller, failed so); not done only when the node is stopping without grace.
+    /// </summary>
+    private async Task<(bool Done, T Result)> CallUntilDoneAsync<TState, T>(string deviceId, TState state, Func<TState, Task<T>> call, Exception? failed = null)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
-            try
+            if (failed is null)
             {
-                return (true, await call().ConfigureAwait(false));
+                try
+                {
+                    return (true, await call(state).ConfigureAwait(false));
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    failed = ex;
+                }
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
+
+            if (_stopping.IsCancellationRequested)
             {
-                if (_stopping.IsCancellationRequested)
-                {
-                    // Not saved anywhere: the frame stays in this node's log and is sent again after its restart.
-                    return (false, default!);
-                }
-
-                Interlocked.Increment(ref _retries);
-
-                // While a failed silo is being declared dead every call to its wearables fails: not one line each time.
-                if (attempt == 1 || attempt % 20 == 0)
-                {
-                    ClusterLog.CallFailed(_logger, deviceId, attempt, ex.GetType().Name, ex.Message);
-                }
-                await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                // Not saved anywhere: the frame stays in this node's log and is sent again after its restart.
+                return (false, default!);
             }
+
+            Interlocked.Increment(ref _retries);
+
+            // While a failed silo is being declared dead every call to its wearables fails: not one line each time.
+            if (attempt == 1 || attempt % 20 == 0)
+            {
+                ClusterLog.CallFailed(_logger, deviceId, attempt, failed.GetType().Name, failed.Message);
+            }
+
+            failed = null;
+            await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
         }
     }
 
@@ -350,5 +466,19 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
 
         /// <summary>Messages sent and not yet in the grain's saved state, in order: resent if the grain loses them.</summary>
         public List<object> Unsaved { get; } = [];
+    }
+
+    /// <summary>A wearable as the router addresses it: made once, on the consumer's thread, used by its lane.</summary>
+    private sealed record Route(string DeviceId, IWearableGrain Grain, int Lane);
+
+    /// <summary>A message on its way through a lane, with its wearable's route.</summary>
+    private readonly record struct Routed(Route Route, IngestItem Item);
+
+    /// <summary>One wearable's messages in a lane's take, in arrival order (reused take after take).</summary>
+    private sealed class Group
+    {
+        public Route Route { get; set; } = null!;
+
+        public List<object> Messages { get; } = [];
     }
 }

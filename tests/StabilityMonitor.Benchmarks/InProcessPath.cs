@@ -74,19 +74,29 @@ internal sealed class InProcessPath : IDisposable
     }
 
     /// <summary>Accepts one frame from every device and waits until the worker has processed them all.</summary>
-    public long OneFrameFromEveryDevice()
+    public long OneFrameFromEveryDevice() => FramesFromEveryDevice(1);
+
+    /// <summary>
+    /// Accepts <paramref name="rounds"/> consecutive frames from every device, round by round as a backlog drains (every
+    /// device's next frame, then the one after), and waits until the worker has processed them all.
+    /// </summary>
+    public long FramesFromEveryDevice(int rounds)
     {
-        var round = _round++;
-        var target = _metrics.Frames + _frames.Length;
-        for (var d = 0; d < _frames.Length; d++)
+        var target = _metrics.Frames + ((long)_frames.Length * rounds);
+        for (var r = 0; r < rounds; r++)
         {
-            var frame = _frames[d];
-            _pool[(int)((round + (d * 7)) % PoolFrames)].CopyTo(frame, 0);
-            BenchmarkFrames.Patch(frame, (uint)round, _startMicros + (round * BenchmarkFrames.FrameMicros));
-            var accepted = _ingestor.AcceptAsync(_topics[d], new ReadOnlySequence<byte>(frame), CancellationToken.None);
-            if (!accepted.IsCompletedSuccessfully)
+            var round = _round++;
+            for (var d = 0; d < _frames.Length; d++)
             {
-                accepted.AsTask().GetAwaiter().GetResult();
+                // The ingestor decodes the payload before AcceptAsync returns: one buffer per device is reused.
+                var frame = _frames[d];
+                _pool[(int)((round + (d * 7)) % PoolFrames)].CopyTo(frame, 0);
+                BenchmarkFrames.Patch(frame, (uint)round, _startMicros + (round * BenchmarkFrames.FrameMicros));
+                var accepted = _ingestor.AcceptAsync(_topics[d], new ReadOnlySequence<byte>(frame), CancellationToken.None);
+                if (!accepted.IsCompletedSuccessfully)
+                {
+                    accepted.AsTask().GetAwaiter().GetResult();
+                }
             }
         }
 
@@ -98,6 +108,24 @@ internal sealed class InProcessPath : IDisposable
         }
 
         return _metrics.Frames;
+    }
+
+    /// <summary>A counter of the product's metrics (<c>/metrics</c>) now, by name; 0 when it is not registered.</summary>
+    public double Counter(string name)
+    {
+        var value = 0d;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter == _metrics.Meter && instrument.Name == name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, measurement, _, _) => value = measurement);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return value;
     }
 
     public void Dispose()

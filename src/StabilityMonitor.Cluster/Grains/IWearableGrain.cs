@@ -22,6 +22,14 @@ public interface IWearableGrain : IGrainWithStringKey
     /// </summary>
     Task<Delivery> StatusAsync(WearableStatus status);
 
+    /// <summary>
+    /// Takes a batch's frames and statuses in order, each as <see cref="AcceptAsync"/> and <see cref="StatusAsync"/>
+    /// would (one already taken is skipped; the state is saved after every <see cref="ClusterNodeOptions.CheckpointFrames"/>
+    /// as there). Answers how many were taken and the saved position, or, when the grain lacks the source's messages before
+    /// the batch, none taken and where to resend from.
+    /// </summary>
+    Task<BatchDelivery> AcceptManyAsync(WearableBatch batch);
+
     /// <summary>Saves the state now (after the effects of everything in it are durable). Returns the saved positions.</summary>
     Task<IReadOnlyDictionary<string, long>> CheckpointAsync();
 

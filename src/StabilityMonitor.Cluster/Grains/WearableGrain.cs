@@ -42,7 +42,6 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private List<WearableFrame>? _startHold;
     private Range _idRange;
     private bool _held;
-    private bool _lostActivation;
 
     public WearableGrain(
         [PersistentState("wearable", ClusterHosting.StorageName)] IPersistentState<WearableGrainState> state,
@@ -125,6 +124,62 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return answer;
         }
 
+        Take(frame);
+        return await TakenAsync(frame.Source, frame.Position).ConfigureAwait(true);
+    }
+
+    public async Task<BatchDelivery> AcceptManyAsync(WearableBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var source = batch.Source;
+        var messages = batch.Messages;
+        for (var i = 0; i < messages.Length; i++)
+        {
+            var message = messages[i];
+            var position = message switch
+            {
+                WearableFrame frame => frame.Position,
+                WearableStatus status => status.Position,
+                _ => throw new ArgumentException($"Message {i} of the batch is neither a frame nor a status.", nameof(batch)),
+            };
+
+            // Only the first needs its predecessor checked: the others follow one this call took or skipped.
+            if (Check(source, position, i == 0 ? batch.Previous : 0) is { } answer)
+            {
+                if (answer.Taken)
+                {
+                    continue;
+                }
+
+                return new BatchDelivery(i, answer.Saved, answer.ResendAfter);
+            }
+
+            if (message is WearableFrame accel)
+            {
+                Take(accel);
+            }
+            else
+            {
+                Apply((WearableStatus)message);
+            }
+
+            if (position > 0)
+            {
+                _taken[source] = position;
+            }
+
+            // Saved where the single-message path saves, so a batch sees the same checkpoints as frames sent one by one.
+            if (++_sinceCheckpoint >= _options.CheckpointFrames && _startHold is null)
+            {
+                await SaveAsync(CancellationToken.None).ConfigureAwait(true);
+            }
+        }
+
+        return new BatchDelivery(messages.Length, SavedPosition(source), -1);
+    }
+
+    private void Take(WearableFrame frame)
+    {
         Hold();
         lock (_gate)
         {
@@ -145,8 +200,6 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
                 Process(frame);
             }
         }
-
-        return await TakenAsync(frame.Source, frame.Position).ConfigureAwait(true);
     }
 
     /// <summary>An answer without taking the message: already taken, or the source's earlier ones are missing; null: take it.</summary>
@@ -163,14 +216,6 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         {
             // This activation was restored from a save older than what the source had sent the one before it (that silo
             // failed): the source sends the rest again first, or those frames would be missing from the stream.
-            if (_startHold is not null)
-            {
-                // Nothing saved at all: the stream began at a failed silo, and its first frames may come back from any
-                // node, the failed one's after its restart. Held for the reorder window, not a few frames, or those
-                // would be late (before where the sequencer started).
-                _lostActivation = true;
-            }
-
             return new Delivery(SavedPosition(source), taken);
         }
 
@@ -196,16 +241,22 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         }
     }
 
+    /// <summary>
+    /// Whether a new stream's first frames may be put in order and processed: when they span the reorder window (or fill
+    /// <see cref="ClusterNodeOptions.MaxHeldFrames"/>). The sequencer starts at the first frame it processes, so an earlier
+    /// one arriving after would be late: through a shared subscription one node can be far behind the other (a drained
+    /// backlog, a node restarting with the first frames of a stream whose grain was lost with its silo).
+    /// </summary>
     private bool StartHoldDone(List<WearableFrame> held)
     {
-        if (!_lostActivation)
-        {
-            return held.Count >= _options.StartHoldFrames;
-        }
-
         if (held.Count >= _options.MaxHeldFrames)
         {
             return true;
+        }
+
+        if (held.Count < _options.StartHoldFrames)
+        {
+            return false;
         }
 
         long first = long.MaxValue, last = long.MinValue;
@@ -265,6 +316,12 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return answer;
         }
 
+        Apply(status);
+        return await TakenAsync(status.Source, status.Position).ConfigureAwait(true);
+    }
+
+    private void Apply(WearableStatus status)
+    {
         Hold();
         lock (_gate)
         {
@@ -283,8 +340,6 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
                 _pipeline.SetHostedOnline(_stream, false, ConnectivityReason.Status);
             }
         }
-
-        return await TakenAsync(status.Source, status.Position).ConfigureAwait(true);
     }
 
     /// <summary>
@@ -327,9 +382,9 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             _taken[source] = position;
         }
 
-        // Not while a lost activation's first frames are held: the save would release them early (its nodes keep
-        // everything unsaved meanwhile).
-        if (++_sinceCheckpoint >= _options.CheckpointFrames && !(_lostActivation && _startHold is not null))
+        // Not while a new stream's first frames are held: the save would release them early (its nodes keep everything
+        // unsaved meanwhile).
+        if (++_sinceCheckpoint >= _options.CheckpointFrames && _startHold is null)
         {
             await SaveAsync(CancellationToken.None).ConfigureAwait(true);
         }
