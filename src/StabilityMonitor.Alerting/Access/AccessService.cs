@@ -112,6 +112,20 @@ public sealed class AccessService
     /// <summary>Creates the user or sets its password, role and facility (bootstrap and demo seeding).</summary>
     public async Task<User> EnsureUserAsync(string userName, string password, string role, Guid? facilityId, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await EnsureUserOnceAsync(userName, password, role, facilityId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbUpdateException)
+        {
+            // Another server on the same store created it between the read and the insert (nodes of a cluster starting
+            // together): the second try finds it and updates it.
+            return await EnsureUserOnceAsync(userName, password, role, facilityId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<User> EnsureUserOnceAsync(string userName, string password, string role, Guid? facilityId, CancellationToken cancellationToken)
+    {
         await using var db = _db.Create();
         var user = await db.Users.FirstOrDefaultAsync(u => u.UserName == userName, cancellationToken).ConfigureAwait(false);
         if (user is null)
