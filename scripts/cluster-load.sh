@@ -305,7 +305,7 @@ row() { # row LABEL FILES...
     [ $# -gt 0 ] || return 0
     local rate cpu
     rate=$(median .rate "$@"); cpu=$(median .cpu_us_per_frame "$@")
-    echo "| $label | $(spread .rate "$@") | $(ratio "$rate" "$base_rate") | $(spread .cpu_us_per_frame "$@") | $(ratio "$cpu" "$base_cpu") | $(spread .broker_cpu_us_per_frame "$@") | $(spread .postgres_cpu_us_per_frame "$@") | $(jq -s '[.[] | select(.complete)] | length' "$@")/$# | $(jq -s 'map(.lost) | add' "$@") / $(jq -s 'map(.late) | add' "$@") / $(jq -s 'map(.duplicates) | add' "$@") | $(jq -rs 'map(.received_per_node | map(tostring) | join("/")) | join(", ")' "$@") |"
+    echo "| $label | $(spread .rate "$@") | $(ratio "$rate" "$base_rate") | $(spread .cpu_us_per_frame "$@") | $(ratio "$cpu" "$base_cpu") | $(spread .broker_cpu_us_per_frame "$@") | $(spread .postgres_cpu_us_per_frame "$@") | $(jq -s '[.[] | select(.complete)] | length' "$@")/$# | $(jq -s 'map(.lost) | add' "$@") / $(jq -s 'map(.late) | add' "$@") / $(jq -s 'map(.duplicates) | add' "$@") | $(jq -rs 'map(.received_per_node | map(tostring) | join("/")) | join(", ")' "$@") | $(jq -rs 'map(.frames_per_node | map(tostring) | join("/")) | join(", ")' "$@") | $(jq -rs 'map(.load_before | split(" ") | .[0]) | join(", ")' "$@") |"
 }
 
 cat <<EOF
@@ -319,8 +319,8 @@ Baseline: one server, no cluster (the one-process pipeline), the same PostgreSQL
 \`Cluster:Enabled\` in one Orleans cluster (fresh database and cluster id per point) behind one shared subscription.
 CPU per frame: user + system time over the drain, summed over the nodes; the broker's and PostgreSQL's apart.
 
-| Point | Drain, frames/s | Ratio to baseline | Nodes' CPU per frame, µs | Ratio | Broker CPU/frame, µs | PostgreSQL CPU/frame, µs | Complete | Lost / late / duplicate | Messages received per node |
-|---|---|---|---|---|---|---|---|---|---|
+| Point | Drain, frames/s | Ratio to baseline | Nodes' CPU per frame, µs | Ratio | Broker CPU/frame, µs | PostgreSQL CPU/frame, µs | Complete | Lost / late / duplicate | Messages received per node | Frames processed per node (where the grains are) | Load average (1 min) at the start |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 $(row "Baseline (no cluster)" "${base[@]}")
 $(for n in $(jq -rs 'map(select(.kind == "cluster") | .nodes) | unique | .[]' "$out"/n*-r*.json /dev/null); do
     files=("$out"/n"$n"-r*.json); row "$n node$([ "$n" -gt 1 ] && echo s)" "${files[@]}"
