@@ -295,6 +295,13 @@ spread() { # spread JQ_EXPR FILES...: "median [min–max]" of the expression ove
         (.[(length - 1) / 2 | floor]) as \$m | if length == 1 then (\$m | round | tostring)
         else \"\(\$m | round) [\(.[0] | round)–\(.[-1] | round)]\" end end" "$@"
 }
+spread1() { # spread1 JQ_EXPR FILES...: as spread, to a tenth
+    local expr=$1; shift
+    [ $# -gt 0 ] || { echo "–"; return; }
+    jq -rs "[.[] | $expr | select(. != null) | . * 10 | round / 10] | sort | if length == 0 then \"–\" else
+        (.[(length - 1) / 2 | floor]) as \$m | if length == 1 then (\$m | tostring)
+        else \"\(\$m) [\(.[0])–\(.[-1])]\" end end" "$@"
+}
 median() { [ $# -gt 1 ] || { echo 0; return; }; jq -rs "[.[] | $1 | select(. != null)] | sort | if length == 0 then 0 else .[(length - 1) / 2 | floor] end" "${@:2}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f ×", a / b; else print "–" }'; }
 m() { jq -r ".$1 // \"unknown\"" "$out/meta.json" 2>/dev/null || echo unknown; }
@@ -305,7 +312,7 @@ row() { # row LABEL FILES...
     [ $# -gt 0 ] || return 0
     local rate cpu
     rate=$(median .rate "$@"); cpu=$(median .cpu_us_per_frame "$@")
-    echo "| $label | $(spread .rate "$@") | $(ratio "$rate" "$base_rate") | $(spread .cpu_us_per_frame "$@") | $(ratio "$cpu" "$base_cpu") | $(spread .broker_cpu_us_per_frame "$@") | $(spread .postgres_cpu_us_per_frame "$@") | $(jq -s '[.[] | select(.complete)] | length' "$@")/$# | $(jq -s 'map(.lost) | add' "$@") / $(jq -s 'map(.late) | add' "$@") / $(jq -s 'map(.duplicates) | add' "$@") | $(jq -rs 'map(.received_per_node | map(tostring) | join("/")) | join(", ")' "$@") | $(jq -rs 'map(.frames_per_node | map(tostring) | join("/")) | join(", ")' "$@") | $(jq -rs 'map(.load_before | split(" ") | .[0]) | join(", ")' "$@") |"
+    echo "| $label | $(spread .rate "$@") | $(ratio "$rate" "$base_rate") | $(spread .cpu_us_per_frame "$@") | $(ratio "$cpu" "$base_cpu") | $(spread1 '.cpu_us_per_frame * .rate / 1e6' "$@") | $(spread .broker_cpu_us_per_frame "$@") | $(spread .postgres_cpu_us_per_frame "$@") | $(jq -s '[.[] | select(.complete)] | length' "$@")/$# | $(jq -s 'map(.lost) | add' "$@") / $(jq -s 'map(.late) | add' "$@") / $(jq -s 'map(.duplicates) | add' "$@") | $(jq -rs 'map(.received_per_node | map(tostring) | join("/")) | join(", ")' "$@") | $(jq -rs 'map(.frames_per_node | map(tostring) | join("/")) | join(", ")' "$@") | $(jq -rs 'map(.load_before | split(" ") | .[0]) | join(", ")' "$@") |"
 }
 
 cat <<EOF
@@ -317,10 +324,11 @@ mosquitto $(m mosquitto) and PostgreSQL $(m postgres) on loopback, on the same c
 burst $(m burst) frames over $(m devices) wearables queued in mosquitto, then drained; $(m repeats) repeat(s) per point, median [min–max].
 Baseline: one server, no cluster (the one-process pipeline), the same PostgreSQL store. Cluster: N servers with
 \`Cluster:Enabled\` in one Orleans cluster (fresh database and cluster id per point) behind one shared subscription.
-CPU per frame: user + system time over the drain, summed over the nodes; the broker's and PostgreSQL's apart.
+CPU per frame: user + system time over the drain, summed over the nodes; the broker's and PostgreSQL's apart. Cores
+the nodes used: their CPU time over the drain's wall time (at most $(m cores) here, less what else runs).
 
-| Point | Drain, frames/s | Ratio to baseline | Nodes' CPU per frame, µs | Ratio | Broker CPU/frame, µs | PostgreSQL CPU/frame, µs | Complete | Lost / late / duplicate | Messages received per node | Frames processed per node (where the grains are) | Load average (1 min) at the start |
-|---|---|---|---|---|---|---|---|---|---|---|---|
+| Point | Drain, frames/s | Ratio to baseline | Nodes' CPU per frame, µs | Ratio | Cores the nodes used | Broker CPU/frame, µs | PostgreSQL CPU/frame, µs | Complete | Lost / late / duplicate | Messages received per node | Frames processed per node (where the grains are) | Load average (1 min) at the start |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
 $(row "Baseline (no cluster)" "${base[@]}")
 $(for n in $(jq -rs 'map(select(.kind == "cluster") | .nodes) | unique | .[]' "$out"/n*-r*.json /dev/null); do
     files=("$out"/n"$n"-r*.json); row "$n node$([ "$n" -gt 1 ] && echo s)" "${files[@]}"
