@@ -20,6 +20,7 @@
 # resume to the poll (every 0.2 s) in which the nodes' stability_frames_total (+ frames dropped as late or duplicate)
 # add up to the whole burst; CPU (from /proc) over the same span.
 set -euo pipefail
+caller=$PWD
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
@@ -40,6 +41,8 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+# --out and --report are relative to where the script was called from.
+case "$out" in ""|/*) ;; *) out="$caller/$out" ;; esac
 
 if [ "$mode" = run ]; then
 need=()
@@ -79,6 +82,7 @@ cleanup() {
     [ -n "${work:-}" ] && rm -rf "$work/nodes" "$work/mosquitto"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # A port no socket uses (listening or connected), below the kernel's ephemeral range (32768 on) so that no outgoing
 # connection takes it before the node binds it, and not handed out before in this run. In $port_ (not $(...): the
@@ -149,7 +153,8 @@ EOF
 broker="mqtt://127.0.0.1:$mqtt_port"
 /usr/sbin/mosquitto -c "$work/mosquitto/mosquitto.conf" 2> "$out/logs/mosquitto.log" &
 broker_pid=$!
-for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$mqtt_port") 2>/dev/null && break; sleep 0.05; done
+for i in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$mqtt_port") 2>/dev/null && break; sleep 0.05; done
+[ "$i" -lt 200 ] || { echo "mosquitto did not start; log:" >&2; cat "$out/logs/mosquitto.log" >&2; exit 1; }
 fi
 
 password="cluster-load-$RANDOM$RANDOM"
