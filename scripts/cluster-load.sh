@@ -13,6 +13,7 @@
 #   --nodes   the cluster sizes to measure (the baseline is always measured)
 #   --set     a server setting for every node of every point (repeatable), e.g. --set Cluster:Lanes=64
 #   --report DIR   only print the table of the results in DIR
+#   Exit status 3 when a drain was incomplete (a frame not processed: late, duplicate, lost) or stalled.
 #
 # Method, per point: a new database; the nodes are started (node 1 first) and wait until ready (subscribed; for a
 # cluster every silo active in the membership table); all nodes are paused (SIGSTOP), the burst is published and queued
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0 ;;
         --set) extra+=("--$2"); shift ;;
         --report) mode=report; out=$2; build=0; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "cluster-load.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -75,11 +76,13 @@ fi
 broker_pid=""; pg_dir=""; pg_port=""; node_pids=(); node_ports=()
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
+    local rc=$?
     for p in "${node_pids[@]}"; do kill "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; done
     [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     [ -n "$pg_dir" ] && { as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
     [ -n "${work:-}" ] && rm -rf "$work/nodes" "$work/mosquitto"
+    exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -339,3 +342,11 @@ $(for n in $(jq -rs 'map(select(.kind == "cluster") | .nodes) | unique | .[]' "$
     files=("$out"/n"$n"-r*.json); row "$n node$([ "$n" -gt 1 ] && echo s)" "${files[@]}"
 done)
 EOF
+
+# The burst must be processed whole: say which drains were not, and fail the run for them.
+incomplete=$(jq -rs 'map(select((.complete | not) or .stalled) | "\(.kind) \(.nodes) node(s), repeat \(.repeat): \(.frames) of \(.burst) processed, \(.late) late, \(.duplicates) duplicate, \(.lost) lost\(if .stalled then ", stalled" else "" end)") | .[]' "$out"/base-r*.json "$out"/n*-r*.json /dev/null)
+if [ -n "$incomplete" ]; then
+    printf '\nIncomplete drains:\n%s\n' "$incomplete"
+    [ "$mode" = run ] && exit 3
+fi
+exit 0
