@@ -81,7 +81,8 @@ cleanup() {
     [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     [ -n "$pg_dir" ] && { as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
-    [ -n "${work:-}" ] && rm -rf "$work/nodes" "$work/mosquitto"
+    # The temp dir goes unless the results are in it (no --out).
+    [ -n "${work:-}" ] && { if [ "$out" = "$work/results" ]; then rm -rf "$work/nodes" "$work/mosquitto"; else rm -rf "$work"; fi; }
     exit "$rc"
 }
 trap cleanup EXIT
@@ -133,9 +134,9 @@ if [ "$mode" = run ]; then
 pg_dir=$(mktemp -d -t cluster-load-pg.XXXXXX)
 [ "$(id -u)" = 0 ] && chown postgres "$pg_dir"
 free_port; pg_port=$port_
-as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U stability --auth=trust -E UTF8 > "$work/initdb.log" 2>&1
+as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U stability --auth=trust -E UTF8 > "$out/logs/initdb.log" 2>&1
 as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/pg.log" -w -t 60 start \
-    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" > "$work/pg_ctl.log" 2>&1
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" > "$out/logs/pg_ctl.log" 2>&1
 psql_q() { psql -h 127.0.0.1 -p "$pg_port" -U stability -d "$1" -tAc "$2"; }
 
 # --- mosquitto: loopback only, no per-client queue or in-flight limits (as scripts/load-benchmark.sh) ---
