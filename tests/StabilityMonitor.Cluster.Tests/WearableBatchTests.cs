@@ -17,7 +17,9 @@ public sealed class WearableBatchTests(ITestOutputHelper output, PostgresFixture
     public async Task ClusterOfOne_BatchOverlappingWhatWasTaken_SkipsTheTakenOnesAndTakesTheRestOnce()
     {
         var frames = Streams.NearFallThenFall("w-10", seed: 9);
-        await using var silo = await Silo.StartAsync(connectionString: null);
+
+        // One source, in order: no start hold, so the frames counted here are processed as they are taken.
+        await using var silo = await Silo.StartAsync(connectionString: null, ("Cluster:StartHoldFrames", "1"));
         var wearable = silo.Wearable("w-10");
         Assert.Equal(30, (await wearable.AcceptManyAsync(Batch(frames[..30], previous: 0))).Taken);
 

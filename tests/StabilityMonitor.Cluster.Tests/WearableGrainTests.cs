@@ -111,6 +111,42 @@ public sealed class WearableGrainTests(ITestOutputHelper output, PostgresFixture
         Assert.Equal(expected, Raised(survivor, "w-03"));
     }
 
+    [Fact]
+    public async Task ClusterOfOne_NewStreamsFirstFrameComesLateThroughTheOtherNode_HeldAndProcessedInOrderNoneLate()
+    {
+        // A shared subscription gave node 2 the even frames (the stream's first among them) and node 1 the odd ones; node 1
+        // delivers its first 15 (14 s of device time) before node 2 delivers anything, as when the nodes drain a backlog
+        // at their own pace. With a start hold of a few frames the sequencer started at frame 1 and frame 0 came late.
+        var frames = Streams.NearFallThenFall("w-04", seed: 8);
+        var viaOne = frames.Where((_, i) => i % 2 == 1).Select((f, i) => f with { Source = "node-1", Position = i + 1 }).ToList();
+        var viaTwo = frames.Where((_, i) => i % 2 == 0).Select((f, i) => f with { Source = "node-2", Position = i + 1 }).ToList();
+        await using var silo = await Silo.StartAsync(connectionString: null);
+        var wearable = silo.Wearable("w-04");
+        foreach (var frame in viaOne[..15])
+        {
+            await wearable.AcceptAsync(frame);
+        }
+
+        Assert.Equal(0, (await wearable.GetSummaryAsync()).Frames);
+        for (var i = 0; i < Math.Max(viaOne.Count, viaTwo.Count); i++)
+        {
+            if (i < viaTwo.Count)
+            {
+                await wearable.AcceptAsync(viaTwo[i]);
+            }
+
+            if (i + 15 < viaOne.Count)
+            {
+                await wearable.AcceptAsync(viaOne[i + 15]);
+            }
+        }
+
+        var summary = await wearable.GetSummaryAsync();
+        output.WriteLine(summary.ToString());
+        Assert.Equal((frames.Count, 0L, 0L, 0L), (summary.Frames, summary.Late, summary.Lost, summary.Duplicates));
+        Assert.Equal(Streams.Offline(frames), Raised(silo, "w-04"));
+    }
+
     private static List<(EventKind Kind, long TimeMicros)> Raised(Silo silo, string deviceId) =>
         [.. silo.Events.Where(e => e.DeviceId == deviceId).Select(static e => (e.Event.Kind, e.Event.TimeMicros))];
 }
