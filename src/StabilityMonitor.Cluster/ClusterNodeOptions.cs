@@ -79,9 +79,10 @@ public sealed class ClusterNodeOptions
 
     /// <summary>
     /// A new stream's first frames (a wearable with no saved state) are collected until at least this many have come and
-    /// they span <see cref="ReorderWindow"/> of device time (or <see cref="MaxHeldFrames"/> have come, or it falls silent
-    /// for the window), then processed in sequence order: through a shared subscription one node can deliver them far
-    /// behind the other, and the sequencer starts at the first it processes (an earlier one would be late). 1 turns it off.
+    /// every active silo has delivered one of them, or they span <see cref="ReorderWindow"/> of device time (or
+    /// <see cref="MaxHeldFrames"/> have come, or it falls silent for the window), then processed in sequence order:
+    /// through a shared subscription one node can deliver them far behind another, and the sequencer starts at the first
+    /// it processes (an earlier one would be late). 1 turns it off.
     /// </summary>
     [Range(1, 64)]
     public int StartHoldFrames { get; set; } = 6;

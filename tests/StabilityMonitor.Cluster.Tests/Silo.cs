@@ -39,6 +39,9 @@ internal sealed class Silo : IAsyncDisposable
 
     public IWearableGrain Wearable(string id) => Grains.GetGrain<IWearableGrain>(id);
 
+    /// <summary>The silos this one sees active in the cluster's membership.</summary>
+    public int ActiveSilos => _host.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Count(static m => m.Status == SiloStatus.Active);
+
     /// <summary>This node's ingest side: what its pipeline hands to the grains.</summary>
     internal GrainRouter Router => _host.Services.GetRequiredService<GrainRouter>();
 

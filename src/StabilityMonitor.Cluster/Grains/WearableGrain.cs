@@ -42,6 +42,8 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private List<WearableFrame>? _startHold;
     private Range _idRange;
     private bool _held;
+    private bool _lostActivation;
+    private readonly IClusterMembershipService _membership;
 
     public WearableGrain(
         [PersistentState("wearable", ClusterHosting.StorageName)] IPersistentState<WearableGrainState> state,
@@ -50,8 +52,10 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         IOptions<ClusterNodeOptions> options,
         IOptions<PipelineOptions> pipelineOptions,
         TimeProvider time,
+        IClusterMembershipService membership,
         ILogger<WearableGrain> logger)
     {
+        _membership = membership;
         _state = state;
         _pipeline = pipeline;
         _barriers = [.. barriers];
@@ -215,7 +219,9 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         if (previous > 0 && taken < previous)
         {
             // This activation was restored from a save older than what the source had sent the one before it (that silo
-            // failed): the source sends the rest again first, or those frames would be missing from the stream.
+            // failed): the source sends the rest again first, or those frames would be missing from the stream. With
+            // nothing saved at all, the stream began at the failed silo: its first frames wait for the reorder window.
+            _lostActivation |= _startHold is not null;
             return new Delivery(SavedPosition(source), taken);
         }
 
@@ -242,10 +248,13 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     }
 
     /// <summary>
-    /// Whether a new stream's first frames may be put in order and processed: when they span the reorder window (or fill
-    /// <see cref="ClusterNodeOptions.MaxHeldFrames"/>). The sequencer starts at the first frame it processes, so an earlier
-    /// one arriving after would be late: through a shared subscription one node can be far behind the other (a drained
-    /// backlog, a node restarting with the first frames of a stream whose grain was lost with its silo).
+    /// Whether a new stream's first frames may be put in order and processed. The sequencer starts at the first frame it
+    /// processes, so an earlier one arriving after would be late, and through a shared subscription one node can deliver
+    /// a stream's first frames far behind another (each node drains its share at its own pace). Each node delivers its
+    /// share in order, so once every active silo (every one is an ingest node) has delivered a frame, the stream's first
+    /// frame is among those held. Otherwise they are released once they span the reorder window (or fill
+    /// <see cref="ClusterNodeOptions.MaxHeldFrames"/>), which is also the only way for a stream that began at a failed
+    /// silo: the failed node's first frames come back with its restart, while membership may already count it out.
     /// </summary>
     private bool StartHoldDone(List<WearableFrame> held)
     {
@@ -266,7 +275,29 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             last = Math.Max(last, frame.DeviceTimeMicros);
         }
 
-        return last - first >= _options.ReorderWindow.Ticks / TimeSpan.TicksPerMicrosecond;
+        if (last - first >= _options.ReorderWindow.Ticks / TimeSpan.TicksPerMicrosecond)
+        {
+            return true;
+        }
+
+        if (_lostActivation)
+        {
+            return false;
+        }
+
+        var active = 0;
+        foreach (var member in _membership.CurrentSnapshot.Members.Values)
+        {
+            active += member.Status == SiloStatus.Active ? 1 : 0;
+        }
+
+        var sources = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var frame in held)
+        {
+            sources.Add(frame.Source);
+        }
+
+        return sources.Count >= Math.Max(1, active);
     }
 
     private void ReleaseStartHold()
