@@ -25,4 +25,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(8050, LogLevel.Debug, "Wearable {DeviceId}: its state could not be asked of its grain ({Error}: {Message}); left out of this answer")]
     public static partial void StateUnavailable(ILogger logger, string deviceId, string error, string message);
+
+    [LoggerMessage(8051, LogLevel.Warning, "Wearable {DeviceId}: its first {Held} frames waited for the silence check ({Sources} of {Active} active nodes delivered; lost activation {Lost}); processed now")]
+    public static partial void StartHoldBySilence(ILogger logger, string deviceId, int held, int sources, int active, bool lost);
 }

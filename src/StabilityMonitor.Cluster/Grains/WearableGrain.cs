@@ -252,7 +252,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     /// processes, so an earlier one arriving after would be late, and through a shared subscription one node can deliver
     /// a stream's first frames far behind another (each node drains its share at its own pace). Each node delivers its
     /// share in order, so once every active silo (every one is an ingest node) has delivered a frame, the stream's first
-    /// frame is among those held. Otherwise they are released once they span the reorder window (or fill
+    /// frame is among those held. Otherwise they are released once they span <see cref="ClusterNodeOptions.StartHoldWindow"/> (or fill
     /// <see cref="ClusterNodeOptions.MaxHeldFrames"/>), which is also the only way for a stream that began at a failed
     /// silo: the failed node's first frames come back with its restart, while membership may already count it out.
     /// </summary>
@@ -268,14 +268,19 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return false;
         }
 
-        long first = long.MaxValue, last = long.MinValue;
+        // The stream time the held frames cover, from their sample counts and rates (not their clocks, which a device
+        // may not advance as it should).
+        long covered = 0;
         foreach (var frame in held)
         {
-            first = Math.Min(first, frame.DeviceTimeMicros);
-            last = Math.Max(last, frame.DeviceTimeMicros);
+            covered += frame.SampleCount * 1_000_000L / Math.Max((int)frame.SampleRateHz, 1);
         }
 
-        if (last - first >= _options.ReorderWindow.Ticks / TimeSpan.TicksPerMicrosecond)
+        // The whole reorder window when the held frames have gaps (another node has the missing ones, and may be far
+        // behind) or the stream began at a failed silo (that node's first frames come back with its restart, while
+        // membership may already count it out); the shorter start window when they are contiguous (all through one node).
+        var window = _lostActivation || !Contiguous(held) ? _options.ReorderWindow : _options.StartHoldWindow;
+        if (covered >= window.Ticks / TimeSpan.TicksPerMicrosecond)
         {
             return true;
         }
@@ -285,12 +290,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             return false;
         }
 
-        var active = 0;
-        foreach (var member in _membership.CurrentSnapshot.Members.Values)
-        {
-            active += member.Status == SiloStatus.Active ? 1 : 0;
-        }
-
+        var active = ActiveSilos();
         var sources = new HashSet<string>(StringComparer.Ordinal);
         foreach (var frame in held)
         {
@@ -298,6 +298,32 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         }
 
         return sources.Count >= Math.Max(1, active);
+    }
+
+    /// <summary>Whether the held frames' sequence numbers have no gap (wrap-around aware, relative to the first held).</summary>
+    private static bool Contiguous(List<WearableFrame> held)
+    {
+        var origin = held[0].Sequence;
+        int low = 0, high = 0;
+        foreach (var frame in held)
+        {
+            var offset = unchecked((int)(frame.Sequence - origin));
+            low = Math.Min(low, offset);
+            high = Math.Max(high, offset);
+        }
+
+        return high - low + 1 <= held.Count;
+    }
+
+    private int ActiveSilos()
+    {
+        var active = 0;
+        foreach (var member in _membership.CurrentSnapshot.Members.Values)
+        {
+            active += member.Status == SiloStatus.Active ? 1 : 0;
+        }
+
+        return active;
     }
 
     private void ReleaseStartHold()
@@ -398,6 +424,11 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             // last frames processed after the reorder window, in wall-clock time.
             if (silent >= _flushAfter && (_stream.Sequencer.HeldCount > 0 || _startHold is not null))
             {
+                if (_startHold is { Count: > 0 } held)
+                {
+                    ClusterLog.StartHoldBySilence(_logger, DeviceId, held.Count, held.Select(static f => f.Source).Distinct().Count(), ActiveSilos(), _lostActivation);
+                }
+
                 ReleaseStartHold();
                 _stream.Flush();
             }
