@@ -79,19 +79,11 @@ public sealed class ClusterNodeOptions
 
     /// <summary>
     /// A new stream's first frames (a wearable with no saved state) are collected until at least this many have come and
-    /// every active silo has delivered one of them, or they span <see cref="StartHoldWindow"/> of device time (or
-    /// <see cref="MaxHeldFrames"/> have come, or it falls silent for the reorder window), then processed in sequence
-    /// order: through a shared subscription one node can deliver them far behind another, and the sequencer starts at
-    /// the first it processes (an earlier one would be late). 1 turns it off.
+    /// every active silo has delivered one of them (while no silo has failed), or they cover <see cref="ReorderWindow"/>
+    /// (or <see cref="MaxHeldFrames"/> have come, or it falls silent for the window), then processed in sequence order:
+    /// through a shared subscription one node can deliver them far behind another, and the sequencer starts at the first
+    /// it processes (an earlier one would be late). 1 turns it off.
     /// </summary>
     [Range(1, 64)]
     public int StartHoldFrames { get; set; } = 6;
-
-    /// <summary>
-    /// How far (device time) a new stream's first frames are held when not every active node has delivered one: its
-    /// frames may all come through one node (then nothing is missing), or another node may be that far behind. A stream
-    /// that began at a silo which failed before saving is held for <see cref="ReorderWindow"/> instead.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
-    public TimeSpan StartHoldWindow { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -252,7 +252,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     /// processes, so an earlier one arriving after would be late, and through a shared subscription one node can deliver
     /// a stream's first frames far behind another (each node drains its share at its own pace). Each node delivers its
     /// share in order, so once every active silo (every one is an ingest node) has delivered a frame, the stream's first
-    /// frame is among those held. Otherwise they are released once they span <see cref="ClusterNodeOptions.StartHoldWindow"/> (or fill
+    /// frame is among those held. Otherwise they are released once they cover the reorder window (or fill
     /// <see cref="ClusterNodeOptions.MaxHeldFrames"/>), which is also the only way for a stream that began at a failed
     /// silo: the failed node's first frames come back with its restart, while membership may already count it out.
     /// </summary>
@@ -276,21 +276,20 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             covered += frame.SampleCount * 1_000_000L / Math.Max((int)frame.SampleRateHz, 1);
         }
 
-        // The whole reorder window when the held frames have gaps (another node has the missing ones, and may be far
-        // behind) or the stream began at a failed silo (that node's first frames come back with its restart, while
-        // membership may already count it out); the shorter start window when they are contiguous (all through one node).
-        var window = _lostActivation || !Contiguous(held) ? _options.ReorderWindow : _options.StartHoldWindow;
-        if (covered >= window.Ticks / TimeSpan.TicksPerMicrosecond)
+        if (covered >= _options.ReorderWindow.Ticks / TimeSpan.TicksPerMicrosecond)
         {
             return true;
         }
 
-        if (_lostActivation)
+        // Not when a silo has failed (its entry stays in the membership table): the stream may have begun there, its
+        // first frames coming back with its restart, while the nodes' resend protocol cannot always tell (a node that
+        // had sent the lost activation nothing sends no previous position).
+        var (active, failed) = Silos();
+        if (_lostActivation || failed)
         {
             return false;
         }
 
-        var active = ActiveSilos();
         var sources = new HashSet<string>(StringComparer.Ordinal);
         foreach (var frame in held)
         {
@@ -300,30 +299,18 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         return sources.Count >= Math.Max(1, active);
     }
 
-    /// <summary>Whether the held frames' sequence numbers have no gap (wrap-around aware, relative to the first held).</summary>
-    private static bool Contiguous(List<WearableFrame> held)
-    {
-        var origin = held[0].Sequence;
-        int low = 0, high = 0;
-        foreach (var frame in held)
-        {
-            var offset = unchecked((int)(frame.Sequence - origin));
-            low = Math.Min(low, offset);
-            high = Math.Max(high, offset);
-        }
-
-        return high - low + 1 <= held.Count;
-    }
-
-    private int ActiveSilos()
+    /// <summary>The silos active in the cluster's membership, and whether any has failed (is not active nor joining).</summary>
+    private (int Active, bool Failed) Silos()
     {
         var active = 0;
+        var failed = false;
         foreach (var member in _membership.CurrentSnapshot.Members.Values)
         {
             active += member.Status == SiloStatus.Active ? 1 : 0;
+            failed |= member.Status is SiloStatus.Dead or SiloStatus.ShuttingDown or SiloStatus.Stopping;
         }
 
-        return active;
+        return (active, failed);
     }
 
     private void ReleaseStartHold()
@@ -426,7 +413,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             {
                 if (_startHold is { Count: > 0 } held)
                 {
-                    ClusterLog.StartHoldBySilence(_logger, DeviceId, held.Count, held.Select(static f => f.Source).Distinct().Count(), ActiveSilos(), _lostActivation);
+                    ClusterLog.StartHoldBySilence(_logger, DeviceId, held.Count, held.Select(static f => f.Source).Distinct().Count(), Silos().Active, _lostActivation);
                 }
 
                 ReleaseStartHold();
