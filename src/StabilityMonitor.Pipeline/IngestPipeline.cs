@@ -297,47 +297,47 @@ public sealed class IngestPipeline : IDisposable
         else
         {
             PipelineLog.DeviceOffline(Logger, device.Id, reason, device.LastSeen);
-            if (device.Evidence.PendingCount > 0)
-            {
-                try
-                {
-                    PublishAllEvidence(device);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    PipelineLog.ProcessingFailed(Logger, $"wearables/{device.Id}/accel", ex);
-                }
-            }
+            PublishPendingEvidence(device);
         }
 
         PublishConnectivity(new DeviceConnectivity(device.Id, online, reason, Scheduler.Now));
     }
 
     /// <summary>
-    /// Processing a hosted stream threw: as a partition's quarantine, its held frames are dropped, its processor replaced and
-    /// its pending evidence published as it is, counted, dead-lettered and logged; its stream then starts afresh with the
-    /// next frame (a grain has no quarantine period: its ingest nodes would only resend what it refused).
+    /// Processing <paramref name="device"/> threw: its state can no longer be trusted. Counted, dead-lettered and logged
+    /// (with <paramref name="until"/>, when its frames are accepted again), its pending evidence published as it is, its
+    /// held frames dropped and its processor replaced (the wearer's history and sway baseline are lost). The caller keeps
+    /// the quarantine period: a partition rejects the device's frames until then; a grain has none (its ingest nodes
+    /// would only resend what it refused), its stream starts afresh with the next frame.
     /// </summary>
-    internal void QuarantineHosted(DeviceStream device, in IngestItem item, Exception exception)
+    internal void Quarantine(DeviceStream device, IngestItem? item, Exception exception, DateTimeOffset until)
     {
         ArgumentNullException.ThrowIfNull(device);
         Metrics.AddQuarantined();
-        DeadLetters.Add(item.Topic ?? $"wearables/{device.Id}/accel", RejectReason.Quarantined, ReadOnlySequence<byte>.Empty);
-        PipelineLog.DeviceQuarantined(Logger, device.Id, item.Header.Sequence, item.Header.DeviceTimeMicros, Scheduler.Now, exception);
-        if (device.Evidence.PendingCount > 0)
-        {
-            try
-            {
-                PublishAllEvidence(device);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                PipelineLog.ProcessingFailed(Logger, $"wearables/{device.Id}/accel", ex);
-            }
-        }
-
+        DeadLetters.Add(item?.Topic ?? $"wearables/{device.Id}/accel", RejectReason.Quarantined, ReadOnlySequence<byte>.Empty);
+        PipelineLog.DeviceQuarantined(Logger, device.Id, item?.Header.Sequence ?? 0, item?.Header.DeviceTimeMicros ?? device.LastDeviceTimeMicros ?? 0, until, exception);
+        PublishPendingEvidence(device);
         device.Discard();
         device.ResetProcessing(clearEvidence: true);
+    }
+
+    /// <summary>Publishes a device's waiting evidence as it is (the device stops, for now or for good).</summary>
+    internal void PublishPendingEvidence(DeviceStream device)
+    {
+        if (device.Evidence.PendingCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            PublishAllEvidence(device);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An observer failed; the traces were taken out before it ran, so this cannot repeat.
+            PipelineLog.ProcessingFailed(Logger, $"wearables/{device.Id}/accel", ex);
+        }
     }
 
     /// <summary>A device's state for the API (the caller holds whatever guards the stream).</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using StabilityMonitor.Signal.Codec;
 using StabilityMonitor.Signal.Detection;
 using StabilityMonitor.Signal.Processing;
@@ -400,7 +399,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
             return false;
         }
 
-        PublishEvidence(victim);
+        _owner.PublishPendingEvidence(victim);
         victim.Discard();
         victim.Lru?.Remove(victim);
         Devices.Remove(victim.Id);
@@ -443,12 +442,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         var until = _owner.Scheduler.Now + _options.QuarantinePeriod;
         device.QuarantinedUntil = until;
         device.QuarantineRejects = 0;
-        _owner.Metrics.AddQuarantined();
-        _owner.DeadLetters.Add(item?.Topic ?? $"wearables/{device.Id}/accel", RejectReason.Quarantined, ReadOnlySequence<byte>.Empty);
-        PipelineLog.DeviceQuarantined(_owner.Logger, device.Id, item?.Header.Sequence ?? 0, item?.Header.DeviceTimeMicros ?? device.LastDeviceTimeMicros ?? 0, until, exception);
-        PublishEvidence(device);
-        device.Discard();
-        device.ResetProcessing(clearEvidence: true);
+        _owner.Quarantine(device, item, exception, until);
     }
 
     private void LiftQuarantine(DeviceStream device, string reason)
@@ -456,25 +450,6 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         PipelineLog.QuarantineLifted(_owner.Logger, device.Id, reason, device.QuarantineRejects);
         device.QuarantinedUntil = null;
         device.QuarantineRejects = 0;
-    }
-
-    /// <summary>Publishes a device's waiting evidence as it is (the device stops, for now or for good).</summary>
-    private void PublishEvidence(DeviceStream device)
-    {
-        if (device.Evidence.PendingCount == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _owner.PublishAllEvidence(device);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // An observer failed; the traces were taken out before it ran, so this cannot repeat.
-            PipelineLog.ProcessingFailed(_owner.Logger, $"wearables/{device.Id}/accel", ex);
-        }
     }
 
     private void SetOnline(DeviceStream device, bool online, ConnectivityReason reason)
@@ -490,7 +465,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         else
         {
             PipelineLog.DeviceOffline(_owner.Logger, device.Id, reason, device.LastSeen);
-            PublishEvidence(device);
+            _owner.PublishPendingEvidence(device);
         }
 
         _owner.PublishConnectivity(new DeviceConnectivity(device.Id, online, reason, at));

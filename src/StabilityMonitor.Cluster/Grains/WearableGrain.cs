@@ -242,7 +242,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             {
                 // As one server: the stream's state is no longer trusted and starts afresh; the frame counts as taken, or
                 // its node would send it again and again.
-                _pipeline.QuarantineHosted(_stream, item, ex);
+                _pipeline.Quarantine(_stream, item, ex, _time.GetUtcNow());
             }
         }
     }
