@@ -16,6 +16,8 @@ namespace StabilityMonitor.Mqtt;
 /// SO_RCVBUF and SO_SNDBUF of the connection, bytes; 0 (the default) leaves them to the OS, which on Linux keeps
 /// receive-buffer autotuning on. See <see cref="MqttOptions.SocketBufferBytes"/>.
 /// </param>
+/// <param name="ReadBufferBytes">Bytes read from the socket at once; 0 (the default) reads as MQTTnet asks. See <see cref="MqttOptions.ReadBufferBytes"/>.</param>
+/// <param name="AckCoalesceWindow">How long a PUBACK may wait to leave with others; zero (the default) sends each at once. See <see cref="MqttOptions.AckCoalesceWindow"/>.</param>
 public sealed record MqttConnectionSettings(
     string Host,
     int Port,
@@ -24,7 +26,9 @@ public sealed record MqttConnectionSettings(
     bool AllowUntrustedCertificates = false,
     string? Username = null,
     string? Password = null,
-    int SocketBufferBytes = 0)
+    int SocketBufferBytes = 0,
+    int ReadBufferBytes = 0,
+    TimeSpan AckCoalesceWindow = default)
 {
     /// <summary>The settings <paramref name="options"/> describe: its URL, or the embedded broker when the URL is empty.</summary>
     /// <remarks>For the embedded broker this carries the configured credentials only; the server's own settings come from
@@ -42,23 +46,29 @@ public sealed record MqttConnectionSettings(
         {
             var host = options.EmbeddedBindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.EmbeddedBindAddress;
             return embedded is null
-                ? new MqttConnectionSettings(host, options.EmbeddedPort, Username: options.Username, Password: options.Password, SocketBufferBytes: options.SocketBufferBytes)
-                : new MqttConnectionSettings(host, options.EmbeddedPort, Username: embedded.UserName, Password: embedded.Password, SocketBufferBytes: options.SocketBufferBytes);
+                ? new MqttConnectionSettings(host, options.EmbeddedPort, Username: options.Username, Password: options.Password, SocketBufferBytes: options.SocketBufferBytes,
+                    ReadBufferBytes: options.ReadBufferBytes, AckCoalesceWindow: options.AckCoalesceWindow)
+                : new MqttConnectionSettings(host, options.EmbeddedPort, Username: embedded.UserName, Password: embedded.Password, SocketBufferBytes: options.SocketBufferBytes,
+                    ReadBufferBytes: options.ReadBufferBytes, AckCoalesceWindow: options.AckCoalesceWindow);
         }
 
         var uri = new Uri(options.Url);
         var tls = string.Equals(uri.Scheme, "mqtts", StringComparison.OrdinalIgnoreCase);
         var port = uri.IsDefaultPort || uri.Port <= 0 ? (tls ? 8883 : 1883) : uri.Port;
-        return new MqttConnectionSettings(uri.Host, port, tls, options.CaCertificatePath, options.AllowUntrustedCertificates, options.Username, options.Password, options.SocketBufferBytes);
+        return new MqttConnectionSettings(uri.Host, port, tls, options.CaCertificatePath, options.AllowUntrustedCertificates, options.Username, options.Password, options.SocketBufferBytes,
+            options.ReadBufferBytes, options.AckCoalesceWindow);
     }
 
     /// <summary>An MQTT 5 client options builder for this broker, with TLS, credentials and socket buffers applied.</summary>
     public MqttClientOptionsBuilder CreateClientOptions(string clientId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(SocketBufferBytes);
+        var provider = SocketBufferBytes == 0 && ReadBufferBytes == 0 && AckCoalesceWindow == TimeSpan.Zero
+            ? MqttSocketStreamProvider.OsDefault
+            : new MqttSocketStreamProvider(SocketBufferBytes, ReadBufferBytes, AckCoalesceWindow);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(Host, Port)
-            .WithStreamProvider(SocketBufferBytes == 0 ? MqttSocketStreamProvider.OsDefault : new MqttSocketStreamProvider(SocketBufferBytes))
+            .WithStreamProvider(provider)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId);
         if (!string.IsNullOrEmpty(Username))

@@ -4,17 +4,241 @@ using MQTTnet.Channel;
 
 namespace StabilityMonitor.Mqtt;
 
-/// <summary>The stream of a <see cref="MqttSocketStreamProvider"/> connection; owns its socket and tells MQTTnet its endpoints (for its logs).</summary>
+/// <summary>
+/// The stream of a <see cref="MqttSocketStreamProvider"/> connection; owns its socket and tells MQTTnet its endpoints
+/// (for its logs). It may read through a buffer (docs/ingestion.md, "Fewer system calls"). With a coalescing window it
+/// also gathers PUBACKs: MQTTnet writes each one as it acknowledges a
+/// message, a send system call of 4 bytes per message, and the broker wakes for each. Held up to the window (or until
+/// <see cref="MaxPendingAcks"/>, or until any other packet is written, which goes out after them), they leave in one
+/// send. An acknowledgement sent later is always safe for QoS 1: the broker keeps the message until it arrives.
+/// </summary>
 internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoints
 {
-    public MqttSocketStream(Socket socket)
+    /// <summary>PUBACKs gathered before they are sent without waiting for the window: well under a receive maximum.</summary>
+    public const int MaxPendingAcks = 256;
+
+    // A PUBACK: fixed header 0x40, remaining length 2..4 in MQTT 5 (packet id, optional reason code and empty properties).
+    private const byte PubAckHeader = 0x40;
+    private const int LargestPubAck = 6;
+
+    private readonly Socket _socket;
+    private readonly TimeSpan _ackWindow;
+    private readonly Lock _gate = new();
+    private readonly byte[]? _pending;
+    private readonly ITimer? _flushTimer;
+    private readonly byte[]? _readBuffer;
+    private int _readOffset;
+    private int _readCount;
+    private int _pendingBytes;
+    private int _pendingAcks;
+    private bool _timerArmed;
+
+    /// <param name="socket">The connected socket, owned from now on.</param>
+    /// <param name="readBufferBytes">
+    /// Bytes read from the socket at once; 0 reads as the caller asks. MQTTnet reads a packet's fixed header a byte at a
+    /// time and then its body, about three receive calls a message; buffered, a backlog arriving at once costs one.
+    /// </param>
+    /// <param name="ackWindow">How long a PUBACK may wait for others to leave with; zero sends each at once.</param>
+    /// <param name="time">The clock of the window's timer.</param>
+    public MqttSocketStream(Socket socket, int readBufferBytes, TimeSpan ackWindow, TimeProvider? time = null)
         : base(socket, ownsSocket: true)
     {
+        _socket = socket;
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
+        _ackWindow = ackWindow;
+        _readBuffer = readBufferBytes > 0 ? new byte[readBufferBytes] : null;
+        if (ackWindow > TimeSpan.Zero)
+        {
+            _pending = new byte[MaxPendingAcks * LargestPubAck];
+            _flushTimer = (time ?? TimeProvider.System).CreateTimer(static s => ((MqttSocketStream)s!).FlushFromTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     public EndPoint? LocalEndPoint { get; }
 
     public EndPoint? RemoteEndPoint { get; }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_readCount > _readOffset)
+        {
+            return ValueTask.FromResult(CopyBuffered(buffer.Span));
+        }
+
+        return _readBuffer is null || buffer.Length >= _readBuffer.Length ? base.ReadAsync(buffer, cancellationToken) : FillAndCopyAsync(buffer, cancellationToken);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_readCount > _readOffset)
+        {
+            return CopyBuffered(buffer);
+        }
+
+        if (_readBuffer is null || buffer.Length >= _readBuffer.Length)
+        {
+            return base.Read(buffer);
+        }
+
+        var read = base.Read(_readBuffer);
+        if (read == 0)
+        {
+            return 0;
+        }
+
+        _readOffset = 0;
+        _readCount = read;
+        return CopyBuffered(buffer);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int ReadByte()
+    {
+        Span<byte> one = stackalloc byte[1];
+        return Read(one) == 0 ? -1 : one[0];
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_pending is null)
+        {
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        var span = buffer.Span;
+        if (span.Length is >= 4 and <= LargestPubAck && span[0] == PubAckHeader && span[1] == span.Length - 2)
+        {
+            lock (_gate)
+            {
+                span.CopyTo(_pending.AsSpan(_pendingBytes));
+                _pendingBytes += span.Length;
+                if (++_pendingAcks >= MaxPendingAcks)
+                {
+                    SendPending();
+                }
+                else if (!_timerArmed)
+                {
+                    _timerArmed = true;
+                    _flushTimer!.Change(_ackWindow, Timeout.InfiniteTimeSpan);
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        // Anything else (a ping, a subscription, a disconnect) keeps its place after the acknowledgements before it.
+        lock (_gate)
+        {
+            SendPending();
+        }
+
+        return base.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (_pending is not null)
+        {
+            lock (_gate)
+            {
+                SendPending();
+            }
+        }
+
+        base.Write(buffer);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _pending is not null)
+        {
+            _flushTimer!.Dispose();
+            lock (_gate)
+            {
+                try
+                {
+                    SendPending();
+                }
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+                {
+                    // The connection is going: the broker resends what was not acknowledged.
+                }
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask<int> FillAndCopyAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = await base.ReadAsync(_readBuffer!, cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            return 0;
+        }
+
+        _readOffset = 0;
+        _readCount = read;
+        return CopyBuffered(buffer.Span);
+    }
+
+    private int CopyBuffered(Span<byte> destination)
+    {
+        var n = Math.Min(destination.Length, _readCount - _readOffset);
+        _readBuffer!.AsSpan(_readOffset, n).CopyTo(destination);
+        _readOffset += n;
+        return n;
+    }
+
+    private void FlushFromTimer()
+    {
+        lock (_gate)
+        {
+            _timerArmed = false;
+            try
+            {
+                SendPending();
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+            {
+                // A broken connection is reported to MQTTnet by its own next read or write; these acknowledgements are
+                // lost with the connection and the broker resends their messages, as for any unacknowledged QoS 1.
+                _pendingBytes = 0;
+                _pendingAcks = 0;
+            }
+        }
+    }
+
+    // Under _gate. A blocking send of a few hundred bytes: the socket's send buffer is empty in all but a stalled connection.
+    private void SendPending()
+    {
+        if (_pendingBytes == 0)
+        {
+            return;
+        }
+
+        var sent = 0;
+        try
+        {
+            while (sent < _pendingBytes)
+            {
+                sent += _socket.Send(_pending!.AsSpan(sent, _pendingBytes - sent), SocketFlags.None);
+            }
+        }
+        finally
+        {
+            _pendingBytes = 0;
+            _pendingAcks = 0;
+        }
+    }
 }

@@ -15,14 +15,20 @@ namespace StabilityMonitor.Mqtt;
 internal sealed class MqttSocketStreamProvider : IMqttClientStreamProvider
 {
     private readonly int _bufferBytes;
+    private readonly int _readBufferBytes;
+    private readonly TimeSpan _ackWindow;
 
-    public MqttSocketStreamProvider(int bufferBytes)
+    public MqttSocketStreamProvider(int bufferBytes, int readBufferBytes = 0, TimeSpan ackWindow = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bufferBytes);
+        ArgumentOutOfRangeException.ThrowIfNegative(readBufferBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ackWindow, TimeSpan.Zero);
         _bufferBytes = bufferBytes;
+        _readBufferBytes = readBufferBytes;
+        _ackWindow = ackWindow;
     }
 
-    /// <summary>The provider that leaves the socket buffers to the OS (autotuning).</summary>
+    /// <summary>The provider that leaves the socket buffers to the OS (autotuning), reads and writes as MQTTnet asks.</summary>
     public static MqttSocketStreamProvider OsDefault { get; } = new(0);
 
     public async Task<Stream> ConnectAsync(EndPoint brokerEndPoint, CancellationToken cancellationToken)
@@ -40,7 +46,7 @@ internal sealed class MqttSocketStreamProvider : IMqttClientStreamProvider
             }
 
             await socket.ConnectAsync(brokerEndPoint, cancellationToken).ConfigureAwait(false);
-            return new MqttSocketStream(socket);
+            return new MqttSocketStream(socket, _readBufferBytes, _ackWindow);
         }
         catch
         {

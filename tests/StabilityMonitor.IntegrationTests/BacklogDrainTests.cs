@@ -55,6 +55,29 @@ public sealed class BacklogDrainTests(ITestOutputHelper output)
         }
 
         Assert.Empty(server.Logs.Errors);
+
+        // The worker reads through a buffer and holds its PUBACKs up to Mqtt:AckCoalesceWindow to send them together:
+        // every one must still reach the broker, so its session, resumed after the worker stopped, holds nothing.
+        await server.StopAsync();
+        Assert.Equal(0, await CountRedeliveredAsync(settings));
+    }
+
+    /// <summary>Resumes the worker's session with a plain client and counts what the broker sends it in 3 s.</summary>
+    private static async Task<int> CountRedeliveredAsync(MqttConnectionSettings settings)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var received = 0;
+        client.ApplicationMessageReceivedAsync += _ =>
+        {
+            Interlocked.Increment(ref received);
+            return Task.CompletedTask;
+        };
+        var options = settings.CreateClientOptions(WorkerId).WithCleanStart(false).WithSessionExpiryInterval(3600).Build();
+        var connected = await client.ConnectAsync(options);
+        Assert.True(connected.IsSessionPresent, "the worker's session should still be on the broker");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await client.DisconnectAsync();
+        return Volatile.Read(ref received);
     }
 
     /// <summary>The worker's persistent session, subscribed as the worker subscribes, then left: mosquitto queues for it.</summary>

@@ -28,6 +28,8 @@ public sealed class DocumentedDefaultsTests
         Assert.Equal(2048, options.ReceiveMaximum);
         Assert.Equal(66_048, options.MaxPacketBytes);
         Assert.Equal(0, options.SocketBufferBytes);
+        Assert.Equal(65_536, options.ReadBufferBytes);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), options.AckCoalesceWindow);
         Assert.Equal(1883, options.EmbeddedPort);
         Assert.Equal("127.0.0.1", options.EmbeddedBindAddress);
         Assert.Equal(100_000, options.EmbeddedMaxPendingMessages);
