@@ -7,20 +7,24 @@ namespace StabilityMonitor.Server.Balance;
 /// <summary>
 /// The last <see cref="BalanceOptions.RawBufferSeconds"/> of every device's kept samples, on disk rather than in memory
 /// (docs/balance.md, "Post-hoc scoring"): the devices' <see cref="RawSampleWriter"/>s append a record per frame to one
-/// write buffer shared by all devices, handed to a thread-pool writer when full and at least every
+/// write buffer shared by all devices, handed to the archive's writer thread when full and at least every
 /// <see cref="FlushInterval"/>; the writer appends it to the current segment file with one write. Segments roll every
 /// <c>segmentSeconds</c> of wall time and are deleted once older than the buffer's seconds plus one segment. A read
 /// (<see cref="Read"/>, a rare therapist action) flushes, then scans the segments that may hold the span.
 /// </summary>
 /// <remarks>
-/// The processing loops never wait for the disk: with the spare buffer still being written, a record that does not fit
-/// is dropped and counted. A write that fails loses its buffer's records (counted, logged); reads of the device time
+/// The processing loops do not wait for the disk while it keeps up: only when both buffers are full (a burst such as the
+/// frame log's replay) does a loop wait for the writer, at most <see cref="MaxWait"/>, and not again until the writer has
+/// written a buffer; a record that still does not fit is dropped and counted. A write that fails loses its buffer's records (counted, logged); reads of the device time
 /// they covered then fail with the reason rather than score a segment with a hole in it. Nothing allocated per record.
 /// </remarks>
-internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
+internal sealed class RawSampleArchive : IDisposable
 {
     /// <summary>Longest a record waits in memory before it is handed to the writer.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest a processing loop waits for the writer when both buffers are full (bursts, e.g. a replay).</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(200);
 
     private const string Extension = ".raw";
     private static readonly TimeSpan s_logEvery = TimeSpan.FromMinutes(1);
@@ -32,7 +36,11 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
     private readonly long _segmentMillis;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ITimer? _timer;
+    private readonly Thread? _writer;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly ManualResetEventSlim _spareBack = new(false);
+    private volatile bool _stopping;
+    private bool _writerStalled;
 
     // Under _lock: the buffer being filled (and the device times it holds), the one with the writer, the spare.
     private byte[] _filling;
@@ -87,7 +95,13 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
         _spare = Enabled ? new byte[bufferBytes] : null;
         if (Enabled)
         {
-            _timer = time.CreateTimer(static s => ((RawSampleArchive)s!).OnTimer(), this, FlushInterval, FlushInterval);
+            // A thread of its own, not the pool's: waking it allocates nothing on the processing loop (asking the pool
+            // for a worker may create one there).
+            _writer = new Thread(static s => ((RawSampleArchive)s!).WriteLoop()) { IsBackground = true, Name = "raw-sample archive" };
+            _writer.Start(this);
+
+            // Creates the event's lock now, so that the first wait on a processing loop allocates nothing.
+            _spareBack.Wait(1);
             meter?.CreateObservableCounter("stability_raw_archive_write_failures_total", () => Interlocked.Read(ref _writeFailures), description: "Writes of the raw-sample archive (post-hoc balance tests) that failed; their samples are lost (logged).");
             meter?.CreateObservableCounter("stability_raw_archive_records_dropped_total", () => Interlocked.Read(ref _recordsDropped), description: "Frames not archived for post-hoc balance tests because the disk fell behind by two write buffers.");
             meter?.CreateObservableCounter("stability_raw_archive_bytes_written_total", () => Interlocked.Read(ref _bytesWritten), description: "Bytes appended to the raw-sample archive.");
@@ -120,19 +134,32 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
 
         var size = RawSampleRecord.Size(idBytes, samples.Length / 3);
         var lastMicros = firstMicros + (((samples.Length / 3) - 1) * 1_000_000L / rate);
-        lock (_lock)
+        for (var waited = false; ; waited = true)
         {
-            if (_filled + size > _filling.Length && !HandOver())
+            lock (_lock)
             {
-                // The writer still holds the other buffer: the disk is more than a buffer behind.
-                _recordsDropped++;
-                Lost(firstMicros, lastMicros, "the disk fell behind");
-                return;
+                if (_filled + size <= _filling.Length || HandOver())
+                {
+                    _filled += RawSampleRecord.Write(_filling.AsSpan(_filled), deviceId, firstMicros, rate, samples);
+                    _fillingMin = Math.Min(_fillingMin, firstMicros);
+                    _fillingMax = Math.Max(_fillingMax, lastMicros);
+                    return;
+                }
+
+                // The writer still holds the other buffer. Bursts (the frame log's replay at start) wait for it, once;
+                // a disk that does not answer within MaxWait is not waited for again until it has written a buffer.
+                if (waited || _writerStalled || _stopping)
+                {
+                    _writerStalled |= waited;
+                    _recordsDropped++;
+                    Lost(firstMicros, lastMicros, "the disk fell behind");
+                    return;
+                }
+
+                _spareBack.Reset();
             }
 
-            _filled += RawSampleRecord.Write(_filling.AsSpan(_filled), deviceId, firstMicros, rate, samples);
-            _fillingMin = Math.Min(_fillingMin, firstMicros);
-            _fillingMax = Math.Max(_fillingMax, lastMicros);
+            _spareBack.Wait(MaxWait);
         }
     }
 
@@ -154,7 +181,7 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
                 {
                     if (_filled == 0 && _full is null)
                     {
-                        return;
+                        break;
                     }
 
                     HandOver(queueWriter: false);
@@ -162,6 +189,7 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
             }
 
             Drain(fromWorker: false);
+            DeleteExpired(_time.GetUtcNow().ToUnixTimeMilliseconds());
         }
     }
 
@@ -222,17 +250,15 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
         }
     }
 
-    void IThreadPoolWorkItem.Execute()
-    {
-        lock (_fileLock)
-        {
-            Drain(fromWorker: true);
-        }
-    }
-
     public void Dispose()
     {
-        _timer?.Dispose();
+        if (_writer is not null)
+        {
+            _stopping = true;
+            _wake.Release();
+            _writer.Join();
+        }
+
         Flush();
         lock (_fileLock)
         {
@@ -240,22 +266,31 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
             _segment?.Dispose();
             _segment = null;
         }
+
+        _wake.Dispose();
+        _spareBack.Dispose();
     }
 
-    private void OnTimer()
+    private void WriteLoop()
     {
-        lock (_lock)
+        while (!_stopping)
         {
-            if (_filled > 0)
+            // Woken when a buffer is full, else every FlushInterval to write what the buffer holds.
+            if (!_wake.Wait(FlushInterval))
             {
-                HandOver();
+                lock (_lock)
+                {
+                    HandOver(queueWriter: false);
+                }
             }
-        }
 
-        // Segments also expire while nothing is written.
-        lock (_fileLock)
-        {
-            DeleteExpired(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            lock (_fileLock)
+            {
+                Drain(fromWorker: true);
+
+                // Segments also expire while nothing is written.
+                DeleteExpired(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
         }
     }
 
@@ -278,7 +313,7 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
         if (queueWriter && !_writerQueued)
         {
             _writerQueued = true;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            _wake.Release();
         }
 
         return true;
@@ -311,7 +346,8 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
             Write(buffer, length, min, max);
             lock (_lock)
             {
-                (_full, _spare) = (null, buffer);
+                (_full, _spare, _writerStalled) = (null, buffer, false);
+                _spareBack.Set();
             }
         }
     }
@@ -344,7 +380,7 @@ internal sealed class RawSampleArchive : IThreadPoolWorkItem, IDisposable
             _segment?.Dispose();
             _segment = null;
             _unloggedFailures++;
-            if (now - _lastLogMillis >= s_logEvery.TotalMilliseconds)
+            if (_lastLogMillis == long.MinValue || now - _lastLogMillis >= s_logEvery.TotalMilliseconds)
             {
                 BalanceLog.RawArchiveWriteFailed(_logger, _unloggedFailures, _directory, ex.Message);
                 (_lastLogMillis, _unloggedFailures) = (now, 0);
