@@ -14,9 +14,10 @@ namespace StabilityMonitor.Server.Balance;
 /// </summary>
 /// <remarks>
 /// The processing loops do not wait for the disk while it keeps up: only when both buffers are full (a burst such as the
-/// frame log's replay) does a loop wait for the writer, at most <see cref="MaxWait"/>, and not again until the writer has
-/// written a buffer; a record that still does not fit is dropped and counted. A write that fails loses its buffer's records (counted, logged); reads of the device time
-/// they covered then fail with the reason rather than score a segment with a hole in it. Nothing allocated per record.
+/// frame log's replay) does a loop wait for the writer, as long as it gives a buffer back within <see cref="MaxWait"/>;
+/// after that, not again until it has written one, and records that do not fit are dropped and counted. A write that
+/// fails loses its buffer's records (counted, logged); reads of the device time they covered then fail with the reason
+/// rather than score a segment with a hole in it. Nothing allocated per record.
 /// </remarks>
 internal sealed class RawSampleArchive : IDisposable
 {
@@ -24,7 +25,7 @@ internal sealed class RawSampleArchive : IDisposable
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest a processing loop waits for the writer when both buffers are full (bursts, e.g. a replay).</summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
     private const string Extension = ".raw";
     private static readonly TimeSpan s_logEvery = TimeSpan.FromMinutes(1);
@@ -134,7 +135,7 @@ internal sealed class RawSampleArchive : IDisposable
 
         var size = RawSampleRecord.Size(idBytes, samples.Length / 3);
         var lastMicros = firstMicros + (((samples.Length / 3) - 1) * 1_000_000L / rate);
-        for (var waited = false; ; waited = true)
+        while (true)
         {
             lock (_lock)
             {
@@ -146,11 +147,10 @@ internal sealed class RawSampleArchive : IDisposable
                     return;
                 }
 
-                // The writer still holds the other buffer. Bursts (the frame log's replay at start) wait for it, once;
-                // a disk that does not answer within MaxWait is not waited for again until it has written a buffer.
-                if (waited || _writerStalled || _stopping)
+                // The writer still holds the other buffer. Bursts (the frame log's replay at start) wait for it while it
+                // gives buffers back; a disk that gives none back within MaxWait is not waited for again until it does.
+                if (_writerStalled || _stopping)
                 {
-                    _writerStalled |= waited;
                     _recordsDropped++;
                     Lost(firstMicros, lastMicros, "the disk fell behind");
                     return;
@@ -159,7 +159,13 @@ internal sealed class RawSampleArchive : IDisposable
                 _spareBack.Reset();
             }
 
-            _spareBack.Wait(MaxWait);
+            if (!_spareBack.Wait(MaxWait))
+            {
+                lock (_lock)
+                {
+                    _writerStalled = _full is not null;
+                }
+            }
         }
     }
 
