@@ -42,6 +42,7 @@ internal sealed class RawSampleArchive : IDisposable
     private readonly ManualResetEventSlim _spareBack = new(false);
     private volatile bool _stopping;
     private bool _writerStalled;
+    private int _disposeCalls;
 
     // Under _lock: the buffer being filled (and the device times it holds), the one with the writer, the spare.
     private byte[] _filling;
@@ -258,6 +259,11 @@ internal sealed class RawSampleArchive : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposeCalls, 1) != 0)
+        {
+            return;
+        }
+
         if (_writer is not null)
         {
             _stopping = true;
