@@ -63,7 +63,7 @@ internal static class BalanceEndpoints
     }
 
     private static async Task<IResult> PostTestAsync(
-        Guid id, BalanceTestRequest? request, HttpContext context, CareAdmin admin, MobilityTable table, BalanceTestBook book, BalanceTestRecorder recorder,
+        Guid id, BalanceTestRequest? request, HttpContext context, CareAdmin admin, MobilityTable table, RawSampleArchive archive, BalanceTestBook book, BalanceTestRecorder recorder,
         IOptions<BalanceOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (await VisibleAsync(id, context, admin, ct).ConfigureAwait(false) is not { } visible)
@@ -118,16 +118,17 @@ internal static class BalanceEndpoints
             return Results.Problem("A finished test needs \"start\" and \"end\" (ISO times); a live one \"action\": \"start\" or \"stop\".", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        return await ScoreFinishedAsync(id, visible.Resident, device, kind, request.Condition, start, end, actor, table, recorder, options.Value, time, ct).ConfigureAwait(false);
+        return await ScoreFinishedAsync(id, visible.Resident, device, kind, request.Condition, start, end, actor, archive, recorder, options.Value, time, ct).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// A finished test posted afterwards, scored from the device's raw buffer (<see cref="BalanceOptions.RawBufferSeconds"/>):
-    /// 422 with the reason when the segment is not (or only partly) in it any more.
+    /// A finished test posted afterwards, scored from the device's samples in the raw-sample archive
+    /// (<see cref="BalanceOptions.RawBufferSeconds"/>): 422 with the reason when the segment is not (or only partly) in
+    /// it any more, 503 when the archive lost samples of it or cannot be read.
     /// </summary>
     private static async Task<IResult> ScoreFinishedAsync(
         Guid id, Resident resident, string device, BalanceTestKind kind, string? condition, DateTimeOffset start, DateTimeOffset end, Actor actor,
-        MobilityTable table, BalanceTestRecorder recorder, BalanceOptions options, TimeProvider time, CancellationToken ct)
+        RawSampleArchive archive, BalanceTestRecorder recorder, BalanceOptions options, TimeProvider time, CancellationToken ct)
     {
         if (end <= start || end - start > TimeSpan.FromSeconds(options.MaxTestSeconds))
         {
@@ -139,22 +140,25 @@ internal static class BalanceEndpoints
             return Results.Problem("\"end\" is in the future: post a test once it has finished, or run it live with \"action\": \"start\".", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var micros = (start.ToUnixTimeMilliseconds() * 1000, end.ToUnixTimeMilliseconds() * 1000);
-        var raw = table.ExtractRaw(device, micros.Item1, micros.Item2);
-        if (options.RawBufferSeconds == 0 || raw is null)
+        if (!archive.Enabled)
         {
             return Results.Problem(
-                options.RawBufferSeconds == 0
-                    ? "This server keeps no raw samples (Balance:RawBufferSeconds = 0): run the test live with \"action\": \"start\" and \"stop\"."
-                    : "The device has not been heard since the server started: its samples are not in memory.",
+                "This server keeps no raw samples (Balance:RawBufferSeconds = 0): run the test live with \"action\": \"start\" and \"stop\".",
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 
-        var (samples, rate, firstMicros, coverage) = raw.Value;
+        // Blocking file reads (the segments that may hold the span, every device's records in them): off the request thread.
+        var (fromMicros, toMicros) = (start.ToUnixTimeMilliseconds() * 1000, end.ToUnixTimeMilliseconds() * 1000);
+        var (samples, rate, firstMicros, coverage, failure) = await Task.Run(() => archive.Read(device, fromMicros, toMicros), ct).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return Results.Problem(failure, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (coverage < 0.9 || samples.Length < rate * 2)
         {
             return Results.Problem(
-                $"Only {coverage:P0} of the segment is in the server's raw buffer, which keeps the last {options.RawBufferSeconds} s of each device (Balance:RawBufferSeconds; device time, so the wearable's clock must be right): post a finished test within that time, or run it live.",
+                $"Only {coverage:P0} of the segment is in the server's raw buffer, which keeps the last {options.RawBufferSeconds} s of each device on disk (Balance:RawBufferSeconds; device time, so the wearable's clock must be right): post a finished test within that time, or run it live.",
                 statusCode: StatusCodes.Status422UnprocessableEntity);
         }
 

@@ -23,4 +23,10 @@ internal static partial class BalanceLog
 
     [LoggerMessage(7105, LogLevel.Warning, "Mobility: stored days of {DeviceId} could not be read for a request ({Message}); answering from memory", EventName = "MobilityReadFailed")]
     public static partial void ReadFailed(ILogger logger, string deviceId, string message);
+
+    [LoggerMessage(7107, LogLevel.Warning, "Balance: {Failures} writes of the raw-sample archive in {Directory} failed since the last such message ({Message}); their samples are lost and post-hoc tests over them are refused", EventName = "RawArchiveWriteFailed")]
+    public static partial void RawArchiveWriteFailed(ILogger logger, long failures, string directory, string message);
+
+    [LoggerMessage(7108, LogLevel.Warning, "Balance: the raw-sample archive could not be read for {DeviceId} ({Message}); the post-hoc test is refused", EventName = "RawArchiveReadFailed")]
+    public static partial void RawArchiveReadFailed(ILogger logger, string deviceId, string message);
 }

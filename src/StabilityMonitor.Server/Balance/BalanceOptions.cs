@@ -36,15 +36,14 @@ public sealed class BalanceOptions
 
     /// <summary>
     /// Seconds of samples kept per device for a finished test posted afterwards (<c>start</c>/<c>end</c>); 0 keeps
-    /// none. Default 120 s. They are kept as the test scorer reads them, averaged to its 25 Hz analysis rate (about
-    /// 19 KB a device); a device whose rate is not a multiple of 25 Hz keeps them faster, so for less time
-    /// (<see cref="RawBufferRateHz"/>).
+    /// none. Default 120 s. They are kept on disk, in the data folder's raw-sample archive (docs/balance.md), as the test
+    /// scorer reads them: averaged to its 25 Hz analysis rate, ~190 bytes a second for a 50 Hz device.
     /// </summary>
     public int RawBufferSeconds { get; set; } = 120;
 
     /// <summary>
-    /// Kept-sample rate the buffer is sized for, Hz. Default 25: the rate 25, 50, 100 and 200 Hz devices are kept at
-    /// (a 60 Hz device is kept at 30 Hz, so its buffer covers 100 s of the 120).
+    /// No longer used (it sized the in-memory buffer the raw-sample archive replaced); still bound and validated so that
+    /// configurations naming it start as before. Default 25.
     /// </summary>
     public int RawBufferRateHz { get; set; } = 25;
 

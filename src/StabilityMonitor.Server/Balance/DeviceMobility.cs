@@ -8,15 +8,15 @@ internal sealed class DeviceMobility
 {
     private AccelSample[]? _capture;
 
-    public DeviceMobility(MobilityOptions options, int ledgerDays, int rawSamples = 0)
+    public DeviceMobility(MobilityOptions options, int ledgerDays, RawSampleWriter? raw = null)
     {
         Ledger = new MobilityLedger(ledgerDays);
         Tracker = new MobilityTracker(options, Ledger);
-        Raw = rawSamples > 0 ? new RawSampleRing(rawSamples) : null;
+        Raw = raw;
     }
 
-    /// <summary>The last few minutes of samples at the analysis rate (post-hoc scoring), or null when none are kept.</summary>
-    public RawSampleRing? Raw { get; }
+    /// <summary>Where the device's samples go into the raw-sample archive (post-hoc scoring), or null when none are kept.</summary>
+    public RawSampleWriter? Raw { get; }
 
     /// <summary>Device time up to which frames have been counted (end of the last frame), Unix µs.</summary>
     public long ThroughMicros { get; set; }

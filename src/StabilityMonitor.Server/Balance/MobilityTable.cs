@@ -9,9 +9,10 @@ namespace StabilityMonitor.Server.Balance;
 /// <summary>
 /// The pipeline's <see cref="IFrameObserver"/> for balance and mobility: one <see cref="DeviceMobility"/> per device,
 /// at most <see cref="BalanceOptions.MaxDevices"/> (the least recently heard is dropped beyond it), read by the API
-/// under the same lock. Per frame: a dictionary lookup and the tracker, nothing allocated (a new device allocates once).
+/// under the same lock. Per frame: a dictionary lookup, the tracker and a record for the raw-sample archive, nothing
+/// allocated (a new device allocates once).
 /// </summary>
-internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvider time) : IFrameObserver
+internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvider time, RawSampleArchive archive) : IFrameObserver
 {
     private readonly BalanceOptions _options = options.Value;
     private readonly Dictionary<string, DeviceMobility> _devices = new(StringComparer.Ordinal);
@@ -65,7 +66,7 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
                     EvictLeastRecent();
                 }
 
-                device = NewDevice();
+                device = NewDevice(deviceId);
                 _devices.Add(deviceId, device);
             }
 
@@ -177,7 +178,7 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
                     EvictLeastRecent();
                 }
 
-                device = NewDevice();
+                device = NewDevice(deviceId);
                 device.LastSeen = time.GetTimestamp();
                 _devices.Add(deviceId, device);
             }
@@ -190,15 +191,6 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
             device.ResumeAfterMicros = Math.Max(device.ResumeAfterMicros, throughMicros);
             device.ThroughMicros = Math.Max(device.ThroughMicros, throughMicros);
             return [.. device.Ledger.Days.Select(static d => (d.DayNumber, d.Revision))];
-        }
-    }
-
-    /// <summary>The raw samples of a device between two device times (post-hoc scoring); null when the device is not held or keeps none.</summary>
-    public (AccelSample[] Samples, int Rate, long FirstMicros, double Coverage)? ExtractRaw(string deviceId, long fromMicros, long toMicros)
-    {
-        lock (_lock)
-        {
-            return _devices.TryGetValue(deviceId, out var device) && device.Raw is { } raw ? raw.Extract(fromMicros, toMicros) : null;
         }
     }
 
@@ -226,8 +218,8 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         }
     }
 
-    private DeviceMobility NewDevice() =>
-        new(_options.Mobility, _options.LedgerDays, _options.RawBufferSeconds * _options.RawBufferRateHz);
+    private DeviceMobility NewDevice(string deviceId) =>
+        new(_options.Mobility, _options.LedgerDays, archive.Enabled ? new RawSampleWriter(deviceId, archive) : null);
 
     private static IEnumerable<MobilityDay> Within(IReadOnlyList<MobilityDay> days, long? fromMicros, long? toMicros)
     {

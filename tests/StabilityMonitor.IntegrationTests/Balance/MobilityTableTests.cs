@@ -6,18 +6,24 @@ using StabilityMonitor.Signal.Codec;
 namespace StabilityMonitor.IntegrationTests.Balance;
 
 /// <summary>The server's per-device mobility table: bounded, least recently heard dropped first, nothing allocated per frame.</summary>
-public sealed class MobilityTableTests
+public sealed class MobilityTableTests : IDisposable
 {
     // Device time of today: the table counts only the days it may hold (Balance:LedgerDays back from the server's date).
     private static readonly long s_start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
     private static readonly AccelSample[] s_still = [.. Enumerable.Repeat(new AccelSample(0, 1, 0), 50)];
 
+    private readonly TempDirectory _data = new("sm-mobility-");
+    private readonly RawSampleArchive _archive;
+
+    public MobilityTableTests() =>
+        _archive = new RawSampleArchive(_data.Sub("raw-samples"), 120, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RawSampleArchive>.Instance);
+
     [Fact]
     public void MoreDevicesThanAllowed_LeastRecentlyHeardDropped()
     {
         var time = new SteppedTime();
-        var table = new MobilityTable(Options.Create(new BalanceOptions { MaxDevices = 3 }), time);
+        var table = new MobilityTable(Options.Create(new BalanceOptions { MaxDevices = 3 }), time, _archive);
         foreach (var id in new[] { "d-1", "d-2", "d-3" })
         {
             Feed(table, id, 0);
@@ -36,7 +42,7 @@ public sealed class MobilityTableTests
     [Fact]
     public void DeviceOnProbation_GetsNoTracker_UntilEstablished()
     {
-        var table = new MobilityTable(Options.Create(new BalanceOptions()), TimeProvider.System);
+        var table = new MobilityTable(Options.Create(new BalanceOptions()), TimeProvider.System, _archive);
         for (var i = 0; i < 1000; i++)
         {
             Feed(table, $"flood-{i}", 0, established: false);
@@ -52,7 +58,7 @@ public sealed class MobilityTableTests
     [Fact]
     public void OnFrame_KnownDevice_AllocatesNothing()
     {
-        var table = new MobilityTable(Options.Create(new BalanceOptions()), TimeProvider.System);
+        var table = new MobilityTable(Options.Create(new BalanceOptions()), TimeProvider.System, _archive);
         for (var i = 0; i < 100; i++)
         {
             Feed(table, "d-1", i);
@@ -64,7 +70,15 @@ public sealed class MobilityTableTests
             Feed(table, "d-1", i);
         }
 
+        // The raw-sample archive's records included: 300 s of a 50 Hz device went to its file.
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1.0, _archive.Read("d-1", s_start + 100_000_000, s_start + 399_000_000).Coverage, 2);
+    }
+
+    public void Dispose()
+    {
+        _archive.Dispose();
+        _data.Dispose();
     }
 
     private static void Feed(MobilityTable table, string id, int second, bool established = true)
