@@ -23,9 +23,10 @@ internal sealed class FrameSequencer
     private readonly uint _resyncFrames;
     private readonly int _capacity;
 
-    // Allocated with the device, not on the first reordered frame (which would save ~1.5 KB a device that never
-    // reorders): the consumer path promises no allocation per frame, reordered or not.
-    private readonly IngestItem[] _held;
+    // Lent by HeldFrameBuffers while a frame is held (empty otherwise): most devices never reorder. Not allocated
+    // per reordered frame either: the consumer path promises no allocation per frame, and the array a device gives
+    // back when its last held frame goes is the one the next device to reorder gets.
+    private IngestItem[] _held = [];
     private readonly ulong[] _recent = new ulong[RecentBits / 64];
     private int _heldCount;
     private bool _started;
@@ -40,7 +41,6 @@ internal sealed class FrameSequencer
         _maxSlipMicros = maxSlipMicros;
         _resyncFrames = (uint)resyncFrames;
         _capacity = Math.Max(1, maxHeld) + 1;
-        _held = new IngestItem[_capacity];
     }
 
     /// <summary>Frames currently held back waiting for a missing one.</summary>
@@ -194,6 +194,11 @@ internal sealed class FrameSequencer
             throw new InvalidDataException($"The checkpoint holds {held} frames for a sequencer that holds at most {_capacity - 1}.");
         }
 
+        if (held > 0 && _held.Length == 0)
+        {
+            _held = HeldFrameBuffers.Rent(_capacity);
+        }
+
         for (var i = 0; i < held; i++)
         {
             var topic = reader.ReadString();
@@ -292,6 +297,11 @@ internal sealed class FrameSequencer
 
     private void Hold(in IngestItem item)
     {
+        if (_held.Length == 0)
+        {
+            _held = HeldFrameBuffers.Rent(_capacity);
+        }
+
         // Insertion sort by distance from the expected number; the array is tiny.
         var key = unchecked(item.Header.Sequence - _expected);
         var i = _heldCount;
@@ -323,6 +333,12 @@ internal sealed class FrameSequencer
         _heldCount--;
         Array.Copy(_held, 1, _held, 0, _heldCount);
         _held[_heldCount] = default;
+        if (_heldCount == 0)
+        {
+            // Every slot is empty again: the array goes back for the next device that reorders.
+            HeldFrameBuffers.Return(_held);
+            _held = [];
+        }
     }
 
     private bool WasReleased(uint back) => back < RecentBits && (_recent[back / 64] & (1UL << (int)(back % 64))) != 0;

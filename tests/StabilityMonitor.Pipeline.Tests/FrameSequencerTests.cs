@@ -163,6 +163,44 @@ public class FrameSequencerTests
         Assert.Equal(0, target.Count(SequenceAnomaly.Lost));
     }
 
+    [Fact]
+    public void Accept_SwapsOnTheSteadyPath_HoldBufferIsLentWhileHoldingAndAllocatesNothing()
+    {
+        // A length of its own (37 held + 1), so no other test's sequencer shares the free arrays counted here.
+        const int Length = 38;
+        var sequencer = new FrameSequencer(TimeSpan.FromSeconds(1), Length - 1, 100_000, 100_000);
+        var target = new CountingTarget();
+        var items = Enumerable.Range(0, 400).Select(i => Item((uint)i, Start + (i * FrameMicros))).ToArray();
+        var free = HeldFrameBuffers.FreeCount(Length);
+
+        // The first swap may have to make the array; afterwards it is back among the free ones.
+        var held = Swap(0);
+        Assert.Equal(1, held);
+        Assert.Equal(0, sequencer.HeldCount);
+        Assert.Equal(Math.Max(free, 1), HeldFrameBuffers.FreeCount(Length));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 3; i + 2 < items.Length; i += 3)
+        {
+            held += Swap(i);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(items.Length / 3, held);
+        Assert.Equal(items.Length - 1, target.Released);
+        Assert.Equal(Math.Max(free, 1), HeldFrameBuffers.FreeCount(Length));
+
+        // i, i+2, i+1: i+2 is held (an array lent) until i+1 comes (the array given back). Says how many were held.
+        int Swap(int i)
+        {
+            sequencer.Accept(items[i], target);
+            sequencer.Accept(items[i + 2], target);
+            var holding = sequencer.HeldCount;
+            sequencer.Accept(items[i + 1], target);
+            return holding;
+        }
+    }
+
     private static (FrameSequencer Sequencer, RecordingTarget Target) Create() =>
         (new FrameSequencer(TimeSpan.FromSeconds(1), 16, 100_000, 100_000), new RecordingTarget());
 
@@ -193,5 +231,20 @@ public class FrameSequencerTests
         public void Drop(in IngestItem item) => Dropped.Add(item.Header.Sequence);
 
         void ISequencedFrameTarget.Count(SequenceAnomaly anomaly, long frames) => Anomalies.Add((anomaly, frames));
+    }
+
+    private sealed class CountingTarget : ISequencedFrameTarget
+    {
+        public int Released { get; private set; }
+
+        public void Release(in IngestItem item) => Released++;
+
+        public void Drop(in IngestItem item)
+        {
+        }
+
+        public void Count(SequenceAnomaly anomaly, long frames)
+        {
+        }
     }
 }

@@ -19,7 +19,13 @@ public sealed class MobilityTracker
     private const int SwayWindowEpochs = 10;
     private const int SwayHopEpochs = 5;
     private const int LyingEpochsBeforeSitting = 10;
-    private const double HistorySeconds = 12;
+
+    // The turn limit as a cosine: the rest test compares cosines rather than taking an arccosine per sample.
+    private static readonly double s_cosMaxRestTurn = Math.Cos(MaxRestTurnDeg * Math.PI / 180);
+
+    // The gait window and its mean-removed copy, filled and read within one UpdateGait: a thread's, not a tracker's.
+    [ThreadStatic]
+    private static float[]? t_gaitBuffer;
 
     private readonly MobilityOptions _options;
     private readonly IMobilitySink _sink;
@@ -30,8 +36,7 @@ public sealed class MobilityTracker
     private int _epochSamples;
     private int _restSamples;
     private AnalysisRing? _ring;
-    private float[] _window = [];
-    private float[] _scratch = [];
+    private int _gaitWindow;
 
     private long _segmentStartMicros;
     private long _expectedNextMicros;
@@ -155,10 +160,13 @@ public sealed class MobilityTracker
         _epochSamples = Math.Max(1, (int)MathF.Round(_analysisRate));
         _restSamples = Math.Max(3, (int)Math.Round(RestSeconds * _analysisRate));
         _restConfirmSamples = Math.Max(1, (int)Math.Round(RestConfirmSeconds * _analysisRate));
-        _ring = new AnalysisRing((int)Math.Ceiling(HistorySeconds * _analysisRate));
-        var window = (int)Math.Round(_options.GaitWindowSeconds * _analysisRate);
-        _window = new float[window];
-        _scratch = new float[window];
+        _gaitWindow = (int)Math.Round(_options.GaitWindowSeconds * _analysisRate);
+
+        // As long as the longest look back: the quiet-standing sway window, the gait window, or a transition (its
+        // longest movement, the confirmed rest after it and half a rest window before it, see OnRestOnset). A longer
+        // ring changes nothing: no reader looks further back.
+        var transition = (int)Math.Floor(_options.MaxTransitionSeconds * _analysisRate) + _restConfirmSamples + _restSamples + (_restSamples / 2);
+        _ring = new AnalysisRing(Math.Max(8, Math.Max(SwayWindowEpochs * _epochSamples, Math.Max(_gaitWindow, transition + 1))));
     }
 
     private void EndSegment()
@@ -224,7 +232,7 @@ public sealed class MobilityTracker
             // A rest is quiet and not turning (a slow rise keeps the magnitude smooth but still rotates the trunk),
             // and counts once it has lasted RestConfirmSeconds beyond its first window, so a movement that is quiet
             // for a moment midway is not cut in two.
-            var turning = i >= (2 * k) - 1 && AngleDeg(_restX, _restY, _restZ, _previousX, _previousY, _previousZ) > MaxRestTurnDeg;
+            var turning = i >= (2 * k) - 1 && TurnsMoreThan(_restX, _restY, _restZ, _previousX, _previousY, _previousZ, s_cosMaxRestTurn);
             _restRun = std < _options.RestStdG && !turning ? _restRun + 1 : 0;
             if (_restRun >= _restConfirmSamples)
             {
@@ -395,19 +403,27 @@ public sealed class MobilityTracker
     private void UpdateGait()
     {
         var ring = _ring!;
-        var n = _window.Length;
+        var n = _gaitWindow;
         if (ring.Count < n)
         {
             _gait = default;
             return;
         }
 
+        var buffer = t_gaitBuffer;
+        if (buffer is null || buffer.Length < 2 * n)
+        {
+            // Once per thread (and window length): not per epoch.
+            t_gaitBuffer = buffer = new float[2 * n];
+        }
+
+        var window = buffer.AsSpan(0, n);
         var first = ring.Count - n;
         double sum = 0, sum2 = 0;
         for (var j = 0; j < n; j++)
         {
             var m = ring.Magnitude(first + j);
-            _window[j] = m;
+            window[j] = m;
             sum += m;
             sum2 += m * m;
         }
@@ -415,7 +431,7 @@ public sealed class MobilityTracker
         var mean = sum / n;
         var std = Math.Sqrt(Math.Max(0, (sum2 / n) - (mean * mean)));
         _gaitThreshold = (float)(mean + (0.5 * std));
-        _gait = GaitAutocorrelation.Analyse(_window, _scratch, _analysisRate, _options);
+        _gait = GaitAutocorrelation.Analyse(window, buffer.AsSpan(n, n), _analysisRate, _options);
     }
 
     private void UpdateUpright(float gx, float gy, float gz, bool walking, bool still)
@@ -478,10 +494,14 @@ public sealed class MobilityTracker
         return MathF.Atan2(forward, up) * (180f / MathF.PI);
     }
 
-    private static double AngleDeg(double ax, double ay, double az, double bx, double by, double bz)
+    /// <summary>
+    /// Whether the angle between a and b exceeds the one whose cosine is <paramref name="cosLimit"/> (a zero vector
+    /// turns by nothing). The same test as comparing the arccosine in degrees, up to the last bit of rounding.
+    /// </summary>
+    private static bool TurnsMoreThan(double ax, double ay, double az, double bx, double by, double bz, double cosLimit)
     {
         var norms = Math.Sqrt(((ax * ax) + (ay * ay) + (az * az)) * ((bx * bx) + (by * by) + (bz * bz)));
-        return norms <= 0 ? 0 : Math.Acos(Math.Clamp(((ax * bx) + (ay * by) + (az * bz)) / norms, -1, 1)) * (180 / Math.PI);
+        return norms > 0 && ((ax * bx) + (ay * by) + (az * bz)) / norms < cosLimit;
     }
 
     private float Inclination(float gx, float gy, float gz)

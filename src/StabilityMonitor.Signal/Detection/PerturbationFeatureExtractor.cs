@@ -37,7 +37,7 @@ internal static class PerturbationFeatureExtractor
         var previous = ring.At(nearStart);
         for (var i = nearStart; i < nearEnd; i++)
         {
-            ref readonly var s = ref ring.At(i);
+            var s = ring.At(i);
             var v = new Vector3(s.X, s.Y, s.Z);
             var along = Vector3.Dot(v, gravity);
             vertical = MathF.Max(vertical, along - 1f);
@@ -138,7 +138,7 @@ internal static class PerturbationFeatureExtractor
         var n = 0;
         for (var i = Math.Max(start, ring.OldestIndex); i < Math.Min(end, ring.Count); i++)
         {
-            ref readonly var s = ref ring.At(i);
+            var s = ring.At(i);
             sum += new Vector3(s.X, s.Y, s.Z);
             n++;
         }
@@ -184,11 +184,11 @@ internal static class PerturbationFeatureExtractor
         end = Math.Min(end, ring.Count);
         for (var i = start; i < end; i++)
         {
-            ref readonly var s = ref ring.At(i);
+            var s = ring.At(i);
             sum += new Vector3(s.X, s.Y, s.Z);
             if (i - start >= smoothing)
             {
-                ref readonly var old = ref ring.At(i - smoothing);
+                var old = ring.At(i - smoothing);
                 sum -= new Vector3(old.X, old.Y, old.Z);
                 max = MathF.Max(max, AngleDeg(sum, reference));
             }

@@ -27,6 +27,9 @@ internal sealed class SeatTracker
     private const double WalkingSecondsForStanding = 2;
     private const float StandardGravity = 9.80665f;
 
+    // The turn limit as a cosine: the rest test compares cosines rather than taking an arccosine per sample.
+    private static readonly double s_cosMaxRestTurn = Math.Cos(MaxRestTurnDeg * Math.PI / 180);
+
     private int _rate;
     private int _factor;
     private float _analysisRate;
@@ -199,7 +202,7 @@ internal sealed class SeatTracker
 
         // A rest is quiet and not turning (a slow rise keeps the magnitude smooth but still rotates the trunk),
         // and counts once it has lasted RestConfirmSeconds beyond its first window.
-        var turning = i >= (2 * k) - 1 && AngleDeg(_restX, _restY, _restZ, _previousX, _previousY, _previousZ) > MaxRestTurnDeg;
+        var turning = i >= (2 * k) - 1 && TurnsMoreThan(_restX, _restY, _restZ, _previousX, _previousY, _previousZ, s_cosMaxRestTurn);
         _restRun = std < RestStdG && !turning ? _restRun + 1 : 0;
         if (_restRun < _restConfirmSamples)
         {
@@ -337,6 +340,17 @@ internal sealed class SeatTracker
     {
         var norms = Math.Sqrt(((ax * ax) + (ay * ay) + (az * az)) * ((bx * bx) + (by * by) + (bz * bz)));
         return norms <= 0 ? 0 : Math.Acos(Math.Clamp(((ax * bx) + (ay * by) + (az * bz)) / norms, -1, 1)) * (180 / Math.PI);
+    }
+
+    /// <summary>
+    /// Whether the angle between a and b exceeds the one whose cosine is <paramref name="cosLimit"/> (a zero vector
+    /// turns by nothing). The same test as comparing <see cref="AngleDeg(double, double, double, double, double, double)"/>,
+    /// up to the last bit of rounding.
+    /// </summary>
+    private static bool TurnsMoreThan(double ax, double ay, double az, double bx, double by, double bz, double cosLimit)
+    {
+        var norms = Math.Sqrt(((ax * ax) + (ay * ay) + (az * az)) * ((bx * bx) + (by * by) + (bz * bz)));
+        return norms > 0 && ((ax * bx) + (ay * by) + (az * bz)) / norms < cosLimit;
     }
 
     private bool Holds(long i) => i >= 0 && i < _count && i >= _count - _x.Length;
