@@ -28,7 +28,8 @@ namespace StabilityMonitor.Pipeline;
 /// once, its held frames discarded, its processor replaced and its frames rejected as <c>quarantined</c> until the
 /// period ends or it reports online again; other devices and the process are not touched.
 /// New device ids are admitted by the <see cref="IDeviceRegistry"/>; when a partition's table is full the least recently
-/// seen device on probation, else the least recently seen idle one, makes room (<see cref="PipelineOptions.MaxDevices"/>).
+/// seen device on probation if silent for <see cref="PipelineOptions.ProbationEvictAfter"/>, else the least recently seen
+/// idle one, makes room (<see cref="PipelineOptions.MaxDevices"/>); with neither, the new device is rejected.
 /// </remarks>
 public sealed class IngestPipeline : IDisposable
 {

@@ -42,9 +42,9 @@ public sealed class PipelineOptions
 
     /// <summary>
     /// Most devices tracked. When the table is full, a new device takes the place of the least recently seen device
-    /// still on probation (<see cref="ProbationFrames"/>), else of the least recently seen device silent for longer
-    /// than <see cref="DeviceIdleTimeout"/>; if there is none, its frames are rejected (<c>too_many_devices</c>).
-    /// Default 10 000.
+    /// still on probation (<see cref="ProbationFrames"/>) once it has been silent for <see cref="ProbationEvictAfter"/>,
+    /// else of the least recently seen device silent for longer than <see cref="DeviceIdleTimeout"/>; if there is none,
+    /// its frames are rejected (<c>too_many_devices</c>). Default 10 000.
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxDevices { get; set; } = 10_000;
@@ -56,6 +56,15 @@ public sealed class PipelineOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int ProbationFrames { get; set; } = 8;
+
+    /// <summary>
+    /// Wall-clock time without frames after which a device still on probation may be evicted when the table is full.
+    /// Without it, more streaming devices than <see cref="MaxDevices"/> would evict each other on every frame and none
+    /// would ever leave probation; with it, the devices beyond the bound are rejected (<c>too_many_devices</c>) while
+    /// a flood of made-up ids still makes room once silent. Default 2 s (four frame periods at two frames a second).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ProbationEvictAfter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Wall-clock time without frames after which a device past probation may be evicted when the table is full.

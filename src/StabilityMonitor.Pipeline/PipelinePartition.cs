@@ -382,14 +382,20 @@ internal sealed class PipelinePartition : IDeviceStreamHost
 
     /// <summary>
     /// Makes room in a full table. Probationary devices go first (a flood of made-up ids never leaves probation, so it
-    /// only ever displaces itself); an established device only once it has been silent for the idle timeout.
+    /// only ever displaces itself), but only once silent for <see cref="PipelineOptions.ProbationEvictAfter"/>: more
+    /// streaming devices than the bound would otherwise displace each other on every frame, none ever leaving
+    /// probation. An established device goes only once it has been silent for the idle timeout. Only the oldest of
+    /// each recency list is looked at, so a full table costs O(1) per rejected frame.
     /// </summary>
     private bool TryEvict()
     {
-        var victim = _probation.Oldest;
-        if (victim is null
-            && _established.Oldest is { } idle
-            && (idle.LastSeen is not { } seen || _owner.Scheduler.Now - seen >= _options.DeviceIdleTimeout))
+        var now = _owner.Scheduler.Now;
+        DeviceStream? victim = null;
+        if (_probation.Oldest is { } probation && SilentFor(probation, now, _options.ProbationEvictAfter))
+        {
+            victim = probation;
+        }
+        else if (_established.Oldest is { } idle && SilentFor(idle, now, _options.DeviceIdleTimeout))
         {
             victim = idle;
         }
@@ -422,6 +428,9 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         _owner.CountsChanged();
         return true;
     }
+
+    private static bool SilentFor(DeviceStream device, DateTimeOffset now, TimeSpan period) =>
+        device.LastSeen is not { } seen || now - seen >= period;
 
     private void RejectQuarantined(DeviceStream device, in IngestItem item)
     {

@@ -62,6 +62,7 @@ public class DeviceTableTests(ITestOutputHelper output)
         harness.Deliver("wearables/b/accel", Frame(0, T0));
         harness.Deliver("wearables/c/accel", Frame(0, T0));
         harness.Deliver("wearables/a/accel", Frame(1, T0 + 500_000)); // a is now more recent than b
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter); // all silent long enough to make room
         harness.Deliver("wearables/d/accel", Frame(0, T0));
 
         Assert.Null(harness.Pipeline.GetDevice("b"));
@@ -70,6 +71,65 @@ public class DeviceTableTests(ITestOutputHelper output)
         Assert.Equal(0, harness.Metrics.Rejected(RejectReason.TooManyDevices));
         Assert.Contains(changes, static c => c.DeviceId == "b" && !c.Online && c.Reason == ConnectivityReason.Evicted);
         Assert.Equal(3, harness.Metrics.DevicesOnline);
+    }
+
+    [Fact]
+    public void Eviction_TableFullOfNewDevicesStillStreaming_NewDeviceRejectedUntilOneIsSilent()
+    {
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 2 });
+        harness.Deliver("wearables/a/accel", Frame(0, T0));
+        harness.Deliver("wearables/b/accel", Frame(0, T0));
+
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter - TimeSpan.FromMilliseconds(1));
+        harness.Deliver("wearables/c/accel", Frame(0, T0));
+        Assert.Null(harness.Pipeline.GetDevice("c"));
+        Assert.Equal(1, harness.Metrics.Rejected(RejectReason.TooManyDevices));
+
+        harness.Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
+        harness.Deliver("wearables/c/accel", Frame(0, T0));
+        Assert.Null(harness.Pipeline.GetDevice("a"));
+        Assert.NotNull(harness.Pipeline.GetDevice("c"));
+        Assert.Equal(1, harness.Metrics.Evicted);
+    }
+
+    /// <summary>
+    /// The load benchmark's collapse: more wearables than the table holds, all streaming. They used to evict each other
+    /// on every frame (all on probation), none ever leaving probation; now the first ones are served, the rest rejected.
+    /// </summary>
+    [Fact]
+    public void Capacity_MoreStreamingDevicesThanMaxDevices_FirstOnesKeepBeingProcessedExtrasRejected()
+    {
+        const int Max = 20;
+        const int Extra = 7;
+        const int Rounds = 20; // well past ProbationFrames (8)
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = Max });
+        var ids = Enumerable.Range(0, Max + Extra).Select(static i => $"w{i:D2}").ToArray();
+
+        for (uint round = 0; round < Rounds; round++)
+        {
+            // After the first round the extras are interleaved with the admitted devices, not only after them.
+            for (var k = 0; k < ids.Length; k++)
+            {
+                var id = ids[(k + (int)(round * 5)) % ids.Length];
+                harness.Deliver($"wearables/{id}/accel", Frame(round, T0 + (round * 500_000L)));
+            }
+
+            for (var i = 0; i < Max; i++)
+            {
+                Assert.Equal((long)round + 1, harness.Pipeline.GetDevice(ids[i])!.Quality.Frames);
+            }
+
+            for (var i = Max; i < ids.Length; i++)
+            {
+                Assert.Null(harness.Pipeline.GetDevice(ids[i]));
+            }
+
+            harness.Scheduler.AdvanceBy(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Equal(0, harness.Metrics.Evicted);
+        Assert.Equal(Extra * Rounds, harness.Metrics.Rejected(RejectReason.TooManyDevices));
+        Assert.Equal(Max, harness.Metrics.DevicesKnown);
     }
 
     [Fact]
@@ -107,6 +167,7 @@ public class DeviceTableTests(ITestOutputHelper output)
         var random = new Random(7);
 
         Flood(harness, random, 50_000);
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
 
         // The flood goes on while the wearable streams: 200 made-up ids between two of its frames.
         foreach (var frame in frames)
@@ -139,9 +200,12 @@ public class DeviceTableTests(ITestOutputHelper output)
         var full50Hz = GC.GetTotalMemory(forceFullCollection: true);
 
         // Fill the table with flood devices, then measure what a further million made-up ids add.
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         Flood(harness, random, harness.Options.MaxDevices);
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         var start = GC.GetTotalMemory(forceFullCollection: true);
         Flood(harness, random, Total / 10);
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         var tenth = GC.GetTotalMemory(forceFullCollection: true);
         Flood(harness, random, Total - (Total / 10));
         var end = GC.GetTotalMemory(forceFullCollection: true);
@@ -155,10 +219,19 @@ public class DeviceTableTests(ITestOutputHelper output)
         Assert.True(end - start < 16 * 1048576, $"grew {(end - start) / 1048576.0:F1} MiB over {Total} ids");
     }
 
+    /// <summary>
+    /// Made-up ids, one frame each, a table's worth per <see cref="PipelineOptions.ProbationEvictAfter"/>: the made-up
+    /// ids admitted before are silent long enough to make room (a faster flood is rejected, not admitted).
+    /// </summary>
     private static void Flood(PipelineHarness harness, Random random, int count, byte[]? frame = null)
     {
         for (var i = 0; i < count; i++)
         {
+            if (i > 0 && i % harness.Options.MaxDevices == 0)
+            {
+                harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
+            }
+
             var id = random.NextInt64(0, long.MaxValue).ToString("x", CultureInfo.InvariantCulture);
             harness.Deliver($"wearables/{id}/accel", frame ?? s_flood);
         }

@@ -87,6 +87,7 @@ public sealed class PartitionPathsTests
 
         Assert.Equal(0, harness.Metrics.Evicted);
         Assert.Equal(4, harness.Metrics.DevicesKnown);
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         harness.Deliver($"wearables/{same[3]}/accel", Frame(0, T0));
         Assert.Equal(1, harness.Metrics.Evicted);
         Assert.Null(pipeline.GetDevice(same[0]));
@@ -120,6 +121,7 @@ public sealed class PartitionPathsTests
         harness.Deliver("wearables/a/accel", Frame(0, T0));
         harness.Deliver("wearables/a/status", """{"online":false}"""u8);
         harness.Deliver("wearables/b/accel", Frame(0, T0));
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         harness.Deliver("wearables/c/accel", Frame(0, T0));
 
         Assert.Null(harness.Pipeline.GetDevice("a"));
@@ -128,6 +130,7 @@ public sealed class PartitionPathsTests
         Assert.Single(changes, static c => c.DeviceId == "a" && !c.Online);
 
         // An online victim goes offline once, as evicted.
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         harness.Deliver("wearables/d/accel", Frame(0, T0));
         Assert.Single(changes, static c => c.Reason == ConnectivityReason.Evicted && c.DeviceId == "b");
         Assert.Equal((2, 2), (harness.Metrics.DevicesOnline, harness.Metrics.DevicesKnown));
@@ -139,9 +142,11 @@ public sealed class PartitionPathsTests
         using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 1, ProbationFrames = 3 });
         harness.Deliver("wearables/a/accel", Frame(0, T0));
         harness.Deliver("wearables/a/accel", Frame(1, T0 + 500_000));
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         harness.Deliver("wearables/b/accel", Frame(0, T0));
         Assert.Equal(0, harness.Pipeline.Partition(0).Parked.Count);
 
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         harness.Deliver("wearables/a/accel", Frame(2, T0 + 1_000_000));
         Assert.Equal(1, harness.Pipeline.GetDevice("a")!.Quality.Frames);
     }
@@ -400,6 +405,7 @@ public sealed class PartitionPathsTests
         using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = 2 });
         harness.Deliver("wearables/a/accel", Frame(0, T0));
         harness.Deliver("wearables/b/accel", Frame(0, T0));
+        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         harness.Deliver("wearables/a/status", """{"online":true,"battery":0.9}"""u8);
         harness.Deliver("wearables/c/accel", Frame(0, T0));
         Assert.NotNull(harness.Pipeline.GetDevice("a"));

@@ -128,6 +128,7 @@ public sealed class PipelineHostingTests : IDisposable
     [InlineData("Pipeline:ChannelCapacity", "0", "ChannelCapacity")]
     [InlineData("Pipeline:CheckpointInterval", "00:00:00.050", "CheckpointInterval")]
     [InlineData("Pipeline:ProcessingLoops", "65", "ProcessingLoops")]
+    [InlineData("Pipeline:ProbationEvictAfter", "00:20:00", "ProbationEvictAfter")]
     [InlineData("Processor:SwayWindowSeconds", "0", "Processor: ")]
     public async Task InvalidSection_TheHostDoesNotStart_TheMessageNamesTheOption(string key, string value, string named)
     {

@@ -143,8 +143,8 @@ public sealed class ProcessingLoopsTests
     [Fact]
     public void TableBounds_AreSplitBetweenLoops()
     {
-        // MaxDevices 4 over 2 loops: 2 per loop. A third device hashing to a full loop makes room there (probation first),
-        // whatever the other loop holds.
+        // MaxDevices 4 over 2 loops: 2 per loop. A third device hashing to a full loop makes room there (probation first,
+        // once silent for ProbationEvictAfter), whatever the other loop holds.
         using var harness = new PipelineHarness(new PipelineOptions { ProcessingLoops = 2, MaxDevices = 4 });
         var pipeline = harness.Pipeline;
         var same = Enumerable.Range(0, 200).Select(static i => $"dev-{i}").Where(id => pipeline.Index(id) == 0).Take(3).ToArray();
@@ -152,6 +152,7 @@ public sealed class ProcessingLoopsTests
         {
             var frames = Recordings.Record(id, WearerProfile.Random(3), new MotionScript().Stand(2), 3, 50, 25, null);
             harness.Deliver($"wearables/{id}/accel", frames[0].Bytes);
+            harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
         }
 
         Assert.Equal(2, pipeline.GetDevices().Count);

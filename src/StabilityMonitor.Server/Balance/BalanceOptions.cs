@@ -7,8 +7,18 @@ public sealed class BalanceOptions
 {
     public const string SectionName = "Balance";
 
-    /// <summary>Devices whose mobility is kept; the least recently heard is dropped beyond it. Default 10,000 (the device table's size).</summary>
+    /// <summary>
+    /// Devices whose mobility is kept. Beyond it a new device takes the place of the least recently heard one if that
+    /// one has been silent for <see cref="DeviceIdleTimeout"/>, else it is not tracked. Default 10,000 (the device
+    /// table's size).
+    /// </summary>
     public int MaxDevices { get; set; } = 10_000;
+
+    /// <summary>
+    /// Time without frames after which a device's mobility may make room for a new device when the table is full
+    /// (<see cref="MaxDevices"/>). Default 10 min (as <c>Pipeline:DeviceIdleTimeout</c>); 1 s to 30 days.
+    /// </summary>
+    public TimeSpan DeviceIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Days of mobility kept per device (about 1 KB a day). Default 35.</summary>
     public int LedgerDays { get; set; } = 35;

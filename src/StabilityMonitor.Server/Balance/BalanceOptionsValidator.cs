@@ -12,6 +12,11 @@ internal sealed class BalanceOptionsValidator : IValidateOptions<BalanceOptions>
             errors.Add("Balance:MaxDevices must be 1..1,000,000.");
         }
 
+        if (options.DeviceIdleTimeout < TimeSpan.FromSeconds(1) || options.DeviceIdleTimeout > TimeSpan.FromDays(30))
+        {
+            errors.Add("Balance:DeviceIdleTimeout must be 1 s..30 days.");
+        }
+
         if (options.LedgerDays is < 7 or > 400)
         {
             errors.Add("Balance:LedgerDays must be 7..400.");

@@ -33,6 +33,9 @@ internal sealed class DeviceMobility
 
     public long LastSeen { get; set; }
 
+    /// <summary>The device's place in its table's recency list (least recently heard first).</summary>
+    public LinkedListNode<string>? Recency { get; init; }
+
     public int CaptureCount { get; private set; }
 
     public int CaptureRate { get; private set; }

@@ -8,17 +8,30 @@ namespace StabilityMonitor.Server.Balance;
 
 /// <summary>
 /// The pipeline's <see cref="IFrameObserver"/> for balance and mobility: one <see cref="DeviceMobility"/> per device,
-/// at most <see cref="BalanceOptions.MaxDevices"/> (the least recently heard is dropped beyond it), read by the API
-/// under the same lock. Per frame: a dictionary lookup, the tracker and a record for the raw-sample archive, nothing
-/// allocated (a new device allocates once).
+/// at most <see cref="BalanceOptions.MaxDevices"/>, read by the API under the same lock. Per frame: a dictionary lookup,
+/// a move in the recency list, the tracker and a record for the raw-sample archive, nothing allocated (a new device
+/// allocates once).
 /// </summary>
+/// <remarks>
+/// When the table is full a new device takes the place of the least recently heard one only if that one has been
+/// silent for <see cref="BalanceOptions.DeviceIdleTimeout"/>; else the new device is not tracked (counted in
+/// <see cref="Untracked"/>). Evicting a device heard a moment ago would bring it back on its next frame, evicting
+/// another: with more streaming wearables than the bound, an eviction on every frame.
+/// </remarks>
 internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvider time, RawSampleArchive archive) : IFrameObserver
 {
     private readonly BalanceOptions _options = options.Value;
     private readonly Dictionary<string, DeviceMobility> _devices = new(StringComparer.Ordinal);
+
+    // Least recently heard first; each device holds its node, so a frame moves it to the end without allocating.
+    private readonly LinkedList<string> _recency = new();
     private readonly Lock _lock = new();
     private long _oldestTrackedMicros = long.MinValue;
     private long _oldestComputedTicks = long.MinValue / 2;
+    private long _untracked;
+
+    /// <summary>Frames of new devices not tracked because the table was full of devices heard recently.</summary>
+    public long Untracked => Interlocked.Read(ref _untracked);
 
     public int Count
     {
@@ -61,16 +74,17 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
                     return;
                 }
 
-                if (_devices.Count >= _options.MaxDevices)
+                if (!TryMakeRoom(force: false))
                 {
-                    EvictLeastRecent();
+                    Interlocked.Increment(ref _untracked);
+                    return;
                 }
 
-                device = NewDevice(deviceId);
-                _devices.Add(deviceId, device);
+                device = Add(deviceId);
             }
 
             device.LastSeen = time.GetTimestamp();
+            MoveToNewest(device);
             device.Raw?.Add(header, samples);
             if (header.DeviceTimeMicros < device.ResumeAfterMicros)
             {
@@ -173,14 +187,10 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         {
             if (!_devices.TryGetValue(deviceId, out var device))
             {
-                if (_devices.Count >= _options.MaxDevices)
-                {
-                    EvictLeastRecent();
-                }
-
-                device = NewDevice(deviceId);
+                // Days stored before a restart: the last loaded win over the first when there are more than fit.
+                TryMakeRoom(force: true);
+                device = Add(deviceId);
                 device.LastSeen = time.GetTimestamp();
-                _devices.Add(deviceId, device);
             }
 
             foreach (var day in days)
@@ -218,8 +228,25 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         }
     }
 
-    private DeviceMobility NewDevice(string deviceId) =>
-        new(_options.Mobility, _options.LedgerDays, archive.Enabled ? new RawSampleWriter(deviceId, archive) : null);
+    private DeviceMobility Add(string deviceId)
+    {
+        var device = new DeviceMobility(_options.Mobility, _options.LedgerDays, archive.Enabled ? new RawSampleWriter(deviceId, archive) : null)
+        {
+            Recency = _recency.AddLast(deviceId),
+        };
+        _devices.Add(deviceId, device);
+        return device;
+    }
+
+    private void MoveToNewest(DeviceMobility device)
+    {
+        var node = device.Recency!;
+        if (node.Next is not null)
+        {
+            _recency.Remove(node);
+            _recency.AddLast(node);
+        }
+    }
 
     private static IEnumerable<MobilityDay> Within(IReadOnlyList<MobilityDay> days, long? fromMicros, long? toMicros)
     {
@@ -229,22 +256,31 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         return days.Where(d => d.DayNumber >= first && d.DayNumber <= last);
     }
 
-    private void EvictLeastRecent()
+    /// <summary>
+    /// Below the bound: true. Full: drops the least recently heard device (O(1), the head of the recency list) when it
+    /// has been silent for <see cref="BalanceOptions.DeviceIdleTimeout"/> or when <paramref name="force"/>d, never
+    /// one recording a live test.
+    /// </summary>
+    private bool TryMakeRoom(bool force)
     {
-        string? oldest = null;
-        var oldestSeen = long.MaxValue;
-        foreach (var (id, device) in _devices)
+        if (_devices.Count < _options.MaxDevices)
         {
-            if (device.LastSeen < oldestSeen && !device.Capturing)
-            {
-                oldest = id;
-                oldestSeen = device.LastSeen;
-            }
+            return true;
         }
 
-        if (oldest is not null)
+        if (_recency.First is not { } oldest)
         {
-            _devices.Remove(oldest);
+            return false;
         }
+
+        var device = _devices[oldest.Value];
+        if (device.Capturing || (!force && time.GetElapsedTime(device.LastSeen) < _options.DeviceIdleTimeout))
+        {
+            return false;
+        }
+
+        _recency.Remove(oldest);
+        _devices.Remove(oldest.Value);
+        return true;
     }
 }

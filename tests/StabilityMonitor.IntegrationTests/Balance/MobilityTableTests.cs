@@ -5,7 +5,7 @@ using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.IntegrationTests.Balance;
 
-/// <summary>The server's per-device mobility table: bounded, least recently heard dropped first, nothing allocated per frame.</summary>
+/// <summary>The server's per-device mobility table: bounded, least recently heard dropped first once idle, nothing allocated per frame.</summary>
 public sealed class MobilityTableTests : IDisposable
 {
     // Device time of today: the table counts only the days it may hold (Balance:LedgerDays back from the server's date).
@@ -23,7 +23,7 @@ public sealed class MobilityTableTests : IDisposable
     public void MoreDevicesThanAllowed_LeastRecentlyHeardDropped()
     {
         var time = new SteppedTime();
-        var table = new MobilityTable(Options.Create(new BalanceOptions { MaxDevices = 3 }), time, _archive);
+        var table = new MobilityTable(Options.Create(new BalanceOptions { MaxDevices = 3, DeviceIdleTimeout = TimeSpan.FromSeconds(3) }), time, _archive);
         foreach (var id in new[] { "d-1", "d-2", "d-3" })
         {
             Feed(table, id, 0);
@@ -37,6 +37,44 @@ public sealed class MobilityTableTests : IDisposable
         Assert.Equal(3, table.Count);
         Assert.Null(table.Read(["d-2"], null, null, static days => days));
         Assert.NotNull(table.Read(["d-1"], null, null, static days => days));
+        Assert.NotNull(table.Read(["d-4"], null, null, static days => days));
+        Assert.Equal(0, table.Untracked);
+    }
+
+    /// <summary>
+    /// More streaming wearables than the bound: evicting the least recently heard (heard a frame ago) would bring it
+    /// back on its next frame, evicting another, on every frame. The first ones are kept; the others are not tracked.
+    /// </summary>
+    [Fact]
+    public void MoreStreamingDevicesThanAllowed_FirstOnesKept_OthersUntrackedUntilOneIsIdle()
+    {
+        var time = new SteppedTime();
+        var table = new MobilityTable(Options.Create(new BalanceOptions { MaxDevices = 3, DeviceIdleTimeout = TimeSpan.FromSeconds(10) }), time, _archive);
+        string[] ids = ["d-1", "d-2", "d-3", "d-4", "d-5"];
+        for (var second = 0; second < 5; second++)
+        {
+            foreach (var id in ids)
+            {
+                Feed(table, id, second);
+            }
+
+            time.Step();
+        }
+
+        Assert.Equal(3, table.Count);
+        Assert.Equal(2 * 5, table.Untracked);
+        Assert.Equal(["d-1", "d-2", "d-3"], table.DeviceIds().Order());
+
+        // d-1 falls silent; once idle for the timeout, a new device takes its place.
+        for (var second = 5; second < 16; second++)
+        {
+            Feed(table, "d-2", second);
+            Feed(table, "d-3", second);
+            time.Step();
+        }
+
+        Feed(table, "d-5", 16);
+        Assert.Equal(["d-2", "d-3", "d-5"], table.DeviceIds().Order());
     }
 
     [Fact]

@@ -110,6 +110,7 @@ public sealed class DocumentedContractTests
 
     [Theory]
     [InlineData("Balance:MaxDevices", "0")]
+    [InlineData("Balance:DeviceIdleTimeout", "00:00:00")]
     [InlineData("Balance:LedgerDays", "3")]
     [InlineData("Balance:MaxTestSeconds", "5")]
     public async Task BalanceOption_Invalid_ServerRefusesToStart_NamingIt(string key, string value)

@@ -69,6 +69,7 @@ public sealed class DocumentedDefaultsTests
         var balance = new BalanceOptions();
         Assert.Equal((10_000, 35, 300, 500), (balance.MaxDevices, balance.LedgerDays, balance.MaxTestSeconds, balance.MaxTestsPerResident));
         Assert.Equal(TimeSpan.FromMinutes(1), balance.StoreInterval);
+        Assert.Equal(TimeSpan.FromMinutes(10), balance.DeviceIdleTimeout);
         Assert.Equal((12, 12.0, 120, 25), (balance.ProgressWeeks, balance.MinWornHours, balance.RawBufferSeconds, balance.RawBufferRateHz));
 
         var durability = new DurabilityOptions();

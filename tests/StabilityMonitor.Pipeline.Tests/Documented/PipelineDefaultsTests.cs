@@ -19,6 +19,7 @@ public sealed class PipelineDefaultsTests
         Assert.Equal(TimeSpan.FromSeconds(1), options.SilenceCheckInterval);
         Assert.Equal(10_000, options.MaxDevices);
         Assert.Equal(8, options.ProbationFrames);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.ProbationEvictAfter);
         Assert.Equal(TimeSpan.FromMinutes(10), options.DeviceIdleTimeout);
         Assert.Equal(10_000, options.MaxParkedDevices);
         Assert.Equal(TimeSpan.FromMinutes(1), options.QuarantinePeriod);
