@@ -42,6 +42,9 @@ internal sealed class DeviceStream : IProcessorSink, ISequencedFrameTarget
 
     public DateTimeOffset? LastSeen { get; set; }
 
+    /// <summary>Arrival time (Unix µs) of the last frame or status processed; 0 when none carried one.</summary>
+    public long LastArrivalMicros { get; set; }
+
     public long? LastDeviceTimeMicros { get; set; }
 
     /// <summary>The last frame's device time minus its arrival time (saturating); null before a logged or timed frame.</summary>

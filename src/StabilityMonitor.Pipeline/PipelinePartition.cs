@@ -217,6 +217,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
 
         var now = _owner.Scheduler.Now;
         device.LastSeen = now;
+        device.LastArrivalMicros = Math.Max(device.LastArrivalMicros, item.ArrivalUnixMicros);
         if (device.QuarantinedUntil is { } until)
         {
             if (now < until)
@@ -256,6 +257,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         }
 
         _owner.Metrics.AddStatus();
+        device.LastArrivalMicros = Math.Max(device.LastArrivalMicros, item.ArrivalUnixMicros);
         var status = item.Status;
         device.Battery = status.Battery ?? device.Battery;
         device.Firmware = status.Firmware ?? device.Firmware;
@@ -326,7 +328,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         // Taken out before making room, so the eviction cannot push this device's own parked state out.
         byte[]? parked = Parked.TryTake(item.DeviceId, out var parkedId, out var state) ? state : null;
 
-        if (Devices.Count >= _maxDevices && !TryEvict())
+        if (Devices.Count >= _maxDevices && !TryEvict(item.ArrivalUnixMicros))
         {
             if (parked is not null)
             {
@@ -387,15 +389,16 @@ internal sealed class PipelinePartition : IDeviceStreamHost
     /// probation. An established device goes only once it has been silent for the idle timeout. Only the oldest of
     /// each recency list is looked at, so a full table costs O(1) per rejected frame.
     /// </summary>
-    private bool TryEvict()
+    /// <param name="arrivalMicros">Arrival time of the new device's message (Unix µs; 0 when unknown).</param>
+    private bool TryEvict(long arrivalMicros)
     {
         var now = _owner.Scheduler.Now;
         DeviceStream? victim = null;
-        if (_probation.Oldest is { } probation && SilentFor(probation, now, _options.ProbationEvictAfter))
+        if (_probation.Oldest is { } probation && SilentFor(probation, now, arrivalMicros, _options.ProbationEvictAfter))
         {
             victim = probation;
         }
-        else if (_established.Oldest is { } idle && SilentFor(idle, now, _options.DeviceIdleTimeout))
+        else if (_established.Oldest is { } idle && SilentFor(idle, now, arrivalMicros, _options.DeviceIdleTimeout))
         {
             victim = idle;
         }
@@ -429,8 +432,19 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         return true;
     }
 
-    private static bool SilentFor(DeviceStream device, DateTimeOffset now, TimeSpan period) =>
-        device.LastSeen is not { } seen || now - seen >= period;
+    // Silence is measured in arrival time where both messages carry one: while the loop works through a backlog (a
+    // start with thousands of new wearables, each priming its filters), a device whose next frames wait in the queue
+    // is not silent, though it was processed a while ago. Measured in processing time, more streaming wearables than
+    // MaxDevices evicted each other on every frame and the loop never caught up (docs/performance.md, sixth session).
+    private static bool SilentFor(DeviceStream device, DateTimeOffset now, long arrivalMicros, TimeSpan period)
+    {
+        if (arrivalMicros > 0 && device.LastArrivalMicros > 0)
+        {
+            return arrivalMicros - device.LastArrivalMicros >= (long)(period.Ticks / TimeSpan.TicksPerMicrosecond);
+        }
+
+        return device.LastSeen is not { } seen || now - seen >= period;
+    }
 
     private void RejectQuarantined(DeviceStream device, in IngestItem item)
     {

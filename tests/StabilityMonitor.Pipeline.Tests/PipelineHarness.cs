@@ -20,7 +20,7 @@ internal sealed class PipelineHarness : IDisposable
         Options = options ?? new PipelineOptions();
         var wrapped = Microsoft.Extensions.Options.Options.Create(Options);
         Scheduler = new HistoricalScheduler(start ?? DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
-        Time = new FakeTimeProvider(Scheduler.Now);
+        Time = new SchedulerLinkedTimeProvider(Scheduler);
         Metrics = new MetricsRegistry(Time);
         DeadLetters = new DeadLetterStore(wrapped, Time);
         EventStore = new InMemoryEventStore(wrapped);
@@ -126,4 +126,15 @@ internal sealed class PipelineHarness : IDisposable
     }
 
     public void Dispose() => Pipeline.Dispose();
+}
+
+/// <summary>
+/// A fake clock that also moves with the harness's scheduler: the ingestor stamps arrival times from it, and the
+/// pipeline measures a device's silence in arrival time, so advancing the scheduler must age arrivals too.
+/// </summary>
+internal sealed class SchedulerLinkedTimeProvider(HistoricalScheduler scheduler) : FakeTimeProvider(scheduler.Now)
+{
+    private readonly DateTimeOffset _schedulerStart = scheduler.Now;
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + (scheduler.Now - _schedulerStart);
 }
