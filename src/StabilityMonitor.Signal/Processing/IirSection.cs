@@ -15,6 +15,15 @@ internal sealed class IirSection : IirFilter
     {
     }
 
+    /// <summary>Direct form I at rest on a constant input: every input delay holds it, every output delay its output.</summary>
+    public float Settle(float input)
+    {
+        var output = (float)(ZiSection.DcGain(_b.AsSpan(0, _numeratorSize), _a) * input);
+        Array.Fill(_delayLineB, input);
+        Array.Fill(_delayLineA, output);
+        return output;
+    }
+
     public void WriteState(BinaryWriter writer)
     {
         writer.Write(_delayLineOffsetB);

@@ -26,6 +26,17 @@ internal sealed class SosChain : IStatefulFilter
         return output;
     }
 
+    public float Settle(float input)
+    {
+        var output = input;
+        foreach (var section in _sections)
+        {
+            output = section.Settle(output);
+        }
+
+        return output;
+    }
+
     public void Reset()
     {
         foreach (var section in _sections)
