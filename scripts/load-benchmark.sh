@@ -84,6 +84,8 @@ now() { date +%s.%N; }
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 metric() { { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk -v name="$1" '$1 == name || $1 == name "{}" { v = $2 } END { print (v == "" ? 0 : v) }'; }
+# too_many: frames rejected because the device table was full (Pipeline:MaxDevices), whatever other labels the exporter adds
+too_many() { { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk 'index($1, "stability_frames_rejected_total{") == 1 && index($1, "reason=\"too_many_devices\"") { v += $2 } END { print v + 0 }'; }
 # hist NAME: a histogram of the server's as JSON: {count, over_50ms, max_le} (max_le: the bucket bound the largest value is under)
 hist() {
     { curl -sf "http://127.0.0.1:$http_port/metrics" || true; } | awk -v n="$1" '
@@ -203,7 +205,7 @@ run_steady() {
     local rss_idle; rss_idle=$(rss_kb "$server_pid")
     local f0 c0 a0 s0 l0
     f0=$(metric stability_frames_total); c0=$(cpu_of "$server_pid"); a0=$(metric stability_process_allocated_bytes_total)
-    s0=$(metric stability_samples_total); l0=$(metric stability_frames_lost_total)
+    s0=$(metric stability_samples_total); l0=$(metric stability_frames_lost_total); local r0; r0=$(too_many)
     local extra=()
     [ "$falls" -gt 0 ] && extra=(--near-falls "$falls" --server "http://127.0.0.1:$http_port")
     LOAD_SERVER_PASSWORD=$password "$fs" load --broker "$broker" --devices "$n" --duration "${secs}s" --id-prefix "$name-" \
@@ -218,12 +220,12 @@ run_steady() {
         sleep 0.1
     done
     c1=$(cpu_of "$server_pid"); a1=$(metric stability_process_allocated_bytes_total); s1=$(metric stability_samples_total)
-    l1=$(metric stability_frames_lost_total)
+    l1=$(metric stability_frames_lost_total); local r1; r1=$(too_many)
     local pauses commits hub
     pauses=$(hist stability_checkpoint_pause_seconds); commits=$(hist stability_alert_commit_latency_seconds); hub=$(hist stability_alert_hub_latency_seconds)
-    jq --argjson pauses "$pauses" --argjson commits "$commits" --argjson hub "$hub" --argjson processed "$((f - f0))" --arg lag "${lag:-}" --argjson lost "$((l1 - l0))" --arg dc "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
+    jq --argjson pauses "$pauses" --argjson commits "$commits" --argjson hub "$hub" --argjson processed "$((f - f0))" --arg lag "${lag:-}" --argjson lost "$((l1 - l0))" --argjson too_many "$((r1 - r0))" --arg dc "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
         --argjson da "$((a1 - a0))" --argjson ds "$((s1 - s0))" --argjson rss_idle "$rss_idle" --argjson rss_end "$rss_end" '
-        . + { processed: $processed, lost: $lost, lag_seconds: (if $lag == "" then null else ($lag|tonumber) end),
+        . + { processed: $processed, lost: $lost, rejected_too_many_devices: $too_many, lag_seconds: (if $lag == "" then null else ($lag|tonumber) end),
               server_cpu_us_per_frame: (if $processed > 0 then ($dc|tonumber) * 1e6 / $processed else null end),
               alloc_bytes_per_sample: (if $ds > 0 then $da / $ds else null end),
               rss_idle_kb: $rss_idle, rss_end_kb: $rss_end,
@@ -241,7 +243,7 @@ best=0
     all=1
     for r in $(seq 1 "$repeats"); do
         run_steady "$n" "$step_seconds" "steady-$n-$r"
-        echo "steady $n/$r: $(jq -c '{rate, acked, processed, lost, lag_seconds, max_behind_ms, server_cpu_us_per_frame, rss_per_device_kb, pass}' "$out/steady-$n-$r.json")" >&2
+        echo "steady $n/$r: $(jq -c '{rate, acked, processed, lost, rejected_too_many_devices, lag_seconds, max_behind_ms, server_cpu_us_per_frame, rss_per_device_kb, pass}' "$out/steady-$n-$r.json")" >&2
         [ "$(jq .pass "$out/steady-$n-$r.json")" = true ] || all=0
     done
     [ "$all" = 1 ] || break
@@ -322,9 +324,9 @@ server processing loops: $loops; $repeats repeat(s) per point, median [min–max
 | Checkpoints holding the ingest lock > 50 ms / all (longest under, s) | $(jq -s 'map(.checkpoint_pauses.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.checkpoint_pauses.count // 0) | add' "${lat_files[@]}") ($(jq -rs 'map(.checkpoint_pauses.max_le // empty | tostring) | max // "–"' "${lat_files[@]}")) | | | |
 | Near-falls seen / injected | $(jq -s 'map(.near_falls_seen) | add' "${lat_files[@]}") / $(jq -s 'map(.near_falls_injected) | add' "${lat_files[@]}") | | | |
 
-Steady steps (per repeat: offered → processed frames/s, lost, lag after the last publish, publisher's worst delay behind schedule):
+Steady steps (per repeat: offered → processed frames/s, lost, rejected because the device table was full, lag after the last publish, publisher's worst delay behind schedule):
 
-| Devices | Repeat | Offered/s | Acked | Processed | Lost | Lag, s | Publisher behind, ms | Server CPU µs/frame | RSS/device KB | Pass |
-|---|---|---|---|---|---|---|---|---|---|---|
-$(for f in "$out"/steady-*-?.json; do jq -r --arg f "$(basename "$f" .json)" '"| \(.devices) | \($f | split("-") | .[-1]) | \(.offered_rate) | \(.acked) | \(.processed) | \(.lost) | \(if .lag_seconds == null then "> 10" else (.lag_seconds * 100 | round / 100) end) | \(.max_behind_ms) | \(if .server_cpu_us_per_frame == null then "–" else (.server_cpu_us_per_frame * 10 | round / 10) end) | \(.rss_per_device_kb * 10 | round / 10) | \(if '"$pass_rule"' then "yes" else "no" end) |"' "$f"; done | sort -t'|' -k2,2n -k3,3n)
+| Devices | Repeat | Offered/s | Acked | Processed | Lost | Rejected, table full | Lag, s | Publisher behind, ms | Server CPU µs/frame | RSS/device KB | Pass |
+|---|---|---|---|---|---|---|---|---|---|---|---|
+$(for f in "$out"/steady-*-?.json; do jq -r --arg f "$(basename "$f" .json)" '"| \(.devices) | \($f | split("-") | .[-1]) | \(.offered_rate) | \(.acked) | \(.processed) | \(.lost) | \(.rejected_too_many_devices // "–") | \(if .lag_seconds == null then "> 10" else (.lag_seconds * 100 | round / 100) end) | \(.max_behind_ms) | \(if .server_cpu_us_per_frame == null then "–" else (.server_cpu_us_per_frame * 10 | round / 10) end) | \(.rss_per_device_kb * 10 | round / 10) | \(if '"$pass_rule"' then "yes" else "no" end) |"' "$f"; done | sort -t'|' -k2,2n -k3,3n)
 EOF

@@ -433,7 +433,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
     }
 
     // Silence is measured in arrival time where both messages carry one: while the loop works through a backlog (a
-    // start with thousands of new wearables, each priming its filters), a device whose next frames wait in the queue
+    // start with thousands of new wearables), a device whose next frames wait in the queue
     // is not silent, though it was processed a while ago. Measured in processing time, more streaming wearables than
     // MaxDevices evicted each other on every frame and the loop never caught up (docs/performance.md, sixth session).
     private static bool SilentFor(DeviceStream device, DateTimeOffset now, long arrivalMicros, TimeSpan period)

@@ -11,8 +11,8 @@ public class DeviceTableTests(ITestOutputHelper output)
 {
     private const long T0 = Recordings.StartMicros;
 
-    // Flood frames declare 1 Hz: a new device at 50 Hz costs ~0.5 ms of filter design and priming (see the report),
-    // which would make these tests minutes long; the table's behaviour does not depend on the rate.
+    // Flood frames declare 1 Hz: a device's filters and history are sized for its rate, so a million 50 Hz devices would
+    // take longer to make and weigh more; the table's behaviour does not depend on the rate.
     private static readonly byte[] s_flood = PipelineHarness.Encode(new FrameHeader(1, 8, 1, 0, T0), [new AccelSample(0f, 1f, 0f)]);
     private static readonly byte[] s_flood50Hz = PipelineHarness.Encode(new FrameHeader(50, 8, 25, 0, T0), Enumerable.Repeat(new AccelSample(0f, 1f, 0f), 25).ToArray());
 
