@@ -45,6 +45,9 @@ internal static partial class PipelineLog
     [LoggerMessage(1013, LogLevel.Debug, "Device {DeviceId} evicted to make room for a new device; last seen {LastSeen:O}", EventName = "DeviceEvicted")]
     public static partial void DeviceEvicted(ILogger logger, string deviceId, DateTimeOffset? lastSeen);
 
+    [LoggerMessage(1015, LogLevel.Information, "A device evicted on probation came back: its silence was a backlog, not an end. Devices on probation are now evicted only after {Silence} without frames (until none comes back for the silence timeout)", EventName = "ProbationSilenceRaised")]
+    public static partial void ProbationSilenceRaised(ILogger logger, TimeSpan silence);
+
     [LoggerMessage(1014, LogLevel.Error, "The silence check failed; it runs again at the next interval", EventName = "SilenceCheckFailed")]
     public static partial void SilenceCheckFailed(ILogger logger, Exception exception);
 

@@ -62,6 +62,8 @@ public sealed class PipelineOptions
     /// Without it, more streaming devices than <see cref="MaxDevices"/> would evict each other on every frame and none
     /// would ever leave probation; with it, the devices beyond the bound are rejected (<c>too_many_devices</c>) while
     /// a flood of made-up ids still makes room once silent. Default 2 s (four frame periods at two frames a second).
+    /// Doubled, up to <see cref="SilenceTimeout"/>, each time a device evicted on probation comes back (a backlog at the
+    /// broker spaced its frames out), until none has come back for <see cref="SilenceTimeout"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ProbationEvictAfter { get; set; } = TimeSpan.FromSeconds(2);

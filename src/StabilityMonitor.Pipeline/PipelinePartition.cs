@@ -31,12 +31,23 @@ internal sealed class PipelinePartition : IDeviceStreamHost
     private long _arrivalMicros;
     private bool _replaying;
 
+    // Devices evicted on probation, oldest first (at most the partition's table size; their ids, not hashes: a flood of
+    // a million made-up ids would collide with a 32-bit hash). One that comes back
+    // was streaming after all: its silence was the broker's backlog spacing its frames out (a start with more wearables
+    // than the table holds, each one's turn seconds apart), and evicting it again would churn the table for good. A
+    // flood of made-up ids never comes back, so it never raises the silence.
+    private HashSet<string>? _evictedOnProbation;
+    private Queue<string>? _evictionOrder;
+    private TimeSpan _probationSilence;
+    private long _lastComebackMicros;
+
     public PipelinePartition(IngestPipeline owner, PipelineOptions options, int partitions)
     {
         _owner = owner;
         _options = options;
         _maxDevices = Math.Max(1, (options.MaxDevices + partitions - 1) / partitions);
         _maxParked = options.MaxParkedDevices == 0 ? 0 : Math.Max(1, (options.MaxParkedDevices + partitions - 1) / partitions);
+        _probationSilence = options.ProbationEvictAfter;
         _lookup = Devices.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -185,6 +196,9 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         }
 
         Devices.Clear();
+        _evictedOnProbation?.Clear();
+        _evictionOrder?.Clear();
+        _probationSilence = _options.ProbationEvictAfter;
         _online = 0;
         _count = 0;
         ResetPosition(0);
@@ -325,6 +339,8 @@ internal sealed class PipelinePartition : IDeviceStreamHost
             return null;
         }
 
+        NoteComeback(item.DeviceId, item.ArrivalUnixMicros);
+
         // Taken out before making room, so the eviction cannot push this device's own parked state out.
         byte[]? parked = Parked.TryTake(item.DeviceId, out var parkedId, out var state) ? state : null;
 
@@ -394,7 +410,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
     {
         var now = _owner.Scheduler.Now;
         DeviceStream? victim = null;
-        if (_probation.Oldest is { } probation && SilentFor(probation, now, arrivalMicros, _options.ProbationEvictAfter))
+        if (_probation.Oldest is { } probation && SilentFor(probation, now, arrivalMicros, ProbationSilence(arrivalMicros, now)))
         {
             victim = probation;
         }
@@ -417,6 +433,10 @@ internal sealed class PipelinePartition : IDeviceStreamHost
         {
             Park(victim);
         }
+        else
+        {
+            RememberEvictedOnProbation(victim.Id);
+        }
 
         _owner.Metrics.AddEvicted();
         PipelineLog.DeviceEvicted(_owner.Logger, victim.Id, victim.LastSeen);
@@ -430,6 +450,58 @@ internal sealed class PipelinePartition : IDeviceStreamHost
 
         _owner.CountsChanged();
         return true;
+    }
+
+    private void RememberEvictedOnProbation(string id)
+    {
+        _evictedOnProbation ??= new HashSet<string>(StringComparer.Ordinal);
+        _evictionOrder ??= new Queue<string>();
+        if (!_evictedOnProbation.Add(id))
+        {
+            return;
+        }
+
+        _evictionOrder.Enqueue(id);
+        if (_evictionOrder.Count > _maxDevices)
+        {
+            _evictedOnProbation.Remove(_evictionOrder.Dequeue());
+        }
+    }
+
+    /// <summary>A device not in the table arrives: if it was evicted on probation, the silence that evicted it was too short.</summary>
+    private void NoteComeback(ReadOnlySpan<char> id, long arrivalMicros)
+    {
+        if (_evictedOnProbation is not { Count: > 0 } || !_evictedOnProbation.GetAlternateLookup<ReadOnlySpan<char>>().Remove(id))
+        {
+            return;
+        }
+
+        _lastComebackMicros = arrivalMicros > 0 ? arrivalMicros : _owner.Scheduler.Now.ToUnixTimeMilliseconds() * 1000;
+        var raised = _probationSilence * 2 < _options.SilenceTimeout ? _probationSilence * 2 : _options.SilenceTimeout;
+        if (raised > _probationSilence)
+        {
+            _probationSilence = raised;
+            PipelineLog.ProbationSilenceRaised(_owner.Logger, raised);
+        }
+    }
+
+    /// <summary>
+    /// How long a device on probation must be silent before it makes room: <see cref="PipelineOptions.ProbationEvictAfter"/>,
+    /// doubled (up to <see cref="PipelineOptions.SilenceTimeout"/>) each time an evicted one came back, and back to it once
+    /// none has come back for the silence timeout.
+    /// </summary>
+    private TimeSpan ProbationSilence(long arrivalMicros, DateTimeOffset now)
+    {
+        if (_probationSilence != _options.ProbationEvictAfter)
+        {
+            var nowMicros = arrivalMicros > 0 ? arrivalMicros : now.ToUnixTimeMilliseconds() * 1000;
+            if (nowMicros - _lastComebackMicros >= _options.SilenceTimeout.Ticks / TimeSpan.TicksPerMicrosecond)
+            {
+                _probationSilence = _options.ProbationEvictAfter;
+            }
+        }
+
+        return _probationSilence;
     }
 
     // Silence is measured in arrival time where both messages carry one: while the loop works through a backlog (a

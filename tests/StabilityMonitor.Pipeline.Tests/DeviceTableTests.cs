@@ -132,6 +132,54 @@ public class DeviceTableTests(ITestOutputHelper output)
         Assert.Equal(Max, harness.Metrics.DevicesKnown);
     }
 
+    /// <summary>
+    /// The same under a backlog at the broker: every wearable's turn comes 4 s of arrival time after its last (the loop
+    /// working through a start with more wearables than the table holds), longer than a probation device may be silent.
+    /// The ones evicted come back, which raises the silence needed, and the table settles: after a few rounds no more
+    /// evictions, the same devices served every round, the rest rejected. A fixed 2 s kept them evicting each other.
+    /// </summary>
+    [Fact]
+    public void Capacity_MoreStreamingDevicesThanMaxDevicesUnderABacklog_TheTableSettlesInsteadOfChurning()
+    {
+        const int Max = 20;
+        const int Extra = 7;
+        const int Rounds = 40;
+        using var harness = new PipelineHarness(new PipelineOptions { MaxDevices = Max });
+        var ids = Enumerable.Range(0, Max + Extra).Select(static i => $"w{i:D2}").ToArray();
+        var spacing = TimeSpan.FromSeconds(4) / ids.Length;
+        long evictedBefore = 0;
+        var settledFrom = -1;
+        Dictionary<string, long>? framesBefore = null;
+
+        for (uint round = 0; round < Rounds; round++)
+        {
+            foreach (var id in ids)
+            {
+                harness.Scheduler.AdvanceBy(spacing);
+                harness.Deliver($"wearables/{id}/accel", Frame(round, T0 + (round * 500_000L)));
+            }
+
+            var frames = harness.Pipeline.GetDevices().ToDictionary(static d => d.DeviceId, static d => d.Quality.Frames);
+            if (harness.Metrics.Evicted == evictedBefore && framesBefore is not null && frames.Keys.SequenceEqual(framesBefore.Keys))
+            {
+                settledFrom = settledFrom < 0 ? (int)round : settledFrom;
+                Assert.All(frames, f => Assert.Equal(framesBefore[f.Key] + 1, f.Value));
+            }
+            else
+            {
+                settledFrom = -1;
+            }
+
+            evictedBefore = harness.Metrics.Evicted;
+            framesBefore = frames;
+        }
+
+        output.WriteLine($"settled from round {settledFrom} of {Rounds}; {harness.Metrics.Evicted} evictions in all");
+        Assert.InRange(settledFrom, 1, 10);
+        Assert.Equal(Max, harness.Metrics.DevicesKnown);
+        Assert.Equal(Max, framesBefore!.Count);
+    }
+
     [Fact]
     public void Eviction_TableFullOfEstablishedDevices_NewDeviceRejectedUntilOneIsIdle()
     {

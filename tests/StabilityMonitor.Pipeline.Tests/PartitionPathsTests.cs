@@ -146,7 +146,8 @@ public sealed class PartitionPathsTests
         harness.Deliver("wearables/b/accel", Frame(0, T0));
         Assert.Equal(0, harness.Pipeline.Partition(0).Parked.Count);
 
-        harness.Scheduler.AdvanceBy(harness.Options.ProbationEvictAfter);
+        // a coming back doubles the silence b needs before it makes room (a's own silence was too short to tell).
+        harness.Scheduler.AdvanceBy(2 * harness.Options.ProbationEvictAfter);
         harness.Deliver("wearables/a/accel", Frame(2, T0 + 1_000_000));
         Assert.Equal(1, harness.Pipeline.GetDevice("a")!.Quality.Frames);
     }
