@@ -22,4 +22,7 @@ internal static partial class DashboardLog
 
     [LoggerMessage(6005, LogLevel.Information, "Dashboard uses the Redis backplane", EventName = "DashboardRedis")]
     public static partial void RedisBackplane(ILogger logger);
+
+    [LoggerMessage(6006, LogLevel.Debug, "Warming up the dashboard's alert send failed; the first alert builds the send path itself", EventName = "DashboardWarmUpFailed")]
+    public static partial void WarmUpFailed(ILogger logger, Exception exception);
 }

@@ -16,8 +16,9 @@ namespace StabilityMonitor.IntegrationTests.Cluster;
 /// </summary>
 public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSettings store) : IClassFixture<PostgresStoreSettings>
 {
-    private const int Wearables = 24;
-    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
+    // 24 in the suite; scripts/soak-cluster.sh runs the issue's 200 (STABILITY_CLUSTER_WEARABLES).
+    private static readonly int Wearables = int.TryParse(Environment.GetEnvironmentVariable("STABILITY_CLUSTER_WEARABLES"), out var n) && n > 0 ? n : 24;
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(Wearables / 4);
 
     [Fact]
     public async Task NodeSigkilledMidStreamThenRestarted_NodeAdded_AlertsEqualOneServerSeeingEveryMessage()
@@ -61,7 +62,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSett
             () => $"{stored.Count} alerts in the cluster's store, {expected.Count} from the single server; missing {string.Join(", ", expected.Except(stored).Take(10))}; extra {string.Join(", ", stored.Except(expected).Take(10))}");
 
         var metrics = await Task.WhenAll(new[] { node1, node2, node3 }.Select(static n => n.MetricsAsync()));
-        output.WriteLine($"{expected.Count} alerts; forwarded {string.Join("/", metrics.Select(static m => m.Sum("stability_cluster_messages_forwarded_total")))}, resent {string.Join("/", metrics.Select(static m => m.Sum("stability_cluster_messages_resent_total")))}, replayed at node 1's restart {metrics[0].Sum("stability_log_replayed_total")}");
+        output.WriteLine($"{Wearables} wearables, {total} frames published, {expected.Count} alerts; forwarded {string.Join("/", metrics.Select(static m => m.Sum("stability_cluster_messages_forwarded_total")))}, resent {string.Join("/", metrics.Select(static m => m.Sum("stability_cluster_messages_resent_total")))}, replayed at node 1's restart {metrics[0].Sum("stability_log_replayed_total")}");
         Assert.True(expected.Count >= Wearables, $"the single server raised {expected.Count} near-fall and fall alerts for {Wearables} wearables");
         Assert.Equal(1, node1.Kills);
 
