@@ -13,7 +13,7 @@ namespace StabilityMonitor.Pipeline;
 /// <remarks>
 /// Memory per device is fixed by the options: the sequencer's held frames (at most
 /// <see cref="PipelineOptions.MaxHeldFrames"/>, pooled buffers), the processor's filters and history for one rate,
-/// and the evidence ring (about 3.5 KB).
+/// and the evidence ring (about 2 KB: 25 Hz means as 16-bit counts).
 /// </remarks>
 internal sealed class DeviceStream : IProcessorSink, ISequencedFrameTarget
 {

@@ -8,10 +8,15 @@ namespace StabilityMonitor.Pipeline;
 /// <summary>
 /// One device's recent acceleration, decimated to 25 Hz as it arrives, and the events waiting for their evidence
 /// trace. The ring is indexed by absolute 40 ms slot number (device time / 40 000 µs), so gaps and reordering
-/// need no bookkeeping: a slot holds the sum and count of the samples that fell into it, and is cleared when the
+/// need no bookkeeping: a slot holds the mean and count of the samples that fell into it, and is cleared when the
 /// newest slot moves past it. Arrays are allocated once per device; adding samples allocates nothing.
 /// Not thread-safe: touched only under the pipeline's lock.
 /// </summary>
+/// <remarks>
+/// The means are kept as 16-bit counts of 2^-11 g (0.49 mg, ±16 g: a 16 g range's own count), half the memory and
+/// checkpoint of float sums: a trace's points are whole milli-g, so this costs at most one milli-g on a point. Each
+/// sample moves its slot's mean by its share, rounded; at 50 Hz (two samples a slot) that is exact to the unit.
+/// </remarks>
 internal sealed class EvidenceRecorder
 {
     /// <summary>Points per second of a trace.</summary>
@@ -26,7 +31,13 @@ internal sealed class EvidenceRecorder
     private const int Capacity = 256;
     private const int MaxPending = 4;
 
-    private readonly float[] _sums = new float[3 * Capacity];
+    // 2^11 counts a g.
+    private const float Unit = 2048f;
+
+    // Written before the state since means replaced sums; a state written before starts with its "empty" flag (0 or 1).
+    private const byte CompactFormat = 2;
+
+    private readonly short[] _means = new short[3 * Capacity];
     private readonly ushort[] _counts = new ushort[Capacity];
     private readonly PendingEvidence[] _pending = new PendingEvidence[MaxPending];
     private int _pendingCount;
@@ -59,16 +70,17 @@ internal sealed class EvidenceRecorder
             }
 
             var k = Index(slot);
-            if (_counts[k] == ushort.MaxValue)
+            var n = _counts[k];
+            if (n == ushort.MaxValue)
             {
                 continue;
             }
 
             ref readonly var s = ref samples[i];
-            _sums[3 * k] += s.X;
-            _sums[(3 * k) + 1] += s.Y;
-            _sums[(3 * k) + 2] += s.Z;
-            _counts[k]++;
+            _means[3 * k] = Mean(_means[3 * k], n, s.X);
+            _means[(3 * k) + 1] = Mean(_means[(3 * k) + 1], n, s.Y);
+            _means[(3 * k) + 2] = Mean(_means[(3 * k) + 2], n, s.Z);
+            _counts[k] = (ushort)(n + 1);
         }
     }
 
@@ -115,7 +127,7 @@ internal sealed class EvidenceRecorder
     /// <summary>Forgets the recorded samples and waiting events (after <see cref="PublishAll"/>).</summary>
     public void Clear()
     {
-        Array.Clear(_sums);
+        Array.Clear(_means);
         Array.Clear(_counts);
         _pendingCount = 0;
         _empty = true;
@@ -124,6 +136,7 @@ internal sealed class EvidenceRecorder
     /// <summary>Writes the ring and the waiting events for a checkpoint.</summary>
     public void WriteState(BinaryWriter writer)
     {
+        writer.Write(CompactFormat);
         writer.Write(_empty);
         writer.Write(_head);
         writer.Write(_pendingCount);
@@ -138,14 +151,21 @@ internal sealed class EvidenceRecorder
             return;
         }
 
-        writer.Write(MemoryMarshal.AsBytes(_sums.AsSpan()));
+        writer.Write(MemoryMarshal.AsBytes(_means.AsSpan()));
         writer.Write(MemoryMarshal.AsBytes(_counts.AsSpan()));
     }
 
     /// <summary>Restores what <see cref="WriteState"/> wrote into a new recorder.</summary>
     public void ReadState(BinaryReader reader)
     {
-        _empty = reader.ReadBoolean();
+        var first = reader.ReadByte();
+        var compact = first == CompactFormat;
+        if (!compact && first > 1)
+        {
+            throw new InvalidDataException($"The checkpoint's evidence ring starts with {first}, neither a format nor a flag.");
+        }
+
+        _empty = compact ? reader.ReadBoolean() : first == 1;
         _head = reader.ReadInt64();
         var pending = reader.ReadInt32();
         if (pending is < 0 or > MaxPending)
@@ -164,8 +184,22 @@ internal sealed class EvidenceRecorder
             return;
         }
 
-        ReadExactly(reader, MemoryMarshal.AsBytes(_sums.AsSpan()));
+        if (compact)
+        {
+            ReadExactly(reader, MemoryMarshal.AsBytes(_means.AsSpan()));
+            ReadExactly(reader, MemoryMarshal.AsBytes(_counts.AsSpan()));
+            return;
+        }
+
+        // Written before the means: float sums, then the counts.
+        var sums = new float[3 * Capacity];
+        ReadExactly(reader, MemoryMarshal.AsBytes(sums.AsSpan()));
         ReadExactly(reader, MemoryMarshal.AsBytes(_counts.AsSpan()));
+        for (var i = 0; i < sums.Length; i++)
+        {
+            var n = _counts[i / 3];
+            _means[i] = n == 0 ? (short)0 : ToCounts(sums[i] / n);
+        }
     }
 
     private static void ReadExactly(BinaryReader reader, Span<byte> target)
@@ -192,7 +226,7 @@ internal sealed class EvidenceRecorder
     {
         if (_empty || DeviceTimeMath.Subtract(slot, _head) >= Capacity)
         {
-            Array.Clear(_sums);
+            Array.Clear(_means);
             Array.Clear(_counts);
         }
         else
@@ -201,9 +235,9 @@ internal sealed class EvidenceRecorder
             {
                 var k = Index(s);
                 _counts[k] = 0;
-                _sums[3 * k] = 0;
-                _sums[(3 * k) + 1] = 0;
-                _sums[(3 * k) + 2] = 0;
+                _means[3 * k] = 0;
+                _means[(3 * k) + 1] = 0;
+                _means[(3 * k) + 2] = 0;
             }
         }
 
@@ -251,10 +285,9 @@ internal sealed class EvidenceRecorder
         for (var s = first; s <= last; s++)
         {
             var k = Index(s);
-            var n = _counts[k];
-            if (n > 0)
+            if (_counts[k] > 0)
             {
-                previous = new EvidencePoint(MilliG(_sums[3 * k] / n), MilliG(_sums[(3 * k) + 1] / n), MilliG(_sums[(3 * k) + 2] / n));
+                previous = new EvidencePoint(MilliG(_means[3 * k] / Unit), MilliG(_means[(3 * k) + 1] / Unit), MilliG(_means[(3 * k) + 2] / Unit));
             }
 
             points[s - first] = previous;
@@ -262,6 +295,13 @@ internal sealed class EvidenceRecorder
 
         return new EventEvidence(deviceId, pending.Kind, pending.TimeMicros, SlotStart(first), RateHz, points, truncated);
     }
+
+    /// <summary>The mean of <paramref name="n"/> samples (<paramref name="mean"/>, in counts) and one more.</summary>
+    private static short Mean(short mean, int n, float g) =>
+        n == 0 ? ToCounts(g) : ToCounts((float)(((mean * (double)n) + (g * (double)Unit)) / ((n + 1) * (double)Unit)));
+
+    private static short ToCounts(float g) =>
+        float.IsNaN(g) ? (short)0 : (short)Math.Clamp(MathF.Round(g * Unit), short.MinValue, short.MaxValue);
 
     private static short MilliG(float g) => (short)Math.Clamp(MathF.Round(g * 1000f), short.MinValue, short.MaxValue);
 }
