@@ -77,9 +77,10 @@ internal sealed class EvidenceRecorder
             }
 
             ref readonly var s = ref samples[i];
-            _means[3 * k] = Mean(_means[3 * k], n, s.X);
-            _means[(3 * k) + 1] = Mean(_means[(3 * k) + 1], n, s.Y);
-            _means[(3 * k) + 2] = Mean(_means[(3 * k) + 2], n, s.Z);
+            var share = 1f / (n + 1);
+            _means[3 * k] = Mean(_means[3 * k], share, s.X);
+            _means[(3 * k) + 1] = Mean(_means[(3 * k) + 1], share, s.Y);
+            _means[(3 * k) + 2] = Mean(_means[(3 * k) + 2], share, s.Z);
             _counts[k] = (ushort)(n + 1);
         }
     }
@@ -198,7 +199,7 @@ internal sealed class EvidenceRecorder
         for (var i = 0; i < sums.Length; i++)
         {
             var n = _counts[i / 3];
-            _means[i] = n == 0 ? (short)0 : ToCounts(sums[i] / n);
+            _means[i] = n == 0 ? (short)0 : Quantize(sums[i] / n, Unit);
         }
     }
 
@@ -287,7 +288,7 @@ internal sealed class EvidenceRecorder
             var k = Index(s);
             if (_counts[k] > 0)
             {
-                previous = new EvidencePoint(MilliG(_means[3 * k] / Unit), MilliG(_means[(3 * k) + 1] / Unit), MilliG(_means[(3 * k) + 2] / Unit));
+                previous = new EvidencePoint(MilliG(_means[3 * k]), MilliG(_means[(3 * k) + 1]), MilliG(_means[(3 * k) + 2]));
             }
 
             points[s - first] = previous;
@@ -296,12 +297,12 @@ internal sealed class EvidenceRecorder
         return new EventEvidence(deviceId, pending.Kind, pending.TimeMicros, SlotStart(first), RateHz, points, truncated);
     }
 
-    /// <summary>The mean of <paramref name="n"/> samples (<paramref name="mean"/>, in counts) and one more.</summary>
-    private static short Mean(short mean, int n, float g) =>
-        n == 0 ? ToCounts(g) : ToCounts((float)(((mean * (double)n) + (g * (double)Unit)) / ((n + 1) * (double)Unit)));
+    /// <summary>A slot's mean (in counts) moved by one more sample, whose <paramref name="share"/> is 1 / (samples so far + 1).</summary>
+    private static short Mean(short mean, float share, float g) => Quantize(mean + (((g * Unit) - mean) * share), 1f);
 
-    private static short ToCounts(float g) =>
-        float.IsNaN(g) ? (short)0 : (short)Math.Clamp(MathF.Round(g * Unit), short.MinValue, short.MaxValue);
+    private static short MilliG(short counts) => Quantize(counts / Unit, 1000f);
 
-    private static short MilliG(float g) => (short)Math.Clamp(MathF.Round(g * 1000f), short.MinValue, short.MaxValue);
+    /// <summary><paramref name="value"/> × <paramref name="scale"/>, rounded into a short (NaN: 0).</summary>
+    private static short Quantize(float value, float scale) =>
+        float.IsNaN(value) ? (short)0 : (short)Math.Clamp(MathF.Round(value * scale), short.MinValue, short.MaxValue);
 }

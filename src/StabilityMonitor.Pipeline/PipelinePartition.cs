@@ -476,7 +476,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
             return;
         }
 
-        _lastComebackMicros = arrivalMicros > 0 ? arrivalMicros : _owner.Scheduler.Now.ToUnixTimeMilliseconds() * 1000;
+        _lastComebackMicros = ArrivalOrNowMicros(arrivalMicros, _owner.Scheduler.Now);
         var raised = _probationSilence * 2 < _options.SilenceTimeout ? _probationSilence * 2 : _options.SilenceTimeout;
         if (raised > _probationSilence)
         {
@@ -494,8 +494,7 @@ internal sealed class PipelinePartition : IDeviceStreamHost
     {
         if (_probationSilence != _options.ProbationEvictAfter)
         {
-            var nowMicros = arrivalMicros > 0 ? arrivalMicros : now.ToUnixTimeMilliseconds() * 1000;
-            if (nowMicros - _lastComebackMicros >= _options.SilenceTimeout.Ticks / TimeSpan.TicksPerMicrosecond)
+            if (ArrivalOrNowMicros(arrivalMicros, now) - _lastComebackMicros >= _options.SilenceTimeout.Ticks / TimeSpan.TicksPerMicrosecond)
             {
                 _probationSilence = _options.ProbationEvictAfter;
             }
@@ -503,6 +502,9 @@ internal sealed class PipelinePartition : IDeviceStreamHost
 
         return _probationSilence;
     }
+
+    private static long ArrivalOrNowMicros(long arrivalMicros, DateTimeOffset now) =>
+        arrivalMicros > 0 ? arrivalMicros : (now - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     // Silence is measured in arrival time where both messages carry one: while the loop works through a backlog (a
     // start with thousands of new wearables), a device whose next frames wait in the queue

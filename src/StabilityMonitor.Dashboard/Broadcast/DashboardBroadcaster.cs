@@ -100,11 +100,12 @@ internal sealed class DashboardBroadcaster : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        WarmUpSerialization();
+        var warmUp = WarmUpAlert();
+        WarmUpSerialization(warmUp);
         using var alerts = _feed.Changes.Subscribe(OnAlert);
         using var windows = _pipeline.Windows.Subscribe(OnWindow);
         using var connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
-        await WarmUpAlertSendAsync(stoppingToken).ConfigureAwait(false);
+        await WarmUpAlertSendAsync(warmUp, stoppingToken).ConfigureAwait(false);
         try
         {
             await Task.WhenAll(MetricsLoopAsync(stoppingToken), StateLoopAsync(stoppingToken)).ConfigureAwait(false);
@@ -130,23 +131,29 @@ internal sealed class DashboardBroadcaster : BackgroundService
         }
     }
 
+    // No connection joins it: dashboards are put in their facility's group and the admins' by the hub, never by name.
+    private const string WarmUpGroup = "warm-up";
+
+    /// <summary>A raised alert of no device, for the warm-ups below.</summary>
+    private AlertChange WarmUpAlert()
+    {
+        var now = _time.GetUtcNow();
+        var alert = AlertView.From(new Alert { Id = "warm-up", DeviceId = "warm-up", Kind = AlertKinds.Fall, State = AlertStates.Open, Severity = "high", RaisedAt = now }, null);
+        return new AlertChange("raised", alert, now);
+    }
+
     /// <summary>
     /// Serializes one of each message with the hub's own options: the first serialization of a type builds its
     /// metadata (tens of ms here), which belongs at start, not in the first fall's alert.
     /// </summary>
-    // No connection joins it: dashboards are put in their facility's group and the admins' by the hub, never by name.
-    private const string WarmUpGroup = "warm-up";
-
-    private void WarmUpSerialization()
+    private void WarmUpSerialization(AlertChange alert)
     {
         if (_hubJson is null)
         {
             return;
         }
 
-        var now = _time.GetUtcNow();
-        var alert = AlertView.From(new Alert { Id = "warm-up", DeviceId = "warm-up", Kind = AlertKinds.Fall, State = AlertStates.Open, Severity = "high", RaisedAt = now }, null);
-        _ = JsonSerializer.SerializeToUtf8Bytes(new AlertChange("raised", alert, now), _hubJson);
+        _ = JsonSerializer.SerializeToUtf8Bytes(alert, _hubJson);
         _ = JsonSerializer.SerializeToUtf8Bytes(Array.Empty<ResidentMetrics>(), _hubJson);
     }
 
@@ -155,11 +162,8 @@ internal sealed class DashboardBroadcaster : BackgroundService
     /// the typed hub client is emitted and the hub's send path compiled on its first use, tens of milliseconds on a
     /// loaded 2-core machine, which belong at start, not in the first fall's alert (docs/performance.md, seventh session).
     /// </summary>
-    private async Task WarmUpAlertSendAsync(CancellationToken cancellationToken)
+    private async Task WarmUpAlertSendAsync(AlertChange change, CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        var alert = AlertView.From(new Alert { Id = "warm-up", DeviceId = "warm-up", Kind = AlertKinds.Fall, State = AlertStates.Open, Severity = "high", RaisedAt = now }, null);
-        var change = new AlertChange("warm-up", alert, now);
         try
         {
             // A backplane that is not up yet must not hold the broadcaster: the alerts queue in their outboxes meanwhile.

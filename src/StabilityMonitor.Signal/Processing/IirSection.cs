@@ -18,7 +18,7 @@ internal sealed class IirSection : IirFilter
     /// <summary>Direct form I at rest on a constant input: every input delay holds it, every output delay its output.</summary>
     public float Settle(float input)
     {
-        var output = (float)(ZiSection.DcGain(_b.AsSpan(0, _numeratorSize), _a) * input);
+        var output = (float)(DcGain.Of(_b.AsSpan(0, _numeratorSize), _a) * input);
         Array.Fill(_delayLineB, input);
         Array.Fill(_delayLineA, output);
         return output;

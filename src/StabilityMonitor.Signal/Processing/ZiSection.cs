@@ -18,7 +18,7 @@ internal sealed class ZiSection : ZiFilter, IStatefulFilter
         // Transposed direct form II at rest on a constant input x with output y = gain·x: each state holds what the
         // terms after it add, z[j-1] = b[j]·x − a[j]·y + z[j], the last one (NWaves' padding) 0. The gain is the float
         // coefficients' own (not the design's), computed in double: the loop settles on what its coefficients give.
-        var gain = DcGain(_b, _a);
+        var gain = DcGain.Of(_b, _a);
         double x = input;
         var y = gain * x;
         _zi[^1] = 0f;
@@ -30,26 +30,6 @@ internal sealed class ZiSection : ZiFilter, IStatefulFilter
         }
 
         return (float)y;
-    }
-
-    /// <summary>
-    /// The response to a constant input: the numerator's sum over the denominator's, whose first coefficient NWaves'
-    /// processing takes as 1 whatever it holds.
-    /// </summary>
-    internal static double DcGain(ReadOnlySpan<float> b, ReadOnlySpan<float> a)
-    {
-        double sb = 0, sa = 1;
-        foreach (var c in b)
-        {
-            sb += c;
-        }
-
-        foreach (var c in a[1..])
-        {
-            sa += c;
-        }
-
-        return sb / sa;
     }
 
     public void WriteState(BinaryWriter writer) => StateBinary.Write(writer, Zi);
