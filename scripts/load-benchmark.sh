@@ -6,11 +6,12 @@
 #
 # Usage: scripts/load-benchmark.sh [--quick] [--repeats N] [--burst M] [--burst-devices N] [--steps "N1 N2 ..."]
 #                                  [--step-seconds S] [--out DIR] [--no-build] [--latency-at N] [--report DIR]
-#                                  [--loops N]
+#                                  [--loops N] [--drains-only]
 #   --quick   a couple of minutes: 1 repeat, a 30,000-frame burst, steps 500 1000 2000 4000 of 12 s
 #   default   3 repeats, a 300,000-frame burst over 5,000 devices, steps 1000 2000 3000 4000 6000 8000 10000 of 30 s
 #   --latency-at N   only the latency point, at N devices (into --out DIR, beside an earlier run's results)
 #   --report DIR     only print the table of the results in DIR
+#   --drains-only    only the bare subscriber and the server draining bursts, cold and warm (no steady steps, no latency)
 #   --loops N        the server's processing loops (Pipeline:ProcessingLoops; 0 = one per two cores; default 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,8 @@ while [ $# -gt 0 ]; do
         --latency-at) mode=latency; at=$2; shift ;;
         --report) mode=report; out=$2; build=0; shift ;;
         --loops) loops=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --drains-only) mode=drains ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "load-benchmark.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -128,7 +130,7 @@ start_server() {
     http_port=$(free_port)
     rm -rf "$work/data"; mkdir -p "$work/data"
     (cd "$server_dir" && exec ./StabilityMonitor.Server --urls="http://127.0.0.1:$http_port" --Mqtt:Url="$broker" \
-        --Mqtt:ClientId="$1" --Mqtt:SessionExpiry=00:00:01 --Ward:Enabled=false --Devices:AdmitUnregistered=true \
+        --Mqtt:ClientId="$1" --Mqtt:SessionExpiry=00:00:01 --Mqtt:KeepAlive=00:05:00 --Ward:Enabled=false --Devices:AdmitUnregistered=true \
         --Auth:AdminPassword="$password" --Server:DataDirectory="$work/data" \
         --Influx:JournalDirectory="$work/data/influx-journal" --Pipeline:ProcessingLoops="$loops" \
         --Logging:LogLevel:Default=Warning) > "$work/server.log" 2>&1 &
@@ -157,32 +159,25 @@ if [ "$mode" != report ]; then
 fi
 
 # --- (a) bare subscriber and (b) server burst drain, alternating per repeat ---
-[ "$mode" = all ] && for r in $(seq 1 "$repeats"); do
-    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
-    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "b$r-" --client-id-prefix "pb$r-" > "$out/burst-pub-bare-$r.json"
-    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --expect "$burst" --timeout 10m --session-expiry 0s > "$out/bare-$r.json" || true
-    echo "bare $r: $(jq -c '{received, rate, cpu_micros_per_message, allocated_bytes_per_message}' "$out/bare-$r.json")" >&2
-
-    "$fs" bare-sub --broker "$broker" --client-id "worker-burst-$r" --prepare >/dev/null
-    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "s$r-" --client-id-prefix "ps$r-" > "$out/burst-pub-server-$r.json"
-    start_server "worker-burst-$r"
-    rss_idle=$(rss_kb "$server_pid")
-    # Time the drain from the first processed frame to the last: server start-up is not the broker's pace.
-    t1=""; f1=0; last_f=0; last_change=$(now); stalled=0
+# measure_drain TARGET OUT: waits until the server has processed TARGET frames in all (or 30 s without progress), timing
+# from the first frame it processes after the call to the last; writes the drain's figures as JSON to OUT.
+measure_drain() {
+    local target=$1 file=$2 base t1="" f1=0 c1 a1 s1 last_f f t last_change stalled=0 t2 c2 a2 s2 rss_end
+    base=$(metric stability_frames_total); last_f=$base; last_change=$(now)
     while :; do
         f=$(metric stability_frames_total); f=${f:-0}
         t=$(now)
-        if [ -z "$t1" ] && [ "$f" -gt 0 ]; then
+        if [ -z "$t1" ] && [ "$f" -gt "$base" ]; then
             t1=$t; f1=$f; c1=$(cpu_of "$server_pid"); a1=$(metric stability_process_allocated_bytes_total); s1=$(metric stability_samples_total)
         fi
         [ "$f" != "$last_f" ] && { last_f=$f; last_change=$t; }
-        [ "$f" -ge "$burst" ] && break
+        [ "$f" -ge "$target" ] && break
         if awk -v a="$t" -v b="$last_change" 'BEGIN { exit !(a - b > 30) }'; then stalled=1; break; fi
         sleep 0.2
     done
     t2=$(now); c2=$(cpu_of "$server_pid"); a2=$(metric stability_process_allocated_bytes_total); s2=$(metric stability_samples_total)
     rss_end=$(rss_kb "$server_pid")
-    jq -n --argjson frames "$last_f" --argjson f1 "$f1" --arg t1 "${t1:-$t2}" --arg t2 "$t2" --arg c1 "${c1:-0}" --arg c2 "$c2" \
+    jq -n --argjson frames "$((last_f - target + burst))" --argjson f1 "$((f1 - target + burst))" --arg t1 "${t1:-$t2}" --arg t2 "$t2" --arg c1 "${c1:-0}" --arg c2 "$c2" \
         --arg a1 "${a1:-0}" --arg a2 "$a2" --arg s1 "${s1:-0}" --arg s2 "$s2" --argjson stalled "$stalled" \
         --argjson rss_idle "$rss_idle" --argjson rss_end "$rss_end" --argjson burst "$burst" '
         (($t2|tonumber) - ($t1|tonumber)) as $secs | ($frames - $f1) as $df | (($s2|tonumber) - ($s1|tonumber)) as $ds |
@@ -191,9 +186,45 @@ fi
           cpu_us_per_frame: (if $df > 0 then ((($c2|tonumber) - ($c1|tonumber)) * 1e6 / $df) else null end),
           alloc_bytes_per_frame: (if $df > 0 then ((($a2|tonumber) - ($a1|tonumber)) / $df) else null end),
           alloc_bytes_per_sample: (if $ds > 0 then ((($a2|tonumber) - ($a1|tonumber)) / $ds) else null end),
-          rss_idle_kb: $rss_idle, rss_end_kb: $rss_end }' > "$out/drain-$r.json"
-    stop_server
+          rss_idle_kb: $rss_idle, rss_end_kb: $rss_end }' > "$file"
+}
+# A drain right after a start is also the JIT's: about half of its CPU went to compiling and to the instrumented code
+# that tiered PGO runs meanwhile (docs/performance.md, eighth session). The warm drain is the same burst queued while a
+# server that has already drained one is paused (SIGSTOP: to the broker, a server that is not reading, as in a network
+# outage), and the bare subscriber is measured the same way (--warm-up), so both sides are compared warm.
+{ [ "$mode" = all ] || [ "$mode" = drains ]; } && for r in $(seq 1 "$repeats"); do
+    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
+    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "b$r-" --client-id-prefix "pb$r-" > "$out/burst-pub-bare-$r.json"
+    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --expect "$burst" --timeout 10m --session-expiry 0s > "$out/bare-$r.json" || true
+    echo "bare $r: $(jq -c '{received, rate, cpu_micros_per_message, allocated_bytes_per_message}' "$out/bare-$r.json")" >&2
+
+    "$fs" bare-sub --broker "$broker" --client-id "bare-warm-$r" --prepare >/dev/null
+    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "c$r-" --client-id-prefix "pc$r-" > "$out/burst-pub-bare-warm-up-$r.json"
+    "$fs" bare-sub --broker "$broker" --client-id "bare-warm-$r" --warm-up "$burst" --expect "$burst" --timeout 10m --session-expiry 0s \
+        > "$out/bare-warm-$r.json" 2> "$work/bare-warm.err" &
+    bare_pid=$!; pids+=("$bare_pid")
+    until grep -q '"warm"' "$work/bare-warm.err" 2>/dev/null; do kill -0 "$bare_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -STOP "$bare_pid" 2>/dev/null || true
+    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "d$r-" --client-id-prefix "pd$r-" > "$out/burst-pub-bare-warm-$r.json"
+    kill -CONT "$bare_pid" 2>/dev/null || true
+    wait "$bare_pid" || true
+    echo "bare warm $r: $(jq -c '{received, rate, cpu_micros_per_message, allocated_bytes_per_message}' "$out/bare-warm-$r.json")" >&2
+
+    "$fs" bare-sub --broker "$broker" --client-id "worker-burst-$r" --prepare >/dev/null
+    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "s$r-" --client-id-prefix "ps$r-" > "$out/burst-pub-server-$r.json"
+    start_server "worker-burst-$r"
+    rss_idle=$(rss_kb "$server_pid")
+    # Timed from the first processed frame to the last: server start-up is not the broker's pace.
+    measure_drain "$burst" "$out/drain-$r.json"
     echo "drain $r: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-$r.json")" >&2
+    if [ "$(jq .complete "$out/drain-$r.json")" = true ]; then
+        kill -STOP "$server_pid"
+        "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "t$r-" --client-id-prefix "pt$r-" > "$out/burst-pub-server-warm-$r.json"
+        kill -CONT "$server_pid"
+        measure_drain "$((2 * burst))" "$out/drain-warm-$r.json"
+        echo "drain warm $r: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-warm-$r.json")" >&2
+    fi
+    stop_server
 done
 
 # --- (c) steady steps: a fresh server per point; pass = no errors, no loss, caught up within 1 s of the last publish ---
@@ -252,7 +283,7 @@ done
 
 # --- (e) latency at 80 % of the sustained maximum ---
 if [ "$mode" = all ]; then at=$(( best * 8 / 10 )); [ "$at" -ge 1 ] || at=100; fi
-[ "$mode" != report ] && for r in $(seq 1 "$repeats"); do
+{ [ "$mode" = all ] || [ "$mode" = latency ]; } && for r in $(seq 1 "$repeats"); do
     run_steady "$at" "$latency_seconds" "latency-$at-$r" "$near_falls"
     echo "latency $at/$r: $(jq -c '{near_falls_seen, latency_p50_ms, latency_p99_ms, processed_to_hub_p99_ms, lost}' "$out/latency-$at-$r.json")" >&2
 done
@@ -274,7 +305,7 @@ meta() { # meta FIELD: from the run's meta files, "unknown" when they are absent
 start_time=$(meta start); load_before=$(meta load_before); load_after=$(meta load_after)
 burst_devices=$(meta burst_devices); steps=$(meta steps); step_seconds=$(meta step_seconds); repeats=$(meta repeats); loops=$(meta loops)
 burst=0
-compgen -G "$out/bare-*.json" >/dev/null && burst=$(jq -s 'map(.received) | max // 0' "$out"/bare-*.json)
+compgen -G "$out/bare-[0-9]*.json" >/dev/null && burst=$(jq -s 'map(.received) | max // 0' "$out"/bare-[0-9]*.json)
 
 # --- the table: median [min–max] over repeats ---
 spread() { # spread JQ_EXPR FILES...: "median [min–max]" of the expression over the files
@@ -286,9 +317,12 @@ spread() { # spread JQ_EXPR FILES...: "median [min–max]" of the expression ove
 median() { jq -rs "[.[] | $1 | select(. != null)] | sort | if length == 0 then 0 else .[(length - 1) / 2 | floor] end" "${@:2}"; }
 # A point with no results reads /dev/null: jq then sees an empty list and the cell shows "–".
 shopt -s nullglob
-bare_files=("$out"/bare-*.json); drain_files=("$out"/drain-*.json); lat_files=("$out"/latency-*-?.json)
+bare_files=("$out"/bare-[0-9]*.json); drain_files=("$out"/drain-[0-9]*.json); lat_files=("$out"/latency-*-?.json)
+bare_warm_files=("$out"/bare-warm-*.json); warm_files=("$out"/drain-warm-*.json)
 [ ${#bare_files[@]} -gt 0 ] || bare_files=(/dev/null)
 [ ${#drain_files[@]} -gt 0 ] || drain_files=(/dev/null)
+[ ${#bare_warm_files[@]} -gt 0 ] || bare_warm_files=(/dev/null)
+[ ${#warm_files[@]} -gt 0 ] || warm_files=(/dev/null)
 [ ${#lat_files[@]} -gt 0 ] || lat_files=(/dev/null)
 at=$(jq -s 'map(.devices) | first // 0' "${lat_files[@]}")
 bare_rate=$(median .rate "${bare_files[@]}")
@@ -299,6 +333,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f ×", a / b; e
 drain_rate=$(median .rate "${drain_files[@]}")
 drain_cpu=$(median .cpu_us_per_frame "${drain_files[@]}")
 drain_alloc_frame=$(median .alloc_bytes_per_frame "${drain_files[@]}")
+warm_rate=$(median .rate "${warm_files[@]}"); warm_cpu=$(median .cpu_us_per_frame "${warm_files[@]}")
+warm_alloc=$(median .alloc_bytes_per_frame "${warm_files[@]}")
+bare_warm_rate=$(median .rate "${bare_warm_files[@]}"); bare_warm_cpu=$(median .cpu_micros_per_message "${bare_warm_files[@]}")
+bare_warm_alloc=$(median .allocated_bytes_per_message "${bare_warm_files[@]}")
 best_rate=$(awk -v n="$best" 'BEGIN { print n * 2 }')
 
 cat <<EOF
@@ -313,11 +351,15 @@ server processing loops: $loops; $repeats repeat(s) per point, median [min–max
 |---|---|---|---|---|
 | Burst drain, frames/s | $(spread .rate "${drain_files[@]}") | $(spread .rate "${bare_files[@]}") | $(ratio "$drain_rate" "$bare_rate") | ≥ 0.9 × |
 | Burst drains complete / stalled | $(jq -s '[.[] | select(.complete)] | length' "${drain_files[@]}")/${#drain_files[@]} complete, $(jq -s '[.[] | select(.stalled)] | length' "${drain_files[@]}") stalled | $(jq -s "[.[] | select(.received >= $burst)] | length" "${bare_files[@]}")/${#bare_files[@]} | | all, no stall |
+| Burst drain by a running server (warm: a second burst after the first), frames/s | $(spread .rate "${warm_files[@]}") | $(spread .rate "${bare_warm_files[@]}") | $(ratio "$warm_rate" "$bare_warm_rate") | |
+| Warm drains complete / stalled | $(jq -s '[.[] | select(.complete)] | length' "${warm_files[@]}")/$(jq -s 'length' "${warm_files[@]}") complete, $(jq -s '[.[] | select(.stalled)] | length' "${warm_files[@]}") stalled | $(jq -s "[.[] | select(.received >= $burst)] | length" "${bare_warm_files[@]}")/$(jq -s 'length' "${bare_warm_files[@]}") | | |
 | Highest steady devices (0 loss, < 1 s lag) | $best devices = $best_rate frames/s | $(printf '%.0f' "$bare_rate") frames/s (burst ceiling) | $(ratio "$best_rate" "$bare_rate") | ≥ 0.9 × |
 | Highest steady devices the server kept up with (0 loss, < 1 s lag, the generator maybe > 1 s behind its schedule) | $best_server devices | | | |
 | CPU per frame, µs (burst drain) | $(spread .cpu_us_per_frame "${drain_files[@]}") | $(spread .cpu_micros_per_message "${bare_files[@]}") | $(ratio "$drain_cpu" "$bare_cpu") | ≤ 1.5 × |
+| CPU per frame, µs (warm drain) | $(spread .cpu_us_per_frame "${warm_files[@]}") | $(spread .cpu_micros_per_message "${bare_warm_files[@]}") | $(ratio "$warm_cpu" "$bare_warm_cpu") | |
 | CPU per frame, µs (steady, $best devices) | $( [ ${#best_files[@]} -gt 0 ] && spread .server_cpu_us_per_frame "${best_files[@]}" || echo –) | | | |
 | Allocated per frame, B (burst drain) | $(spread .alloc_bytes_per_frame "${drain_files[@]}") | $(spread .allocated_bytes_per_message "${bare_files[@]}") | $(ratio "$drain_alloc_frame" "$bare_alloc") | ≤ 1.1 × |
+| Allocated per frame, B (warm drain) | $(spread .alloc_bytes_per_frame "${warm_files[@]}") | $(spread .allocated_bytes_per_message "${bare_warm_files[@]}") | $(ratio "$warm_alloc" "$bare_warm_alloc") | |
 | Allocated per sample, B (burst drain) | $(spread .alloc_bytes_per_sample "${drain_files[@]}") | | | |
 | Resident memory idle → after burst, MB | $(spread '.rss_idle_kb / 1024' "${drain_files[@]}") → $(spread '.rss_end_kb / 1024' "${drain_files[@]}") | $(spread '.working_set_bytes / 1048576' "${bare_files[@]}") | | |
 | Resident memory per wearable above idle, KB ($best devices) | $( [ ${#best_files[@]} -gt 0 ] && spread .rss_per_device_kb "${best_files[@]}" || echo –) | | | ≤ 12 KB |

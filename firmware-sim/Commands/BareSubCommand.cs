@@ -4,7 +4,7 @@ using StabilityMonitor.Simulation.Scenarios;
 
 namespace StabilityMonitor.FirmwareSim.Commands;
 
-/// <summary><c>firmware-sim bare-sub [--prepare] [--expect N] [--idle TIME]</c>: the bare MQTTnet subscriber the server is measured against.</summary>
+/// <summary><c>firmware-sim bare-sub [--prepare] [--expect N] [--warm-up N] [--idle TIME]</c>: the bare MQTTnet subscriber the server is measured against.</summary>
 internal static class BareSubCommand
 {
     public static Command Create()
@@ -24,6 +24,19 @@ internal static class BareSubCommand
             Description = "Only create the persistent session (clean start, subscribe) and leave, so that the broker queues what follows.",
         };
         var expect = new Option<long?>("--expect") { Description = "Stop after this many messages.", HelpName = "N" };
+        var warmUp = new Option<long>("--warm-up")
+        {
+            Description = "Take this many messages first, outside the figures (--expect counts after them); prints {\"warm\":N} to standard error when they are in. Default 0.",
+            HelpName = "N",
+            DefaultValueFactory = static _ => 0,
+        };
+        warmUp.Validators.Add(static r =>
+        {
+            if (r.GetValueOrDefault<long>() < 0)
+            {
+                r.AddError("--warm-up must not be negative.");
+            }
+        });
         var idle = LoadOptions.Duration("--idle", "Without --expect: stop when nothing arrived for this long. Default 5s.", "5s");
         var timeout = LoadOptions.Duration("--timeout", "Give up after this long. Default 10m.", "10m");
         var sessionExpiry = new Option<string>("--session-expiry")
@@ -46,7 +59,7 @@ internal static class BareSubCommand
             "A bare MQTTnet subscriber that only counts messages: the ceiling the server's ingestion is compared with. "
             + "Prints received, rate, and its own CPU and allocation per message (JSON).")
         {
-            broker, clientId, topic, qos, prepare, expect, idle, timeout, sessionExpiry, receiveMaximum,
+            broker, clientId, topic, qos, prepare, expect, warmUp, idle, timeout, sessionExpiry, receiveMaximum,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -62,6 +75,7 @@ internal static class BareSubCommand
                 AtMostOnce = parseResult.GetValue(qos) == 0,
                 Prepare = parseResult.GetValue(prepare),
                 Expect = parseResult.GetValue(expect),
+                WarmUp = parseResult.GetValue(warmUp),
                 Idle = TimeSpan.FromSeconds(idleSeconds),
                 Timeout = TimeSpan.FromSeconds(timeoutSeconds),
                 ReceiveMaximum = (ushort)parseResult.GetValue(receiveMaximum),

@@ -20,16 +20,32 @@ internal static class BareSubscriberAction
         long first = 0;
         long last = 0;
         using var done = new SemaphoreSlim(0);
+        var process = Process.GetCurrentProcess();
+        var warmUp = settings.WarmUp;
+        var cpuBefore = TimeSpan.Zero;
+        long allocatedBefore = 0;
         client.ApplicationMessageReceivedAsync += e =>
         {
             var now = Stopwatch.GetTimestamp();
-            var count = Interlocked.Increment(ref received);
-            if (count == 1)
+            var count = Interlocked.Increment(ref received) - warmUp;
+            if (count == 0)
+            {
+                // The warm-up is over: the figures count from here, and whoever waits for it is told (stderr).
+                cpuBefore = CpuNow(process);
+                allocatedBefore = GC.GetTotalAllocatedBytes(false);
+                error.WriteLine($"{{\"warm\":{warmUp}}}");
+                error.Flush();
+            }
+            else if (count == 1)
             {
                 Volatile.Write(ref first, now);
             }
 
-            Volatile.Write(ref last, now);
+            if (count > 0)
+            {
+                Volatile.Write(ref last, now);
+            }
+
             if (settings.Expect is { } expect && count == expect)
             {
                 done.Release();
@@ -45,9 +61,12 @@ internal static class BareSubscriberAction
             .WithTimeout(TimeSpan.FromSeconds(30))
             .Build();
         var qos = settings.AtMostOnce ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
-        var process = Process.GetCurrentProcess();
-        var cpuBefore = process.TotalProcessorTime;
-        var allocatedBefore = GC.GetTotalAllocatedBytes(false);
+        if (warmUp == 0)
+        {
+            cpuBefore = CpuNow(process);
+            allocatedBefore = GC.GetTotalAllocatedBytes(false);
+        }
+
         var connected = Stopwatch.GetTimestamp();
         var result = await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
@@ -90,10 +109,9 @@ internal static class BareSubscriberAction
             }
         }
 
-        process.Refresh();
-        var cpu = process.TotalProcessorTime - cpuBefore;
+        var cpu = CpuNow(process) - cpuBefore;
         var allocated = GC.GetTotalAllocatedBytes(false) - allocatedBefore;
-        var count = Interlocked.Read(ref received);
+        var count = Math.Max(0, Interlocked.Read(ref received) - warmUp);
         var span = count > 1 ? Stopwatch.GetElapsedTime(Volatile.Read(ref first), Volatile.Read(ref last)) : TimeSpan.Zero;
         var summary = new BareSubscriberSummary
         {
@@ -105,9 +123,16 @@ internal static class BareSubscriberAction
             CpuMicrosPerMessage = count == 0 ? 0 : Math.Round(cpu.TotalMicroseconds / count, 2),
             AllocatedBytesPerMessage = count == 0 ? 0 : Math.Round((double)allocated / count, 1),
             WorkingSetBytes = process.WorkingSet64,
+            WarmUp = warmUp,
         };
         await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
         await output.WriteLineAsync(JsonSerializer.Serialize(summary, s_json)).ConfigureAwait(false);
         return timedOut ? 1 : 0;
+    }
+
+    private static TimeSpan CpuNow(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 }

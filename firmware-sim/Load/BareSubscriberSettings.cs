@@ -19,6 +19,12 @@ internal sealed record BareSubscriberSettings
     /// <summary>Stop after this many messages; null = after <see cref="Idle"/>.</summary>
     public long? Expect { get; init; }
 
+    /// <summary>
+    /// Messages taken before the measured ones (not in the figures; <see cref="Expect"/> counts after them). When they
+    /// are in, <c>{"warm":N}</c> goes to standard error, so a script can queue the measured burst for a warmed client.
+    /// </summary>
+    public long WarmUp { get; init; }
+
     /// <summary>Stop when nothing arrived for this long (after the first message).</summary>
     public TimeSpan Idle { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -16,11 +16,14 @@ internal sealed record BareSubscriberSummary
     /// <summary>Messages per second, first to last.</summary>
     public required double Rate { get; init; }
 
-    /// <summary>Process CPU (user + system) from connect to the end, per message, µs.</summary>
+    /// <summary>Process CPU (user + system) from connect (or the end of the warm-up) to the end, per message, µs.</summary>
     public required double CpuMicrosPerMessage { get; init; }
 
-    /// <summary>Bytes the process allocated from connect to the end, per message (MQTTnet's own cost: the handler allocates nothing).</summary>
+    /// <summary>Bytes the process allocated from connect (or the end of the warm-up) to the end, per message (MQTTnet's own cost: the handler allocates nothing).</summary>
     public required double AllocatedBytesPerMessage { get; init; }
 
     public required long WorkingSetBytes { get; init; }
+
+    /// <summary>Messages received before the figures above began (a warmed-up client: <c>--warm-up</c>); 0: none.</summary>
+    public long WarmUp { get; init; }
 }
