@@ -108,7 +108,8 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
     /// <summary>
     /// Messages kept for a resend: at most a wearable's <see cref="ClusterNodeOptions.CheckpointFrames"/> and what is in
     /// flight to its grain, and none once it has been silent for <see cref="ClusterNodeOptions.IdleSaveInterval"/> (its
-    /// grain is then asked to save). This is the router's memory, about 400 B a 25-sample frame.
+    /// grain is then asked to save). This is the router's memory: about 250 B a 25-sample binary frame (as counts), 400 B a
+    /// JSON one.
     /// </summary>
     internal int UnsavedMessages
     {

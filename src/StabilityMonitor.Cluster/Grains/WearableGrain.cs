@@ -469,7 +469,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     {
         item = default;
         var header = frame.Header;
-        if (frame.Samples.Length % 3 != 0 || frame.SampleCount is < 1 or > BinaryFrameCodec.MaxSamples || header.SampleRateHz == 0)
+        if (frame.ValueCount % 3 != 0 || frame.SampleCount is < 1 or > BinaryFrameCodec.MaxSamples || header.SampleRateHz == 0)
         {
             // The ingest node validated it: only a different build on the two sides gets here.
             ClusterLog.FrameUndecodable(_logger, DeviceId, frame.Source, frame.Position, "invalid header or sample count");
