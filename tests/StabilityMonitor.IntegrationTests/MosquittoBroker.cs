@@ -70,14 +70,26 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             throw new InvalidOperationException($"{Executable} is missing: the integration tests need Debian's mosquitto. Run scripts/test.sh (it installs it) or 'apt-get install mosquitto'.");
         }
 
-        var dir = System.IO.Directory.CreateTempSubdirectory("sm-mosquitto-").FullName;
-        System.IO.Directory.CreateDirectory(Path.Combine(dir, "data"));
-        var port = FreePort.Next();
-        prepare?.Invoke(dir);
-        var broker = new MosquittoBroker(dir, port, config(dir, port));
-        await File.WriteAllTextAsync(Path.Combine(dir, "mosquitto.conf"), broker._config);
-        await broker.StartProcessAsync();
-        return broker;
+        // A free port is free only when it is picked: a server of a test running beside this one can take it before
+        // mosquitto binds it. Then mosquitto exits, and without the check below the test would talk to that server.
+        for (var attempt = 1; ; attempt++)
+        {
+            var dir = System.IO.Directory.CreateTempSubdirectory("sm-mosquitto-").FullName;
+            System.IO.Directory.CreateDirectory(Path.Combine(dir, "data"));
+            var port = FreePort.Next();
+            prepare?.Invoke(dir);
+            var broker = new MosquittoBroker(dir, port, config(dir, port));
+            await File.WriteAllTextAsync(Path.Combine(dir, "mosquitto.conf"), broker._config);
+            try
+            {
+                await broker.StartProcessAsync();
+                return broker;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+                await broker.DisposeAsync();
+            }
+        }
     }
 
     public async Task StopAsync()
@@ -152,10 +164,18 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         _process = process;
 
         var deadline = Stopwatch.StartNew();
+        var foreignListener = false;
         while (deadline.Elapsed < s_readyTimeout)
         {
             if (process.HasExited)
             {
+                // Its last words are read asynchronously: wait for the end of its output before reading the log.
+                process.WaitForExit();
+                if (foreignListener || Log.Contains("Address already in use", StringComparison.Ordinal))
+                {
+                    throw new PortTakenException($"port {Port} was taken before mosquitto could bind it:\n{Log}");
+                }
+
                 throw new InvalidOperationException($"mosquitto exited with {process.ExitCode}:\n{Log}");
             }
 
@@ -163,14 +183,72 @@ internal sealed class MosquittoBroker : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, Port).WaitAsync(TimeSpan.FromSeconds(1));
-                return;
+
+                // Something accepts on the port: ready only if it is this mosquitto's own socket.
+                if (ListenerBelongsTo(process.Id, Port))
+                {
+                    return;
+                }
+
+                foreignListener = true;
             }
             catch (Exception ex) when (ex is SocketException or TimeoutException)
             {
-                await Task.Delay(20);
             }
+
+            await Task.Delay(20);
         }
 
         throw new TimeoutException($"mosquitto did not accept connections on {Port} within {s_readyTimeout}:\n{Log}");
     }
+
+    /// <summary>Whether a socket listening on <paramref name="port"/> (IPv4 or IPv6) is one of process <paramref name="pid"/>'s.</summary>
+    private static bool ListenerBelongsTo(int pid, int port)
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            if (!File.Exists(table))
+            {
+                continue;
+            }
+
+            // sl local_address rem_address st ... inode: "0100007F:1F90", state 0A is LISTEN, the inode is the 10th field.
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9 && fields[3] == "0A"
+                    && int.Parse(fields[1].AsSpan(fields[1].LastIndexOf(':') + 1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) == port)
+                {
+                    inodes.Add(fields[9]);
+                }
+            }
+        }
+
+        if (inodes.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            foreach (var fd in System.IO.Directory.EnumerateFiles($"/proc/{pid}/fd"))
+            {
+                // "socket:[12345]"
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal) && inodes.Contains(target[8..^1]))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The process is gone, or a descriptor closed while being read: not (yet) known to be its.
+        }
+
+        return false;
+    }
+
+    /// <summary>Another process listens on the port picked for mosquitto: start it on another.</summary>
+    private sealed class PortTakenException(string message) : Exception(message);
 }
