@@ -37,8 +37,6 @@ public sealed record WearableFrame(
     [property: Id(8)] long Previous = 0,
     [property: Id(9)] short[]? Counts = null)
 {
-    private const float CountsPerFullScale = 32768f;
-
     /// <summary>The values: three a sample, as counts or as floats.</summary>
     public int ValueCount => Counts?.Length ?? Samples.Length;
 
@@ -70,7 +68,7 @@ public sealed record WearableFrame(
     {
         if (Counts is { } counts)
         {
-            var unit = Unit(RangeG);
+            var unit = BinaryFrameCodec.GPerCount(RangeG);
             for (var i = 0; i < SampleCount; i++)
             {
                 destination[i] = new AccelSample(counts[3 * i] * unit, counts[(3 * i) + 1] * unit, counts[(3 * i) + 2] * unit);
@@ -85,8 +83,6 @@ public sealed record WearableFrame(
         }
     }
 
-    private static float Unit(byte rangeG) => rangeG / CountsPerFullScale;
-
     /// <summary>The samples as counts of the range's unit, or null if any is not exactly one (bit for bit, so not −0 or NaN).</summary>
     private static short[]? TryCounts(byte rangeG, ReadOnlySpan<AccelSample> samples)
     {
@@ -95,7 +91,7 @@ public sealed record WearableFrame(
             return null;
         }
 
-        var unit = Unit(rangeG);
+        var unit = BinaryFrameCodec.GPerCount(rangeG);
         var perUnit = 1f / unit;
         var counts = new short[samples.Length * 3];
         for (var i = 0; i < samples.Length; i++)

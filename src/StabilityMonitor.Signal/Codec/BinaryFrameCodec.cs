@@ -22,6 +22,9 @@ public static class BinaryFrameCodec
     // Full scale maps to 2^15 counts; every valid range is a power of two, so scaling is exact in float.
     private const float CountsPerFullScale = 32768f;
 
+    /// <summary>What one count is worth at <paramref name="rangeG"/>, in g: the decoder's sample = count × this.</summary>
+    public static float GPerCount(byte rangeG) => rangeG / CountsPerFullScale;
+
     /// <summary>Decodes one binary frame.</summary>
     /// <param name="payload">The whole payload: exactly one frame.</param>
     /// <param name="samples">Receives the samples in g; needs room for the frame's sample count.
@@ -92,7 +95,7 @@ public static class BinaryFrameCodec
 
         uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(payload[8..]);
         long deviceTime = BinaryPrimitives.ReadInt64LittleEndian(payload[12..]);
-        DecodeSamples(payload[HeaderSize..], samples[..count], range / CountsPerFullScale);
+        DecodeSamples(payload[HeaderSize..], samples[..count], GPerCount(range));
         header = new FrameHeader(rate, range, count, sequence, deviceTime);
         return FrameError.None;
     }
