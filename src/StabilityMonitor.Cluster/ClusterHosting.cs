@@ -55,6 +55,9 @@ public static class ClusterHosting
                     o.ServiceId = options.ServiceId;
                 });
                 silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
+
+                // A silo is named after its broker client id: a node that finds it dead knows which session to consume.
+                silo.Configure<SiloOptions>(o => o.SiloName = builder.Configuration["Mqtt:ClientId"] is { Length: > 0 } id ? id : "stability-worker");
                 silo.UseAdoNetClustering(o =>
                 {
                     o.Invariant = Invariant;
@@ -66,6 +69,11 @@ public static class ClusterHosting
                     o.ConnectionString = connectionString;
                 });
             });
+
+            if (options.AdoptPeerSessions)
+            {
+                builder.Services.AddHostedService<PeerShareAdoption>();
+            }
         }
         else
         {

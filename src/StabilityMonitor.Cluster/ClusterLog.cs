@@ -28,4 +28,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(8051, LogLevel.Warning, "Wearable {DeviceId}: its first {Held} frames waited for the silence check ({Sources} of {Active} active nodes delivered; lost activation {Lost}); processed now")]
     public static partial void StartHoldBySilence(ILogger logger, string deviceId, int held, int sources, int active, bool lost);
+
+    [LoggerMessage(8006, LogLevel.Warning, "Node '{Name}' ({Silo}) is dead and not back: this node consumes its broker session until it returns")]
+    public static partial void AdoptingShare(ILogger logger, string name, string silo);
 }

@@ -86,4 +86,11 @@ public sealed class ClusterNodeOptions
     /// </summary>
     [Range(1, 64)]
     public int StartHoldFrames { get; set; } = 6;
+
+    /// <summary>
+    /// When a node is declared dead and no incarnation of it is alive, one surviving node consumes its persistent broker
+    /// session (the silo's name is its <c>Mqtt:ClientId</c>) until it comes back and takes the session over, so its share
+    /// of the shared subscription is not held at the broker. Default true (docs/scale-out.md, "A node that stays down").
+    /// </summary>
+    public bool AdoptPeerSessions { get; set; } = true;
 }

@@ -39,6 +39,12 @@ public static class MqttHostingExtensions
         }
 
         services.AddHostedService<MqttIngestService>();
+
+        // Other nodes' sessions, consumed while a cluster peer is down (used only by a cluster node). Registered after
+        // the worker: stopped before it, and both before the pipeline drains.
+        services.TryAddSingleton<MqttPeerSessions>();
+        services.TryAddSingleton<IPeerSessions>(static sp => sp.GetRequiredService<MqttPeerSessions>());
+        services.AddHostedService(static sp => sp.GetRequiredService<MqttPeerSessions>());
         services.AddHealthChecks().AddCheck<MqttHealthCheck>("mqtt", tags: [PipelineHostingExtensions.ReadyTag]);
         return builder;
     }

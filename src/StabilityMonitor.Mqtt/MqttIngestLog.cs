@@ -46,4 +46,25 @@ internal static partial class MqttIngestLog
 
     [LoggerMessage(2014, LogLevel.Debug, "Embedded broker connection from {Endpoint} ended with an error", EventName = "BrokerConnectionFailed")]
     public static partial void BrokerConnectionFailed(ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(2015, LogLevel.Warning, "Adopted the broker session of '{ClientId}' at {Broker}: its share of the shared subscription now comes through this node", EventName = "SessionAdopted")]
+    public static partial void Adopted(ILogger logger, string clientId, MqttConnectionSettings broker);
+
+    [LoggerMessage(2016, LogLevel.Information, "No broker session kept for '{ClientId}': nothing to adopt", EventName = "SessionAdoptNone")]
+    public static partial void AdoptNoSession(ILogger logger, string clientId);
+
+    [LoggerMessage(2017, LogLevel.Warning, "The broker refused adopting the session of '{ClientId}': {Reason}", EventName = "SessionAdoptRefused")]
+    public static partial void AdoptRefused(ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(2018, LogLevel.Warning, "Adopted session of '{ClientId}': {Reason}; retrying in {Delay}", EventName = "SessionAdoptRetry")]
+    public static partial void AdoptRetry(ILogger logger, string clientId, string reason, TimeSpan delay);
+
+    [LoggerMessage(2019, LogLevel.Information, "The session of '{ClientId}' was taken back by its owner", EventName = "SessionTakenBack")]
+    public static partial void AdoptionTakenBack(ILogger logger, string clientId);
+
+    [LoggerMessage(2020, LogLevel.Information, "Released the adopted session of '{ClientId}' (kept by the broker for its owner)", EventName = "SessionReleased")]
+    public static partial void AdoptionReleased(ILogger logger, string clientId);
+
+    [LoggerMessage(2021, LogLevel.Information, "The adopted session of '{ClientId}' was disconnected: {Reason}", EventName = "SessionAdoptedDisconnected")]
+    public static partial void AdoptedDisconnected(ILogger logger, string clientId, string reason);
 }

@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using StabilityMonitor.Pipeline;
+
+namespace StabilityMonitor.Mqtt;
+
+/// <summary>
+/// Consumes other ingest nodes' persistent sessions (<see cref="IPeerSessions"/>): one MQTTnet client per adopted
+/// session, connected under the peer's client id with clean start off. It does not subscribe: the session already holds
+/// the peer's subscriptions (its share of the shared subscription), and a session the broker does not have is left
+/// alone rather than made. Messages go to this node's <see cref="IFrameIngress"/> and are acknowledged once logged, as
+/// the node's own. When the peer comes back and connects under its id, the broker takes the session over (MQTT 5 reason
+/// 0x8E) and the adoption ends; this class never takes it back on its own.
+/// </summary>
+internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Adoption> _adoptions = new(StringComparer.Ordinal);
+    private readonly MqttOptions _options;
+    private readonly MqttConnectionSettings _settings;
+    private readonly IFrameIngress _ingress;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private long _messages;
+    private long _adopted;
+
+    public MqttPeerSessions(IOptions<MqttOptions> options, MqttConnectionSettings settings, IFrameIngress ingress, MetricsRegistry metrics, TimeProvider time, ILogger<MqttPeerSessions> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _options = options.Value;
+        _settings = settings;
+        _ingress = ingress;
+        _time = time;
+        _logger = logger;
+        metrics.AddGauge("stability_mqtt_adopted_sessions", "Other nodes' broker sessions this node consumes now (a cluster peer that is down).", () => _adoptions.Values.Count(static a => a.Consuming));
+        metrics.AddCounter("stability_mqtt_adoptions_total", "Other nodes' broker sessions this node started to consume.", () => Interlocked.Read(ref _adopted));
+        metrics.AddCounter("stability_mqtt_adopted_messages_total", "Messages received through other nodes' sessions.", () => Interlocked.Read(ref _messages));
+    }
+
+    public IReadOnlyCollection<string> Adopted => [.. _adoptions.Where(static a => a.Value.Consuming).Select(static a => a.Key)];
+
+    public void Adopt(string clientId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        if (string.Equals(clientId, _options.ClientId, StringComparison.Ordinal) || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var adoption = new Adoption(CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
+        if (!_adoptions.TryAdd(clientId, adoption))
+        {
+            adoption.Stop.Dispose();
+            return;
+        }
+
+        adoption.Run = Task.Run(() => ConsumeAsync(clientId, adoption));
+    }
+
+    public void Release(string clientId)
+    {
+        if (_adoptions.TryGetValue(clientId, out var adoption))
+        {
+            try
+            {
+                adoption.Stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var runs = _adoptions.Values.Select(static a => a.Run).ToArray();
+        await Task.WhenAll(runs).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task ConsumeAsync(string clientId, Adoption adoption)
+    {
+        var stop = adoption.Stop.Token;
+        var disconnected = new SemaphoreSlim(0, 1);
+        var takenOver = false;
+        Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+        {
+            Interlocked.Increment(ref _messages);
+            var message = e.ApplicationMessage;
+            var accepted = _ingress.AcceptAsync(message.Topic, message.Payload, stop);
+            return accepted.IsCompletedSuccessfully ? Task.CompletedTask : accepted.AsTask();
+        }
+
+        // The probe only asks whether the broker keeps a session (a queued message may come through it meanwhile); the
+        // client consumes it and is the one whose disconnects say the owner is back.
+        using var probeClient = new MqttClientFactory().CreateMqttClient();
+        probeClient.ApplicationMessageReceivedAsync += OnMessageAsync;
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        var closing = false;
+        client.DisconnectedAsync += e =>
+        {
+            // The broker ended the connection without an error: another client connected under this id, most likely the
+            // session's owner come back (mosquitto 2.0 closes the old connection with no reason code, MQTT 5 brokers
+            // that give one say 0x8E). It is theirs again; never take it back from here.
+            if (!closing && e.ClientWasConnected && e.Exception is null
+                && e.Reason is MqttClientDisconnectReason.SessionTakenOver or MqttClientDisconnectReason.NormalDisconnection)
+            {
+                takenOver = true;
+            }
+
+            if (e.ClientWasConnected && !closing && !stop.IsCancellationRequested)
+            {
+                MqttIngestLog.AdoptedDisconnected(_logger, clientId, $"{e.Reason} {e.ReasonString} {e.Exception?.GetBaseException().Message}".TrimEnd());
+            }
+
+            if (disconnected.CurrentCount == 0)
+            {
+                try
+                {
+                    disconnected.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already signalled.
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var expiry = (uint)Math.Min(uint.MaxValue, _options.SessionExpiry.TotalSeconds);
+        MqttClientOptions Options(uint sessionExpiry) => _settings.CreateClientOptions(clientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(sessionExpiry)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(_options.Timeout)
+            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
+            .WithMaximumPacketSize((uint)_options.MaxPacketBytes)
+            .Build();
+
+        // A connect with clean start off makes a session when the broker has none. The first connect therefore asks for
+        // one that expires a second after it ends: if the broker had none, nothing is left under the peer's name (a
+        // clean start would instead risk wiping the session of an owner connecting at that moment). If it had one, the
+        // disconnect sets the full expiry again and the second connect consumes it.
+        var probe = Options(1);
+        var full = Options(expiry);
+        var delay = _options.ReconnectDelayMin;
+        try
+        {
+            while (!stop.IsCancellationRequested && !takenOver)
+            {
+                try
+                {
+                    if (!client.IsConnected)
+                    {
+                        var result = await probeClient.ConnectAsync(probe, stop).ConfigureAwait(false);
+                        if (result.ResultCode != MqttClientConnectResultCode.Success)
+                        {
+                            MqttIngestLog.AdoptRefused(_logger, clientId, result.ResultCode.ToString());
+                            return;
+                        }
+
+                        await probeClient.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(result.IsSessionPresent ? expiry : 1).Build(), stop).ConfigureAwait(false);
+                        if (result.IsSessionPresent)
+                        {
+                            result = await client.ConnectAsync(full, stop).ConfigureAwait(false);
+                        }
+
+                        if (result.ResultCode != MqttClientConnectResultCode.Success || !result.IsSessionPresent)
+                        {
+                            MqttIngestLog.AdoptNoSession(_logger, clientId);
+                            if (client.IsConnected)
+                            {
+                                closing = true;
+                                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), stop).ConfigureAwait(false);
+                            }
+
+                            return;
+                        }
+
+                        adoption.Consuming = true;
+                        Interlocked.Increment(ref _adopted);
+                        MqttIngestLog.Adopted(_logger, clientId, _settings);
+                        delay = _options.ReconnectDelayMin;
+                    }
+
+                    await disconnected.WaitAsync(_options.KeepAlive, stop).ConfigureAwait(false);
+                    if (!takenOver && client.IsConnected && !await client.TryPingAsync(stop).ConfigureAwait(false))
+                    {
+                        adoption.Consuming = false;
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    adoption.Consuming = false;
+                    var wait = delay * (0.5 + (0.5 * Random.Shared.NextDouble()));
+                    MqttIngestLog.AdoptRetry(_logger, clientId, ex.GetBaseException().Message, wait);
+                    await Task.Delay(wait, _time, stop).ConfigureAwait(false);
+                    delay = delay * 2 > _options.ReconnectDelayMax ? _options.ReconnectDelayMax : delay * 2;
+                }
+            }
+
+            if (takenOver)
+            {
+                MqttIngestLog.AdoptionTakenBack(_logger, clientId);
+            }
+            else if (client.IsConnected)
+            {
+                // A normal disconnect: the broker keeps the session (and queues its share) for its owner.
+                closing = true;
+                using var timeout = new CancellationTokenSource(_options.Timeout);
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token).ConfigureAwait(false);
+                MqttIngestLog.AdoptionReleased(_logger, clientId);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            MqttIngestLog.AdoptRetry(_logger, clientId, ex.GetBaseException().Message, TimeSpan.Zero);
+        }
+        finally
+        {
+            adoption.Consuming = false;
+            _adoptions.TryRemove(new KeyValuePair<string, Adoption>(clientId, adoption));
+            adoption.Stop.Dispose();
+            disconnected.Dispose();
+        }
+    }
+
+    private sealed class Adoption(CancellationTokenSource stop)
+    {
+        private volatile bool _consuming;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public Task Run { get; set; } = Task.CompletedTask;
+
+        /// <summary>Connected under the peer's id, with its session.</summary>
+        public bool Consuming
+        {
+            get => _consuming;
+            set => _consuming = value;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+using StabilityMonitor.Mqtt;
+using StabilityMonitor.Pipeline;
+using StabilityMonitor.Simulation;
+using Xunit.Abstractions;
+
+namespace StabilityMonitor.IntegrationTests.Mqtt;
+
+/// <summary>
+/// docs/scale-out.md, "A node that stays down": a worker consumes another worker's persistent session (its share of a
+/// shared subscription) through real mosquitto, and gives it back when the owner connects again.
+/// </summary>
+public sealed class PeerSessionTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task WorkerAway_ItsSessionAdopted_ItsShareComesThroughTheOtherUntilItTakesItBack()
+    {
+        const int Frames = 40;
+        await using var broker = await MosquittoBroker.StartAsync();
+        (string, string)[] Worker(string id) => [("Mqtt:Url", broker.Url), ("Mqtt:ClientId", id), ("Mqtt:SharedSubscriptionGroup", "ward"), ("Pipeline:SilenceTimeout", "00:00:02"), ("Pipeline:ReorderWindow", "00:01:00"), ("Pipeline:MaxHeldFrames", "256")];
+        await using var b = await ServerHost.StartAsync(Worker("worker-b"));
+        var a = await ServerHost.StartAsync(Worker("worker-a"));
+
+        // worker-a stops: a normal disconnect, so the broker keeps its session and queues its share of what follows.
+        await a.DisposeAsync();
+        var seenByB = new System.Collections.Concurrent.ConcurrentBag<uint>();
+        using var subscription = b.Pipeline.Frames.Subscribe(f => seenByB.Add(f.Header.Sequence));
+        using var cts = new CancellationTokenSource(s_timeout);
+        await using var device = new Device("adopt-1", new MqttConnectionSettings("127.0.0.1", broker.Port), new MotionScript().Walk(60), seed: 5);
+        await device.PublishAsync(Frames, TimeSpan.FromMilliseconds(2), cts.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+        Assert.True(seenByB.Count < Frames, $"worker-b alone received {seenByB.Count} of {Frames} frames: the broker did not keep worker-a's share");
+
+        // worker-b adopts worker-a's session: the queued share comes through worker-b, and so does what follows.
+        var sessions = b.Services.GetRequiredService<IPeerSessions>();
+        sessions.Adopt("worker-a");
+        await device.PublishAsync(Frames, TimeSpan.FromMilliseconds(2), cts.Token);
+        await Poll.UntilAsync(() => seenByB.Count >= 2 * Frames, s_timeout, () => $"worker-b processed {seenByB.Count} of {2 * Frames} frames");
+        Assert.Equal(Enumerable.Range(0, 2 * Frames).Select(static i => (uint)i), seenByB.Order());
+        Assert.Equal(["worker-a"], sessions.Adopted);
+        var metrics = await b.Http.GetStringAsync("/metrics", cts.Token);
+        Assert.Equal(1, Metric(metrics, "stability_mqtt_adopted_sessions"));
+        Assert.True(Metric(metrics, "stability_mqtt_adopted_messages_total") >= Frames / 2, metrics);
+
+        // worker-a comes back under its id: the broker hands it its session, worker-b's adoption ends and its share goes
+        // to worker-a again.
+        await using var back = await ServerHost.StartAsync(Worker("worker-a"));
+        await Poll.UntilAsync(() => sessions.Adopted.Count == 0, s_timeout, () => $"still adopted: {string.Join(", ", sessions.Adopted)}; {string.Join(" / ", b.Logs.Messages("MqttPeerSessions").TakeLast(6))}");
+        var seenByA = new System.Collections.Concurrent.ConcurrentBag<uint>();
+        using var backSubscription = back.Pipeline.Frames.Subscribe(f => seenByA.Add(f.Header.Sequence));
+        await device.PublishAsync(Frames, TimeSpan.FromMilliseconds(2), cts.Token);
+        await device.Publisher.DisconnectAsync(cts.Token);
+        await Poll.UntilAsync(() => seenByA.Count + seenByB.Count >= 3 * Frames, s_timeout, () => $"{seenByA.Count} + {seenByB.Count} of {3 * Frames} frames processed");
+        output.WriteLine($"after the return: worker-a {seenByA.Count} frames, worker-b {seenByB.Count - (2 * Frames)}");
+        Assert.True(seenByA.Count > 0 && seenByB.Count > 2 * Frames, "both workers take part again");
+        Assert.Equal(Enumerable.Range(0, 3 * Frames).Select(static i => (uint)i), seenByA.Concat(seenByB).Order());
+        Assert.Contains(b.Logs.Messages("MqttPeerSessions"), static m => m.Contains("taken back by its owner", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AdoptingAnIdTheBrokerKeepsNoSessionFor_EndsAndLeavesNoSessionBehind()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var server = await ServerHost.StartAsync(("Mqtt:Url", broker.Url), ("Mqtt:ClientId", "worker-c"));
+        var sessions = server.Services.GetRequiredService<IPeerSessions>();
+        sessions.Adopt("never-connected");
+        await Poll.UntilAsync(() => server.Logs.Messages("MqttPeerSessions").Any(static m => m.Contains("No broker session kept for 'never-connected'", StringComparison.Ordinal)), s_timeout, () => "no log of the refusal");
+        Assert.Empty(sessions.Adopted);
+
+        // The attempt's own connect asked for a session that expires a second after it: give the broker time to end it.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        using var probe = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttConnectionSettings("127.0.0.1", broker.Port).CreateClientOptions("never-connected").WithCleanStart(false).WithSessionExpiryInterval(60).Build();
+        var result = await probe.ConnectAsync(options);
+        Assert.False(result.IsSessionPresent, "the adoption attempt left a session behind");
+        await probe.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(0).Build());
+    }
+
+    private static double Metric(string exposition, string name) =>
+        exposition.Split('\n')
+            .Where(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Select(static l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .Single();
+}
