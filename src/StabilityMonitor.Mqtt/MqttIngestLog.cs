@@ -59,7 +59,7 @@ internal static partial class MqttIngestLog
     [LoggerMessage(2018, LogLevel.Warning, "Adopted session of '{ClientId}': {Reason}; retrying in {Delay}", EventName = "SessionAdoptRetry")]
     public static partial void AdoptRetry(ILogger logger, string clientId, string reason, TimeSpan delay);
 
-    [LoggerMessage(2019, LogLevel.Information, "The session of '{ClientId}' was taken back by its owner", EventName = "SessionTakenBack")]
+    [LoggerMessage(2019, LogLevel.Information, "The session of '{ClientId}' was taken over by another client under its id (its owner back, or another node adopting it)", EventName = "SessionTakenBack")]
     public static partial void AdoptionTakenBack(ILogger logger, string clientId);
 
     [LoggerMessage(2020, LogLevel.Information, "Released the adopted session of '{ClientId}' (kept by the broker for its owner)", EventName = "SessionReleased")]

@@ -109,15 +109,15 @@ public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSett
         ]);
 
     /// <summary>Each wearable's data-quality counters, as the API lists them.</summary>
-    private static async Task<Dictionary<string, JsonElement>> QualityAsync(HttpClient http) =>
+    internal static async Task<Dictionary<string, JsonElement>> QualityAsync(HttpClient http) =>
         (await http.GetFromJsonAsync<JsonElement>("/api/devices")).EnumerateArray()
             .ToDictionary(static d => d.GetProperty("deviceId").GetString()!, static d => d.GetProperty("quality").Clone(), StringComparer.Ordinal);
 
     /// <summary>The ids of every near-fall and fall alert (ids are a hash of device, kind and device time).</summary>
-    private static async Task<HashSet<string>> AlertIdsAsync(HttpClient http)
+    internal static async Task<HashSet<string>> AlertIdsAsync(HttpClient http, params string[] kinds)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var kind in new[] { "near_fall", "fall" })
+        foreach (var kind in kinds.Length > 0 ? kinds : ["near_fall", "fall"])
         {
             for (var page = 1; ; page++)
             {

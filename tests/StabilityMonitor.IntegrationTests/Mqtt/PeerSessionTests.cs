@@ -57,7 +57,7 @@ public sealed class PeerSessionTests(ITestOutputHelper output)
         output.WriteLine($"after the return: worker-a {seenByA.Count} frames, worker-b {seenByB.Count - (2 * Frames)}");
         Assert.True(seenByA.Count > 0 && seenByB.Count > 2 * Frames, "both workers take part again");
         Assert.Equal(Enumerable.Range(0, 3 * Frames).Select(static i => (uint)i), seenByA.Concat(seenByB).Order());
-        Assert.Contains(b.Logs.Messages("MqttPeerSessions"), static m => m.Contains("taken back by its owner", StringComparison.Ordinal));
+        Assert.Contains(b.Logs.Messages("MqttPeerSessions"), static m => m.Contains("was taken over by another client", StringComparison.Ordinal));
     }
 
     [Fact]
