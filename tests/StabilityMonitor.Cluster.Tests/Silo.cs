@@ -19,14 +19,32 @@ internal sealed class Silo : IAsyncDisposable
     private readonly IDisposable _subscription;
     private bool _stopped;
 
+    // Every host made in this process, weakly: a memory measurement waits until the earlier ones are gone.
+    private static readonly List<WeakReference> s_hosts = [];
+
     private Silo(IHost host)
     {
         _host = host;
+        lock (s_hosts)
+        {
+            s_hosts.Add(new WeakReference(host));
+        }
+
         Pipeline = host.Services.GetRequiredService<IngestPipeline>();
         _subscription = Pipeline.Events.Subscribe(e => Events.Enqueue(e));
     }
 
     public string Name { get; private init; } = string.Empty;
+
+    /// <summary>Other silos of this process not yet collected.</summary>
+    public int OthersAlive()
+    {
+        lock (s_hosts)
+        {
+            s_hosts.RemoveAll(static h => !h.IsAlive);
+            return s_hosts.Count(h => !ReferenceEquals(h.Target, _host));
+        }
+    }
 
     public IngestPipeline Pipeline { get; }
 
@@ -56,7 +74,10 @@ internal sealed class Silo : IAsyncDisposable
     }
 
     /// <summary>A silo of the PostgreSQL cluster in <paramref name="connectionString"/>, or of a loopback cluster of one.</summary>
-    public static async Task<Silo> StartAsync(string? connectionString, params (string Key, string Value)[] extra)
+    public static Task<Silo> StartAsync(string? connectionString, params (string Key, string Value)[] extra) => StartAsync(connectionString, null, extra);
+
+    /// <summary>As above, with <paramref name="services"/> applied after the cluster's and the pipeline's own.</summary>
+    public static async Task<Silo> StartAsync(string? connectionString, Action<IServiceCollection>? services, params (string Key, string Value)[] extra)
     {
         var siloPort = FreePort.Next();
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -78,6 +99,7 @@ internal sealed class Silo : IAsyncDisposable
         builder.Services.AddLogging();
         builder.AddStabilityCluster();
         builder.AddStabilityPipeline();
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new Silo(host) { Name = $"127.0.0.1:{siloPort}" };
