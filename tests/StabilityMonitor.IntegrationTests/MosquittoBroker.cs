@@ -185,7 +185,7 @@ internal sealed class MosquittoBroker : IAsyncDisposable
                 await client.ConnectAsync(IPAddress.Loopback, Port).WaitAsync(TimeSpan.FromSeconds(1));
 
                 // Something accepts on the port: ready only if it is this mosquitto's own socket.
-                if (ListenerBelongsTo(process.Id, Port))
+                if (ListeningSocket.BelongsTo(process.Id, Port))
                 {
                     return;
                 }
@@ -202,53 +202,4 @@ internal sealed class MosquittoBroker : IAsyncDisposable
         throw new TimeoutException($"mosquitto did not accept connections on {Port} within {s_readyTimeout}:\n{Log}");
     }
 
-    /// <summary>Whether a socket listening on <paramref name="port"/> (IPv4 or IPv6) is one of process <paramref name="pid"/>'s.</summary>
-    private static bool ListenerBelongsTo(int pid, int port)
-    {
-        var inodes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
-        {
-            if (!File.Exists(table))
-            {
-                continue;
-            }
-
-            // sl local_address rem_address st ... inode: "0100007F:1F90", state 0A is LISTEN, the inode is the 10th field.
-            foreach (var line in File.ReadLines(table).Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length > 9 && fields[3] == "0A"
-                    && int.Parse(fields[1].AsSpan(fields[1].LastIndexOf(':') + 1), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) == port)
-                {
-                    inodes.Add(fields[9]);
-                }
-            }
-        }
-
-        if (inodes.Count == 0)
-        {
-            return false;
-        }
-
-        try
-        {
-            foreach (var fd in System.IO.Directory.EnumerateFiles($"/proc/{pid}/fd"))
-            {
-                // "socket:[12345]"
-                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal) && inodes.Contains(target[8..^1]))
-                {
-                    return true;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The process is gone, or a descriptor closed while being read: not (yet) known to be its.
-        }
-
-        return false;
-    }
-
-    /// <summary>Another process listens on the port picked for mosquitto: start it on another.</summary>
-    private sealed class PortTakenException(string message) : Exception(message);
 }

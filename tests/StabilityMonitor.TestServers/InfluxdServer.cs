@@ -15,7 +15,7 @@ public sealed class InfluxdServer : IDisposable
     public const string Binary = "/usr/bin/influxd";
 
     private readonly TempDirectory _dir = new();
-    private readonly HttpClient _http;
+    private HttpClient _http = null!;
     private Process? _process;
 
     public InfluxdServer(int? port = null, bool start = true)
@@ -26,38 +26,31 @@ public sealed class InfluxdServer : IDisposable
                 $"{Binary} not found: these tests need Debian's influxdb package (scripts/test.sh installs it: apt-get install influxdb).");
         }
 
-        Port = port ?? FreePort.Next();
-        Url = $"http://127.0.0.1:{Port}";
-        _http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(30) };
-        File.WriteAllText(_dir.Sub("influxdb.conf"), $"""
-            reporting-disabled = true
-            bind-address = "127.0.0.1:0"
-            [meta]
-              dir = "{_dir.Sub("meta")}"
-            [data]
-              dir = "{_dir.Sub("data")}"
-              wal-dir = "{_dir.Sub("wal")}"
-              query-log-enabled = false
-            [monitor]
-              store-enabled = false
-            [http]
-              enabled = true
-              bind-address = "127.0.0.1:{Port}"
-              auth-enabled = false
-              log-enabled = false
-              pprof-enabled = false
-            [logging]
-              level = "warn"
-            """);
-        if (start)
+        // A port picked here can be taken by another test's server before influxd binds it: then another one (a port the
+        // caller chose is kept, and its loss reported).
+        for (var attempt = 1; ; attempt++)
         {
-            Start();
+            Configure(port ?? FreePort.Next());
+            try
+            {
+                if (start)
+                {
+                    Start();
+                }
+
+                return;
+            }
+            catch (PortTakenException) when (port is null && attempt < 5)
+            {
+                Stop();
+                _http.Dispose();
+            }
         }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
-    public string Url { get; }
+    public string Url { get; private set; } = string.Empty;
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -80,7 +73,7 @@ public sealed class InfluxdServer : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        HttpReadiness.WaitFor(_http, "/ping", HttpStatusCode.NoContent, _process, $"influxd on port {Port}", TimeSpan.FromSeconds(30));
+        HttpReadiness.WaitFor(_http, "/ping", HttpStatusCode.NoContent, _process, $"influxd on port {Port}", TimeSpan.FromSeconds(30), Port);
     }
 
     public void Stop()
@@ -140,6 +133,33 @@ public sealed class InfluxdServer : IDisposable
         Stop();
         _http.Dispose();
         _dir.Dispose();
+    }
+
+    private void Configure(int port)
+    {
+        Port = port;
+        Url = $"http://127.0.0.1:{Port}";
+        _http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(30) };
+        File.WriteAllText(_dir.Sub("influxdb.conf"), $"""
+            reporting-disabled = true
+            bind-address = "127.0.0.1:0"
+            [meta]
+              dir = "{_dir.Sub("meta")}"
+            [data]
+              dir = "{_dir.Sub("data")}"
+              wal-dir = "{_dir.Sub("wal")}"
+              query-log-enabled = false
+            [monitor]
+              store-enabled = false
+            [http]
+              enabled = true
+              bind-address = "127.0.0.1:{Port}"
+              auth-enabled = false
+              log-enabled = false
+              pprof-enabled = false
+            [logging]
+              level = "warn"
+            """);
     }
 
     private void Signal(string signal)

@@ -13,7 +13,7 @@ public sealed class RedisServer : IDisposable
 {
     private const string Binary = "/usr/bin/redis-server";
     private readonly TempDirectory _dir = new("sm-redis-");
-    private readonly Process _process;
+    private Process _process = null!;
 
     public RedisServer()
     {
@@ -22,46 +22,47 @@ public sealed class RedisServer : IDisposable
             throw new InvalidOperationException($"{Binary} not found: these tests need Debian's redis-server package (scripts/test.sh installs it).");
         }
 
-        Port = FreePort.Next();
-        var info = new ProcessStartInfo(Binary,
-        [
-            "--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--dir", _dir.Path,
-            "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes", "--logfile", _dir.Sub("redis.log"),
-        ])
+        // A port picked here can be taken by another test's server before redis-server binds it: then another one.
+        for (var attempt = 1; ; attempt++)
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _dir.Path,
-        };
-        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
-        _process.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        WaitReady(TimeSpan.FromSeconds(15));
+            Port = FreePort.Next();
+            var info = new ProcessStartInfo(Binary,
+            [
+                "--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture), "--dir", _dir.Path,
+                "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes", "--logfile", _dir.Sub("redis.log"),
+            ])
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = _dir.Path,
+            };
+            _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start.");
+            _process.OutputDataReceived += static (_, _) => { };
+            _process.ErrorDataReceived += static (_, _) => { };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            try
+            {
+                WaitReady(TimeSpan.FromSeconds(15));
+                return;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+                Kill();
+                _process.Dispose();
+            }
+        }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port},abortConnect=false");
 
     public void Dispose()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-
+        Kill();
         _process.Dispose();
         _dir.Dispose();
     }
@@ -71,10 +72,16 @@ public sealed class RedisServer : IDisposable
     private void WaitReady(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
+        var foreign = false;
         while (true)
         {
             if (_process.HasExited)
             {
+                if (foreign || ListeningSocket.Any(Port))
+                {
+                    throw new PortTakenException($"port {Port} was taken before redis-server could bind it: {ReadLog()}");
+                }
+
                 throw new InvalidOperationException($"redis-server exited ({_process.ExitCode}): {ReadLog()}");
             }
 
@@ -89,7 +96,13 @@ public sealed class RedisServer : IDisposable
                 var read = stream.Read(buffer);
                 if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
                 {
-                    return;
+                    // Something answers on the port: ready only if it is this redis-server's own socket.
+                    if (ListeningSocket.BelongsTo(_process.Id, Port))
+                    {
+                        return;
+                    }
+
+                    foreign = true;
                 }
             }
             catch (IOException)
@@ -105,6 +118,22 @@ public sealed class RedisServer : IDisposable
             }
 
             Thread.Sleep(25);
+        }
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
         }
     }
 
