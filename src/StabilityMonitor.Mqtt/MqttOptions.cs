@@ -168,6 +168,25 @@ public sealed class MqttOptions
     /// </summary>
     public string? EmbeddedGatewayPassword { get; set; }
 
+    /// <summary>
+    /// How a cluster node logs in when it consumes a dead peer's session (docs/scale-out.md, "A node that stays down").
+    /// <c>Own</c> (the default): with this node's <see cref="Username"/> and <see cref="Password"/>, for brokers where any
+    /// worker account may use any client id. <c>ClientId</c>: with the peer's client id as the user name and this node's
+    /// password, for brokers that make the client id the account name (mosquitto's <c>use_username_as_clientid</c>, as in
+    /// deploy/): there every node needs its own account, named as its client id, and the nodes share one password.
+    /// </summary>
+    public PeerSessionLogin PeerSessionLogin { get; set; } = PeerSessionLogin.Own;
+
     /// <summary>Whether the embedded broker is used.</summary>
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Url);
+}
+
+/// <summary>See <see cref="MqttOptions.PeerSessionLogin"/>.</summary>
+public enum PeerSessionLogin
+{
+    /// <summary>This node's own user name.</summary>
+    Own,
+
+    /// <summary>The peer's client id as the user name (each node's account is named as its client id).</summary>
+    ClientId,
 }

@@ -139,7 +139,8 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
         };
 
         var expiry = (uint)Math.Min(uint.MaxValue, _options.SessionExpiry.TotalSeconds);
-        MqttClientOptions Options(uint sessionExpiry) => _settings.CreateClientOptions(clientId)
+        var login = _options.PeerSessionLogin == PeerSessionLogin.ClientId ? _settings with { Username = clientId } : _settings;
+        MqttClientOptions Options(uint sessionExpiry) => login.CreateClientOptions(clientId)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(sessionExpiry)
             .WithKeepAlivePeriod(_options.KeepAlive)

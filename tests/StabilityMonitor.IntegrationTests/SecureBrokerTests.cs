@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Exceptions;
 using StabilityMonitor.Mqtt;
+using StabilityMonitor.Pipeline;
 using StabilityMonitor.Simulation;
 
 namespace StabilityMonitor.IntegrationTests;
@@ -17,6 +19,7 @@ public sealed class SecureBrokerTests
 {
     private const string WorkerPassword = "worker-secret";
     private const string DevicePassword = "device-a-secret";
+    private const string NodePassword = "node-secret";
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -65,6 +68,55 @@ public sealed class SecureBrokerTests
         Assert.Empty(server.Logs.Errors);
     }
 
+    /// <summary>
+    /// The cluster's accounts in deploy/ (one per node, named as its client id, one shared password): a survivor logs in as
+    /// the dead node's account and consumes its session, without touching its own (docs/scale-out.md, "A node that stays
+    /// down").
+    /// </summary>
+    [Fact]
+    public async Task DeployConfig_ClusterNodeAccounts_SurvivorConsumesADeadNodesSessionAsItsAccount_KeepsItsOwn()
+    {
+        const int Frames = 30;
+        await using var broker = await MosquittoBroker.StartAsync(DeployConfig, Prepare);
+        var ca = Path.Combine(broker.Directory, "ca.crt");
+        (string, string)[] Node(int n) =>
+        [
+            ("Mqtt:Url", $"mqtts://127.0.0.1:{broker.Port}"),
+            ("Mqtt:CaCertificatePath", ca),
+            ("Mqtt:ClientId", $"stability-node-{n}"),
+            ("Mqtt:Username", $"stability-node-{n}"),
+            ("Mqtt:Password", NodePassword),
+            ("Mqtt:SharedSubscriptionGroup", "stability"),
+            ("Mqtt:PeerSessionLogin", "ClientId"),
+            ("Pipeline:ReorderWindow", "00:01:00"),
+            ("Pipeline:MaxHeldFrames", "256"),
+        ];
+        await using var node2 = await ServerHost.StartAsync(Node(2));
+        var node1 = await ServerHost.StartAsync(Node(1));
+        await node1.DisposeAsync();
+
+        var seen = new System.Collections.Concurrent.ConcurrentBag<uint>();
+        using var subscription = node2.Pipeline.Frames.Subscribe(f => seen.Add(f.Header.Sequence));
+        var tls = new MqttConnectionSettings("127.0.0.1", broker.Port, UseTls: true, CaCertificatePath: ca);
+        using var cts = new CancellationTokenSource(s_timeout);
+        await using var device = new Device("dev-a", tls with { Username = "dev-a", Password = DevicePassword }, new MotionScript().Walk(60), seed: 3);
+        await device.PublishAsync(Frames, TimeSpan.FromMilliseconds(2), cts.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1), cts.Token);
+        Assert.True(seen.Count < Frames, $"node 2 alone received {seen.Count} of {Frames}: node 1's share was not kept for it");
+
+        var sessions = node2.Services.GetRequiredService<IPeerSessions>();
+        sessions.Adopt("stability-node-1");
+        await Poll.UntilAsync(() => seen.Count >= Frames, s_timeout, () => $"node 2 processed {seen.Count} of {Frames}; broker log:\n{broker.Log}");
+        Assert.Equal(Enumerable.Range(0, Frames).Select(static i => (uint)i), seen.Order());
+        Assert.Equal(["stability-node-1"], sessions.Adopted);
+
+        // Logged in as its own account instead, the broker would have made the adoption node 2's own client id and taken
+        // node 2's session from under it: its worker connected once and is still connected.
+        var own = node2.Services.GetRequiredService<MqttConnectionState>();
+        Assert.Equal(1, own.Connects);
+        Assert.True(own.IsConnected);
+    }
+
     /// <summary>Connects once and returns the broker's answer (MQTTnet 5 returns a refusal, it does not throw).</summary>
     private static async Task<MqttClientConnectResultCode> ConnectAsync(MqttConnectionSettings settings, string clientId)
     {
@@ -95,6 +147,8 @@ public sealed class SecureBrokerTests
         RunPasswd("-c", "-b", passwd, "stability-worker", WorkerPassword);
         RunPasswd("-b", passwd, "dev-a", DevicePassword);
         RunPasswd("-b", passwd, "dev-b", "device-b-secret");
+        RunPasswd("-b", passwd, "stability-node-1", NodePassword);
+        RunPasswd("-b", passwd, "stability-node-2", NodePassword);
     }
 
     private static void RunPasswd(params string[] args)
