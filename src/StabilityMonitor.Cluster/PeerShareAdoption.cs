@@ -125,8 +125,11 @@ internal sealed class PeerShareAdoption : BackgroundService
         var consumed = sessions.Adopted;
         foreach (var (name, incarnation) in chosen)
         {
+            // The same incarnation again only if its session is still there and nobody consumes it: not while this node
+            // does, not within the retry time (the owner may just have taken it back), never once the broker said it
+            // keeps none (a node removed for good stays dead in the membership table for days).
             if (_adopted.TryGetValue(name, out var started) && started.Incarnation.Equals(incarnation)
-                && (consumed.Contains(name) || _time.GetElapsedTime(started.StartedAt, now) < s_retryAfter))
+                && (consumed.Contains(name) || sessions.Absent(name) || _time.GetElapsedTime(started.StartedAt, now) < s_retryAfter))
             {
                 continue;
             }

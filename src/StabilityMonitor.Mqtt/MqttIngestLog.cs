@@ -67,4 +67,7 @@ internal static partial class MqttIngestLog
 
     [LoggerMessage(2021, LogLevel.Information, "The adopted session of '{ClientId}' was disconnected: {Reason}", EventName = "SessionAdoptedDisconnected")]
     public static partial void AdoptedDisconnected(ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(2022, LogLevel.Warning, "The adoption of the session of '{ClientId}' ended: {Reason}", EventName = "SessionAdoptionFailed")]
+    public static partial void AdoptionFailed(ILogger logger, string clientId, string reason);
 }

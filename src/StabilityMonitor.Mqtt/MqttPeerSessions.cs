@@ -18,6 +18,7 @@ namespace StabilityMonitor.Mqtt;
 internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, Adoption> _adoptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _absent = new(StringComparer.Ordinal);
     private readonly MqttOptions _options;
     private readonly MqttConnectionSettings _settings;
     private readonly IFrameIngress _ingress;
@@ -40,6 +41,8 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
         metrics.AddCounter("stability_mqtt_adoptions_total", "Other nodes' broker sessions this node started to consume.", () => Interlocked.Read(ref _adopted));
         metrics.AddCounter("stability_mqtt_adopted_messages_total", "Messages received through other nodes' sessions.", () => Interlocked.Read(ref _messages));
     }
+
+    public bool Absent(string clientId) => _absent.ContainsKey(clientId);
 
     public IReadOnlyCollection<string> Adopted => [.. _adoptions.Where(static a => a.Value.Consuming).Select(static a => a.Key)];
 
@@ -168,6 +171,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
                         if (result.ResultCode != MqttClientConnectResultCode.Success)
                         {
                             MqttIngestLog.AdoptRefused(_logger, clientId, result.ResultCode.ToString());
+                            _absent[clientId] = true;
                             return;
                         }
 
@@ -180,6 +184,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
                         if (result.ResultCode != MqttClientConnectResultCode.Success || !result.IsSessionPresent)
                         {
                             MqttIngestLog.AdoptNoSession(_logger, clientId);
+                            _absent[clientId] = true;
                             if (client.IsConnected)
                             {
                                 closing = true;
@@ -190,6 +195,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
                         }
 
                         adoption.Consuming = true;
+                        _absent.TryRemove(clientId, out _);
                         Interlocked.Increment(ref _adopted);
                         MqttIngestLog.Adopted(_logger, clientId, _settings);
                         delay = _options.ReconnectDelayMin;
@@ -234,7 +240,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            MqttIngestLog.AdoptRetry(_logger, clientId, ex.GetBaseException().Message, TimeSpan.Zero);
+            MqttIngestLog.AdoptionFailed(_logger, clientId, ex.GetBaseException().Message);
         }
         finally
         {

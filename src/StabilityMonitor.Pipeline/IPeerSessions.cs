@@ -18,4 +18,10 @@ public interface IPeerSessions
 
     /// <summary>The client ids consumed now.</summary>
     IReadOnlyCollection<string> Adopted { get; }
+
+    /// <summary>
+    /// Whether the last attempt to consume <paramref name="clientId"/>'s session found none kept, or the broker refused
+    /// it: trying again is pointless until another incarnation of that node has lived and died.
+    /// </summary>
+    bool Absent(string clientId);
 }

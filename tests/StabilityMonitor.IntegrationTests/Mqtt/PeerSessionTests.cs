@@ -41,6 +41,7 @@ public sealed class PeerSessionTests(ITestOutputHelper output)
         await Poll.UntilAsync(() => seenByB.Count >= 2 * Frames, s_timeout, () => $"worker-b processed {seenByB.Count} of {2 * Frames} frames");
         Assert.Equal(Enumerable.Range(0, 2 * Frames).Select(static i => (uint)i), seenByB.Order());
         Assert.Equal(["worker-a"], sessions.Adopted);
+        Assert.False(sessions.Absent("worker-a"));
         var metrics = await b.Http.GetStringAsync("/metrics", cts.Token);
         Assert.Equal(1, Metric(metrics, "stability_mqtt_adopted_sessions"));
         Assert.True(Metric(metrics, "stability_mqtt_adopted_messages_total") >= Frames / 2, metrics);
@@ -69,6 +70,7 @@ public sealed class PeerSessionTests(ITestOutputHelper output)
         sessions.Adopt("never-connected");
         await Poll.UntilAsync(() => server.Logs.Messages("MqttPeerSessions").Any(static m => m.Contains("No broker session kept for 'never-connected'", StringComparison.Ordinal)), s_timeout, () => "no log of the refusal");
         Assert.Empty(sessions.Adopted);
+        Assert.True(sessions.Absent("never-connected"), "a cluster node would try the absent session again every minute");
 
         // The attempt's own connect asked for a session that expires a second after it: give the broker time to end it.
         await Task.Delay(TimeSpan.FromSeconds(3));
