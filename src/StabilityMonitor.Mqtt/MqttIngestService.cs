@@ -59,14 +59,7 @@ internal sealed class MqttIngestService : BackgroundService
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += OnDisconnectedAsync;
-        var clientOptions = _settings.CreateClientOptions(_options.ClientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval((uint)Math.Min(uint.MaxValue, _options.SessionExpiry.TotalSeconds))
-            .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(_options.Timeout)
-            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
-            .WithMaximumPacketSize((uint)_options.MaxPacketBytes)
-            .Build();
+        var clientOptions = _options.WorkerClientOptions(_settings, _options.ClientId);
 
         var delay = _options.ReconnectDelayMin;
         while (!stoppingToken.IsCancellationRequested)

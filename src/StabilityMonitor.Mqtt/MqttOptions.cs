@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MQTTnet;
 using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Mqtt;
@@ -179,6 +180,24 @@ public sealed class MqttOptions
 
     /// <summary>Whether the embedded broker is used.</summary>
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Url);
+
+    /// <summary>The session expiry asked for at connect, seconds (<see cref="SessionExpiry"/>).</summary>
+    internal uint SessionExpirySeconds => (uint)Math.Min(uint.MaxValue, SessionExpiry.TotalSeconds);
+
+    /// <summary>
+    /// A worker connection's options under <paramref name="clientId"/>: a persistent session (clean start off) expiring
+    /// <paramref name="sessionExpirySeconds"/> after a disconnect (default <see cref="SessionExpiry"/>), with this
+    /// section's keep-alive, timeout, receive maximum and packet size.
+    /// </summary>
+    internal MqttClientOptions WorkerClientOptions(MqttConnectionSettings connection, string clientId, uint? sessionExpirySeconds = null) =>
+        connection.CreateClientOptions(clientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(sessionExpirySeconds ?? SessionExpirySeconds)
+            .WithKeepAlivePeriod(KeepAlive)
+            .WithTimeout(Timeout)
+            .WithReceiveMaximum((ushort)ReceiveMaximum)
+            .WithMaximumPacketSize((uint)MaxPacketBytes)
+            .Build();
 }
 
 /// <summary>See <see cref="MqttOptions.PeerSessionLogin"/>.</summary>

@@ -141,23 +141,15 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
             return Task.CompletedTask;
         };
 
-        var expiry = (uint)Math.Min(uint.MaxValue, _options.SessionExpiry.TotalSeconds);
+        var expiry = _options.SessionExpirySeconds;
         var login = _options.PeerSessionLogin == PeerSessionLogin.ClientId ? _settings with { Username = clientId } : _settings;
-        MqttClientOptions Options(uint sessionExpiry) => login.CreateClientOptions(clientId)
-            .WithCleanStart(false)
-            .WithSessionExpiryInterval(sessionExpiry)
-            .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(_options.Timeout)
-            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
-            .WithMaximumPacketSize((uint)_options.MaxPacketBytes)
-            .Build();
 
         // A connect with clean start off makes a session when the broker has none. The first connect therefore asks for
         // one that expires a second after it ends: if the broker had none, nothing is left under the peer's name (a
         // clean start would instead risk wiping the session of an owner connecting at that moment). If it had one, the
         // disconnect sets the full expiry again and the second connect consumes it.
-        var probe = Options(1);
-        var full = Options(expiry);
+        var probe = _options.WorkerClientOptions(login, clientId, sessionExpirySeconds: 1);
+        var full = _options.WorkerClientOptions(login, clientId);
         var delay = _options.ReconnectDelayMin;
         try
         {

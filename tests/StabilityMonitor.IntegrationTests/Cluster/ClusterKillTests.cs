@@ -17,7 +17,7 @@ namespace StabilityMonitor.IntegrationTests.Cluster;
 public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSettings store) : IClassFixture<PostgresStoreSettings>
 {
     // 24 in the suite; scripts/soak-cluster.sh runs the 200 (STABILITY_CLUSTER_WEARABLES).
-    private static readonly int Wearables = int.TryParse(Environment.GetEnvironmentVariable("STABILITY_CLUSTER_WEARABLES"), out var n) && n > 0 ? n : 24;
+    private static readonly int Wearables = ClusterNodes.Wearables(24);
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(Wearables / 4);
 
     [Fact]
@@ -87,26 +87,10 @@ public sealed class ClusterKillTests(ITestOutputHelper output, PostgresStoreSett
         }
     }
 
-    private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n) => new(
-        output,
-        [
-            .. shared,
-            ("Mqtt:Url", broker.Url),
-            ("Mqtt:ClientId", $"node-{n}"),
-            ("Mqtt:SharedSubscriptionGroup", "cluster"),
-            ("Pipeline:CheckpointInterval", "00:00:02"),
-            ("Cluster:Enabled", "true"),
-            ("Cluster:NodeName", $"node-{n}"),
-            ("Cluster:ClusterId", cluster),
-            ("Cluster:CheckpointFrames", "20"),
-
-            // Node 1 is away for two fifths of the stream plus its start-up (seconds more on a loaded machine): the grains
-            // must wait that long for its share (docs/scale-out.md, a node down longer than the reorder window).
-            ("Cluster:ReorderWindow", "00:02:00"),
-            ("Cluster:MaxHeldFrames", "256"),
-            ("Cluster:SiloPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
-            ("Cluster:GatewayPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
-        ]);
+    // Node 1 is away for two fifths of the stream plus its start-up (seconds more on a loaded machine): what its log
+    // replays at its restart must reach the grains within the window (docs/scale-out.md, "A node that never returns").
+    private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n) =>
+        ClusterNodes.Node(output, broker, shared, cluster, n, ("Cluster:ReorderWindow", "00:02:00"), ("Cluster:MaxHeldFrames", "256"));
 
     /// <summary>Each wearable's data-quality counters, as the API lists them.</summary>
     internal static async Task<Dictionary<string, JsonElement>> QualityAsync(HttpClient http) =>

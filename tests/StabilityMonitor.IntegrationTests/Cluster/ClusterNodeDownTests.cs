@@ -15,10 +15,8 @@ namespace StabilityMonitor.IntegrationTests.Cluster;
 /// </summary>
 public sealed class ClusterNodeDownTests(ITestOutputHelper output, PostgresStoreSettings store) : IClassFixture<PostgresStoreSettings>
 {
-    private const int CheckpointFrames = 20;
-
-    // 12 in the suite; scripts/soak-cluster.sh runs the issue's 200 (STABILITY_CLUSTER_WEARABLES).
-    private static readonly int Wearables = int.TryParse(Environment.GetEnvironmentVariable("STABILITY_CLUSTER_WEARABLES"), out var n) && n > 0 ? n : 12;
+    private const int CheckpointFrames = ClusterNodes.CheckpointFrames;
+    private static readonly int Wearables = ClusterNodes.Wearables(12);
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(Wearables / 4);
 
     [Fact]
@@ -93,24 +91,8 @@ public sealed class ClusterNodeDownTests(ITestOutputHelper output, PostgresStore
             () => $"{stored.Count} fall alerts in the cluster's store, {expected.Count} from the single server; missing {string.Join(", ", expected.Except(stored))}");
     }
 
-    private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n) => new(
-        output,
-        [
-            .. shared,
-            ("Mqtt:Url", broker.Url),
-            ("Mqtt:ClientId", $"node-{n}"),
-            ("Mqtt:SharedSubscriptionGroup", "cluster"),
-            ("Pipeline:CheckpointInterval", "00:00:02"),
-            ("Cluster:Enabled", "true"),
-            ("Cluster:NodeName", $"node-{n}"),
-            ("Cluster:ClusterId", cluster),
-            ("Cluster:CheckpointFrames", CheckpointFrames.ToString(CultureInfo.InvariantCulture)),
-
-            // Margin for Orleans to declare node 1 dead on a loaded machine (the share waits at the broker until then).
-            // Node 1 never returns, so without the adoption no window would be long enough.
-            ("Cluster:ReorderWindow", "00:00:40"),
-            ("Cluster:MaxHeldFrames", "96"),
-            ("Cluster:SiloPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
-            ("Cluster:GatewayPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
-        ]);
+    // Margin for Orleans to declare node 1 dead on a loaded machine (its share waits at the broker until then). Node 1
+    // never returns, so without the adoption no window would be long enough.
+    private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n) =>
+        ClusterNodes.Node(output, broker, shared, cluster, n, ("Cluster:ReorderWindow", "00:00:40"), ("Cluster:MaxHeldFrames", "96"));
 }
