@@ -141,20 +141,16 @@ internal sealed class MqttIngestService : BackgroundService
 
     private async Task<TimeSpan> BackOffAsync(string reason, TimeSpan delay, CancellationToken cancellationToken)
     {
-        // Full jitter between half and all of the current delay, so many workers do not reconnect in step.
-        var wait = delay * (0.5 + (0.5 * Random.Shared.NextDouble()));
+        var (wait, next) = MqttWorkerConnection.Backoff(delay, _options.ReconnectDelayMax);
         MqttIngestLog.ConnectFailed(_logger, _settings, reason, wait);
         await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-        var next = delay * 2;
-        return next > _options.ReconnectDelayMax ? _options.ReconnectDelayMax : next;
+        return next;
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         _state.AddMessage();
-        var message = e.ApplicationMessage;
-        var accepted = _ingress.AcceptAsync(message.Topic, message.Payload, _stopping);
-        return accepted.IsCompletedSuccessfully ? Task.CompletedTask : accepted.AsTask();
+        return MqttWorkerConnection.AcceptAsync(_ingress, e, _stopping);
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
@@ -165,18 +161,7 @@ internal sealed class MqttIngestService : BackgroundService
         }
 
         _state.SetConnected(false);
-        if (_disconnected.CurrentCount == 0)
-        {
-            try
-            {
-                _disconnected.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-
+        MqttWorkerConnection.Wake(_disconnected);
         return Task.CompletedTask;
     }
 }

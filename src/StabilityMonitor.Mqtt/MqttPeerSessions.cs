@@ -98,9 +98,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
         Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
         {
             Interlocked.Increment(ref _messages);
-            var message = e.ApplicationMessage;
-            var accepted = _ingress.AcceptAsync(message.Topic, message.Payload, stop);
-            return accepted.IsCompletedSuccessfully ? Task.CompletedTask : accepted.AsTask();
+            return MqttWorkerConnection.AcceptAsync(_ingress, e, stop);
         }
 
         // The probe only asks whether the broker keeps a session (a queued message may come through it meanwhile); the
@@ -126,18 +124,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
                 MqttIngestLog.AdoptedDisconnected(_logger, clientId, $"{e.Reason} {e.ReasonString} {e.Exception?.GetBaseException().Message}".TrimEnd());
             }
 
-            if (disconnected.CurrentCount == 0)
-            {
-                try
-                {
-                    disconnected.Release();
-                }
-                catch (SemaphoreFullException)
-                {
-                    // Already signalled.
-                }
-            }
-
+            MqttWorkerConnection.Wake(disconnected);
             return Task.CompletedTask;
         };
 
@@ -206,10 +193,9 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     adoption.Consuming = false;
-                    var wait = delay * (0.5 + (0.5 * Random.Shared.NextDouble()));
+                    (var wait, delay) = MqttWorkerConnection.Backoff(delay, _options.ReconnectDelayMax);
                     MqttIngestLog.AdoptRetry(_logger, clientId, ex.GetBaseException().Message, wait);
                     await Task.Delay(wait, _time, stop).ConfigureAwait(false);
-                    delay = delay * 2 > _options.ReconnectDelayMax ? _options.ReconnectDelayMax : delay * 2;
                 }
             }
 
