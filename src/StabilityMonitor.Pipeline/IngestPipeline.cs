@@ -839,7 +839,6 @@ public sealed class IngestPipeline : IDisposable
     {
         var receivedAt = arrivalMicros > 0 ? DateTimeOffset.UnixEpoch.AddTicks(arrivalMicros * TimeSpan.TicksPerMicrosecond) : Scheduler.Now;
         Metrics.AddEvent(stabilityEvent.Kind);
-        PipelineLog.EventRaised(Logger, stabilityEvent.Kind, device.Id, ToDateTime(stabilityEvent.TimeMicros), stabilityEvent.PeakAccelG);
         lock (_publish)
         {
             // Numbered under the publishing lock: the store and the observers see the ids in order.
@@ -852,6 +851,10 @@ public sealed class IngestPipeline : IDisposable
 
             _events.OnNext(deviceEvent);
         }
+
+        // After the observers: the alert is on its way before the console formats this line (the first one also compiles
+        // the logger's generic path, milliseconds on a small machine that the first alert after a start would wait for).
+        PipelineLog.EventRaised(Logger, stabilityEvent.Kind, device.Id, ToDateTime(stabilityEvent.TimeMicros), stabilityEvent.PeakAccelG);
     }
 
     internal void WindowClosed(DeviceStream device, in SwayMetrics metrics)

@@ -10,7 +10,7 @@ using StabilityMonitor.Signal.Processing;
 namespace StabilityMonitor.Pipeline.Tests;
 
 /// <summary>
-/// The pipeline's own bookkeeping around what the processors do: how an event is stamped, counted and logged, the
+/// The pipeline's own bookkeeping around what the processors do: how an event is stamped, counted and logged (after its observers heard of it), the
 /// window counter, the checkpoint's chunks and its restore (position, cold processors, the input left open, the locks
 /// given back), forgetting every device, live messages never skipped, rejects by the registry, refused arguments and
 /// disposal.
@@ -30,7 +30,12 @@ public sealed class IngestPipelineEdgeTests
         using var harness = new PipelineHarness(logger: factory.CreateLogger<IngestPipeline>());
         var events = new List<DeviceEvent>();
         var windows = 0;
-        using var subscription = harness.Pipeline.Events.Subscribe(events.Add);
+        var loggedBefore = new List<int>();
+        using var subscription = harness.Pipeline.Events.Subscribe(e =>
+        {
+            events.Add(e);
+            loggedBefore.Add(recorder.Named("EventRaised").Count);
+        });
         using var windowSubscription = harness.Pipeline.Windows.Subscribe(_ => windows++);
 
         // The scheduler's clock an hour ahead of the arrival clock: a stamp from the wrong one shows.
@@ -54,6 +59,9 @@ public sealed class IngestPipelineEdgeTests
             events.Select(static e => (object?)DateTimeOffset.FromUnixTimeMilliseconds(e.Event.TimeMicros / 1000)),
             logged.Select(static r => r.Values["DeviceTime"]));
         Assert.Equal(events.Select(static e => (object?)e.DeviceId), logged.Select(static r => r.Values["DeviceId"]));
+
+        // Each event reaches its observers (its alert on its way) before its own line is logged.
+        Assert.Equal(Enumerable.Range(0, events.Count), loggedBefore);
 
         Assert.True(windows > 0);
         Assert.Equal(windows, MetricValue(harness.Metrics.Meter, "stability_windows_total"));

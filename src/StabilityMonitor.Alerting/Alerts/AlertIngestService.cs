@@ -114,19 +114,20 @@ internal sealed class AlertIngestService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var health = RunHealthChecksAsync(stoppingToken);
+
+        // The warm-up is the queue's first piece of work, put there once the loop waits on the empty queue: the first alert
+        // after a start then finds its whole path compiled, the loop's wake-up and the retry wrapper included. An alert
+        // queued before it (a replay after a crash) pays the same compilation itself.
+        var consume = ConsumeAsync(stoppingToken);
+        Enqueue(WarmUp.Instance);
+        await consume.ConfigureAwait(false);
+        await health.ConfigureAwait(false);
+    }
+
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
+    {
         try
         {
-            // Before the first piece of work, on the same reader: an alert raised meanwhile waits for it, and would have
-            // paid the same compilation itself.
-            try
-            {
-                await _alerts.WarmUpAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
-            {
-                AlertLog.WarmUpFailed(_logger, ex);
-            }
-
             await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 await WriteWithRetryAsync(work, stoppingToken).ConfigureAwait(false);
@@ -136,8 +137,6 @@ internal sealed class AlertIngestService : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-
-        await health.ConfigureAwait(false);
     }
 
     private int CheckClock(DeviceSnapshot device, DateTimeOffset now)
@@ -273,6 +272,21 @@ internal sealed class AlertIngestService : BackgroundService
 
     private async Task WriteWithRetryAsync(object work, CancellationToken stoppingToken)
     {
+        if (work is WarmUp)
+        {
+            try
+            {
+                await _alerts.WarmUpAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+            {
+                // Not retried: the first alert compiles its path itself.
+                AlertLog.WarmUpFailed(_logger, ex);
+            }
+
+            return;
+        }
+
         var delay = TimeSpan.FromMilliseconds(500);
         for (var attempt = 1; ; attempt++)
         {
@@ -304,6 +318,12 @@ internal sealed class AlertIngestService : BackgroundService
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"alert ingest ({Backlog} waiting)");
+
+    /// <summary>The alert path's warm-up (<see cref="AlertService.WarmUpAsync"/>), queued as the first piece of work.</summary>
+    private sealed class WarmUp
+    {
+        public static readonly WarmUp Instance = new();
+    }
 
     /// <summary>What an alert keeps of the detector's event (<c>featuresJson</c>; camelCase as the API writes it).</summary>
     private sealed record DetectorFeatures(

@@ -63,17 +63,24 @@ public sealed class AlertService
             throw;
         }
 
-        if (raise.ArrivedAt is { } arrived)
-        {
-            _metrics?.RecordCommitted(_time.GetUtcNow() - arrived);
-        }
-
-        AlertLog.Raised(_logger, view.Id, raise.Kind, raise.DeviceId, prepared.FacilityName ?? "(no facility)");
+        var committedAt = _time.GetUtcNow();
         Committed("raised", view, prepared.Deliveries, raise.ArrivedAt);
         foreach (var (closed, closedDeliveries) in prepared.LedToFall)
         {
-            AlertLog.Transition(_logger, closed.Id, "resolved", Actor.System.Name);
             Committed("resolved", closed, closedDeliveries);
+        }
+
+        // After the publication: the dashboard is waiting for it, and the console formats these lines on this thread (the
+        // first alert after a start also compiles the logger's and the histogram's paths, milliseconds on a small machine).
+        if (raise.ArrivedAt is { } arrived)
+        {
+            _metrics?.RecordCommitted(committedAt - arrived);
+        }
+
+        AlertLog.Raised(_logger, view.Id, raise.Kind, raise.DeviceId, prepared.FacilityName ?? "(no facility)");
+        foreach (var (closed, _) in prepared.LedToFall)
+        {
+            AlertLog.Transition(_logger, closed.Id, "resolved", Actor.System.Name);
         }
 
         return view;

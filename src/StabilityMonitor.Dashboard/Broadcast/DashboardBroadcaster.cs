@@ -106,6 +106,10 @@ internal sealed class DashboardBroadcaster : BackgroundService
         using var windows = _pipeline.Windows.Subscribe(OnWindow);
         using var connectivity = _pipeline.Connectivity.Subscribe(OnConnectivity);
         await WarmUpAlertSendAsync(warmUp, stoppingToken).ConfigureAwait(false);
+
+        // A facility's outbox starts with its residents' first state message; the unassigned wearables' (admins only)
+        // had nothing to start it but the first such alert, which then waited for the outbox and its loop to be made.
+        _ = Outbox(Guid.Empty);
         try
         {
             await Task.WhenAll(MetricsLoopAsync(stoppingToken), StateLoopAsync(stoppingToken)).ConfigureAwait(false);

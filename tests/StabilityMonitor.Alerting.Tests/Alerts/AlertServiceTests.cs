@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -62,6 +63,29 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
         await using var after = rig.Db.Create();
         Assert.Equal(1, await after.Alerts.CountAsync());
         Assert.Equal(1, await after.WebhookDeliveries.CountAsync());
+    }
+
+    [Fact]
+    public async Task Raise_PublishesTheChangeBeforeItLogs()
+    {
+        // The dashboard waits for the publication; the console formats the log line on the raising thread (and the first
+        // one after a start compiles the logger's path): the line comes after.
+        var order = new List<string>();
+        var rig = await Rig.CreateAsync(stores, logger: new OrderLogger(order));
+        using var subscription = rig.Feed.Changes.Subscribe(c =>
+        {
+            lock (order)
+            {
+                order.Add("published " + c.Action);
+            }
+        });
+
+        await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.NearFall, 1_000_000, AlertSeverities.Medium), default);
+        await rig.Alerts.RaiseAsync(new AlertRaise("a-01", AlertKinds.Fall, 3_000_000, AlertSeverities.High), default);
+
+        Assert.Equal(
+            ["published raised", "logged AlertRaised", "published raised", "published resolved", "logged AlertRaised", "logged AlertTransition"],
+            order);
     }
 
     [Fact]
@@ -322,7 +346,7 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
 
         public Actor CaregiverB => new("carer-b", Roles.Caregiver, FacilityB);
 
-        public static async Task<Rig> CreateAsync(TStores stores, AlertingOptions? options = null)
+        public static async Task<Rig> CreateAsync(TStores stores, AlertingOptions? options = null, ILogger<AlertService>? logger = null)
         {
             var db = await stores.CreateAsync();
             var time = new FakeTimeProvider(s_start);
@@ -333,7 +357,7 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
                 Db = db,
                 Time = time,
                 Feed = feed,
-                Alerts = new AlertService(db, time, new DeliveryWakeup(), feed, Options.Create(options ?? new AlertingOptions()), NullLogger<AlertService>.Instance),
+                Alerts = new AlertService(db, time, new DeliveryWakeup(), feed, Options.Create(options ?? new AlertingOptions()), logger ?? NullLogger<AlertService>.Instance),
                 Access = new AccessService(db, time, Options.Create(new AccessOptions()), NullLogger<AccessService>.Instance),
                 Admin = new CareAdmin(db, registry, time),
                 Registry = registry,
@@ -356,3 +380,20 @@ public abstract class AlertServiceTests<TStores>(TStores stores) : IClassFixture
 public sealed class SqliteAlertServiceTests(SqliteStores stores) : AlertServiceTests<SqliteStores>(stores);
 
 public sealed class PostgresAlertServiceTests(PostgresStores stores) : AlertServiceTests<PostgresStores>(stores);
+
+/// <summary>Notes each log entry's event name into a list shared with the test's other observations.</summary>
+internal sealed class OrderLogger(List<string> order) : ILogger<AlertService>
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (order)
+        {
+            order.Add("logged " + eventId.Name);
+        }
+    }
+}
