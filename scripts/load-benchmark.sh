@@ -6,19 +6,20 @@
 #
 # Usage: scripts/load-benchmark.sh [--quick] [--repeats N] [--burst M] [--burst-devices N] [--steps "N1 N2 ..."]
 #                                  [--step-seconds S] [--out DIR] [--no-build] [--latency-at N] [--report DIR]
-#                                  [--loops N] [--drains-only]
+#                                  [--loops N] [--drains-only] [--server-dir DIR]
 #   --quick   a couple of minutes: 1 repeat, a 30,000-frame burst, steps 500 1000 2000 4000 of 12 s
 #   default   3 repeats, a 300,000-frame burst over 5,000 devices, steps 1000 2000 3000 4000 6000 8000 10000 of 30 s
 #   --latency-at N   only the latency point, at N devices (into --out DIR, beside an earlier run's results)
 #   --report DIR     only print the table of the results in DIR
 #   --drains-only    only the bare subscriber and the server draining bursts, cold and warm (no steady steps, no latency)
 #   --loops N        the server's processing loops (Pipeline:ProcessingLoops; 0 = one per two cores; default 1)
+#   --server-dir DIR run the server published in DIR (e.g. another commit's, for an A/B) instead of building this one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 quick=0; repeats=3; burst=300000; burst_devices=5000; steps="1000 2000 3000 4000 6000 8000 10000"; step_seconds=30
-latency_seconds=60; near_falls=20; out=""; build=1; mode=all; at=0; loops=1
+latency_seconds=60; near_falls=20; out=""; build=1; mode=all; at=0; loops=1; server_dir=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) quick=1; repeats=1; burst=30000; burst_devices=1000; steps="500 1000 2000 4000"; step_seconds=12
@@ -34,7 +35,8 @@ while [ $# -gt 0 ]; do
         --report) mode=report; out=$2; build=0; shift ;;
         --loops) loops=$2; shift ;;
         --drains-only) mode=drains ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --server-dir) server_dir=$(cd "$2" && pwd); shift ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "load-benchmark.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -52,15 +54,19 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 rid=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
-server_dir="$repo/src/StabilityMonitor.Server/bin/Release/net10.0/$rid/publish-r2r"
+own_server=0
+[ -n "$server_dir" ] || { server_dir="$repo/src/StabilityMonitor.Server/bin/Release/net10.0/$rid/publish-r2r"; own_server=1; }
 if [ "$build" = 1 ]; then
     echo "building (Release; the server published ReadyToRun) ..." >&2
     dotnet build firmware-sim/StabilityMonitor.FirmwareSim.csproj -c Release -v q -nologo >&2
     # The server as it is deployed: published ReadyToRun (precompiled), so that a drain right after a start is not
     # spent in the JIT (docs/performance.md: about a third less CPU per frame, start-up 8 s -> 3 s here).
-    dotnet publish src/StabilityMonitor.Server/StabilityMonitor.Server.csproj -c Release -r "$rid" --self-contained false \
-        -p:PublishReadyToRun=true -o "$server_dir" -v q -nologo >&2
+    if [ "$own_server" = 1 ]; then
+        dotnet publish src/StabilityMonitor.Server/StabilityMonitor.Server.csproj -c Release -r "$rid" --self-contained false \
+            -p:PublishReadyToRun=true -o "$server_dir" -v q -nologo >&2
+    fi
 fi
+[ -x "$server_dir/StabilityMonitor.Server" ] || { echo "load-benchmark.sh: no published server in $server_dir" >&2; exit 2; }
 fs="$repo/firmware-sim/bin/Release/net10.0/firmware-sim"
 
 work=$(mktemp -d -t load-benchmark.XXXXXX)
