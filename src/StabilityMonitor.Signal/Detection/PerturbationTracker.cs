@@ -22,7 +22,10 @@ internal sealed class PerturbationTracker
     private readonly long _nearFallDelay;
     private readonly long _warmUp;
     private readonly long _provisionalDelay;
-    private readonly Candidate[] _candidates = new Candidate[Slots];
+
+    // Borrowed from CandidateSlots while a candidate is open, given back when none is: most wearables have none open
+    // most of the time, and the slots are ~1.1 KB a wearable (docs/performance.md, ninth session).
+    private Candidate[]? _candidates;
 
     // The candidate last reported at its provisional point, which Announce marks in the same sample: not state.
     private int _provisional = -1;
@@ -52,9 +55,12 @@ internal sealed class PerturbationTracker
 
     public void Reset()
     {
-        Array.Clear(_candidates);
+        GiveBackSlots();
         _provisional = -1;
     }
+
+    /// <summary>Whether candidate slots are held now (tests: they are given back once no candidate is open).</summary>
+    internal bool HoldsSlots => _candidates is not null;
 
     /// <summary>
     /// Feeds the sample just pushed into <paramref name="ring"/>; says which decision point, if any, a candidate reached.
@@ -70,9 +76,10 @@ internal sealed class PerturbationTracker
         var due = -1;
         var provisional = -1;
         var announced = false;
-        for (var i = 0; i < _candidates.Length; i++)
+        var candidates = _candidates ?? [];
+        for (var i = 0; i < candidates.Length; i++)
         {
-            ref var c = ref _candidates[i];
+            ref var c = ref candidates[i];
             if (c.Stage == CandidateStage.None)
             {
                 continue;
@@ -109,7 +116,7 @@ internal sealed class PerturbationTracker
 
         if (due >= 0)
         {
-            ref var c = ref _candidates[due];
+            ref var c = ref candidates[due];
             var stage = c.Stage;
             if (stage == CandidateStage.Early)
             {
@@ -126,6 +133,7 @@ internal sealed class PerturbationTracker
                 features = c.Features with { PostLongStdG = postLong };
                 c.Stage = CandidateStage.None;
                 announcedPeakIndex = -1;
+                GiveBackSlotsIfIdle();
             }
 
             return stage;
@@ -134,7 +142,7 @@ internal sealed class PerturbationTracker
         // One provisional at a time: while one waits for its decision, a second impact belongs to the same incident.
         if (provisional >= 0 && !announced)
         {
-            ref var c = ref _candidates[provisional];
+            ref var c = ref candidates[provisional];
             c.CheckedPeakIndex = c.PeakIndex;
             _provisional = provisional;
             features = PerturbationFeatureExtractor.ExtractProvisional(ring, c.PeakIndex, index, _rate, upright);
@@ -150,7 +158,7 @@ internal sealed class PerturbationTracker
     /// <summary>Marks the candidate last reported at <see cref="CandidateStage.Provisional"/> as announced.</summary>
     public void Announce()
     {
-        if (_provisional >= 0 && _candidates[_provisional].Stage == CandidateStage.Early)
+        if (_provisional >= 0 && _candidates is not null && _candidates[_provisional].Stage == CandidateStage.Early)
         {
             _candidates[_provisional].AnnouncedPeakIndex = _candidates[_provisional].PeakIndex;
         }
@@ -167,9 +175,10 @@ internal sealed class PerturbationTracker
     /// </summary>
     public bool HandOverFall(long peakIndex, float peak, bool announced)
     {
-        for (var i = 0; i < _candidates.Length; i++)
+        var candidates = _candidates ?? [];
+        for (var i = 0; i < candidates.Length; i++)
         {
-            ref var c = ref _candidates[i];
+            ref var c = ref candidates[i];
             if (c.Stage == CandidateStage.Early && c.PeakIndex > peakIndex && c.Peak > peak)
             {
                 c.InheritsFall = true;
@@ -188,7 +197,18 @@ internal sealed class PerturbationTracker
     /// <summary>Writes every candidate slot; the rest of the tracker follows from the options and the rate.</summary>
     public void WriteState(BinaryWriter writer)
     {
-        writer.Write(_candidates.Length);
+        writer.Write(Slots);
+        if (_candidates is null)
+        {
+            // As Slots free slots: a free slot is its stage alone.
+            for (var i = 0; i < Slots; i++)
+            {
+                writer.Write((byte)CandidateStage.None);
+            }
+
+            return;
+        }
+
         foreach (ref readonly var c in _candidates.AsSpan())
         {
             c.WriteState(writer);
@@ -204,9 +224,10 @@ internal sealed class PerturbationTracker
         get
         {
             var mask = 0;
-            for (var i = 0; i < _candidates.Length; i++)
+            var candidates = _candidates ?? [];
+            for (var i = 0; i < candidates.Length; i++)
             {
-                mask |= _candidates[i].Stage == CandidateStage.Early && _candidates[i].InheritsFall ? 1 << i : 0;
+                mask |= candidates[i].Stage == CandidateStage.Early && candidates[i].InheritsFall ? 1 << i : 0;
             }
 
             return (byte)mask;
@@ -216,15 +237,18 @@ internal sealed class PerturbationTracker
     /// <summary>Restores <see cref="InheritedFalls"/> after <see cref="ReadState"/>; a bit on a slot not waiting for its fall decision is refused.</summary>
     public void ReadInheritedFalls(byte mask)
     {
-        for (var i = 0; i < _candidates.Length; i++)
+        for (var i = 0; i < Slots; i++)
         {
             var set = (mask & (1 << i)) != 0;
-            if (set && _candidates[i].Stage != CandidateStage.Early)
+            if (set && (_candidates is null || _candidates[i].Stage != CandidateStage.Early))
             {
                 ThrowHelper.ThrowInvalidData("A handed-over fall is stored on a candidate slot that is not waiting for its fall decision.");
             }
 
-            _candidates[i].InheritsFall = set;
+            if (_candidates is not null)
+            {
+                _candidates[i].InheritsFall = set;
+            }
         }
     }
 
@@ -232,14 +256,27 @@ internal sealed class PerturbationTracker
     public void ReadState(BinaryReader reader)
     {
         StateBinary.ReadInRange(reader, Slots, Slots, "the number of candidate slots");
-        for (var i = 0; i < _candidates.Length; i++)
+        GiveBackSlots();
+        Span<Candidate> read = stackalloc Candidate[Slots];
+        for (var i = 0; i < Slots; i++)
         {
-            _candidates[i] = Candidate.ReadState(reader);
+            read[i] = Candidate.ReadState(reader);
+        }
+
+        foreach (ref readonly var c in read)
+        {
+            if (c.Stage != CandidateStage.None)
+            {
+                _candidates = CandidateSlots.Rent();
+                read.CopyTo(_candidates);
+                break;
+            }
         }
     }
 
     private void Open(long index, float magnitude, bool walking)
     {
+        _candidates ??= CandidateSlots.Rent();
         for (var i = 0; i < _candidates.Length; i++)
         {
             if (_candidates[i].Stage == CandidateStage.None)
@@ -253,6 +290,65 @@ internal sealed class PerturbationTracker
         }
 
         // Every slot waits for a decision: this peak lies within windows already open.
+    }
+
+    private void GiveBackSlotsIfIdle()
+    {
+        foreach (ref readonly var c in _candidates.AsSpan())
+        {
+            if (c.Stage != CandidateStage.None)
+            {
+                return;
+            }
+        }
+
+        GiveBackSlots();
+    }
+
+    private void GiveBackSlots()
+    {
+        if (_candidates is { } slots)
+        {
+            _candidates = null;
+            CandidateSlots.Return(slots);
+        }
+    }
+
+    /// <summary>
+    /// Free candidate slot arrays, shared by every tracker (devices are processed on several threads). Kept so that a
+    /// candidate opening does not allocate once a few have come and gone; past the cap a burst's extras go to the collector.
+    /// </summary>
+    private static class CandidateSlots
+    {
+        private const int MaxFree = 1024;
+        private static readonly Stack<Candidate[]> s_free = new();
+        private static readonly Lock s_lock = new();
+
+        public static Candidate[] Rent()
+        {
+            lock (s_lock)
+            {
+                if (s_free.TryPop(out var slots))
+                {
+                    return slots;
+                }
+            }
+
+            return new Candidate[Slots];
+        }
+
+        /// <summary>Takes back slots that are all free.</summary>
+        public static void Return(Candidate[] slots)
+        {
+            Array.Clear(slots);
+            lock (s_lock)
+            {
+                if (s_free.Count < MaxFree)
+                {
+                    s_free.Push(slots);
+                }
+            }
+        }
     }
 
     private struct Candidate

@@ -129,4 +129,71 @@ public class PerturbationTrackerRuleTests
         Assert.Equal(3.5f + 1f + 2.5f, PerturbationTracker.HistorySeconds(new DetectorOptions()), 5);
         Assert.Equal(3.5f + 2f + 4f, PerturbationTracker.HistorySeconds(new DetectorOptions { CollectSeconds = 2, DecisionDelaySeconds = 4, NearFallDecisionDelaySeconds = 3 }), 5);
     }
+
+    [Fact]
+    public void CandidateSlots_HeldOnlyWhileACandidateIsOpen_AndAgainAfterARestoreWithOneOpen()
+    {
+        // ~1.1 KB a wearable that most wearables need only now and then (issue 11: memory per wearable).
+        var options = Options();
+        var tracker = new PerturbationTracker(options, Rate);
+        var ring = new SampleRing((int)Math.Ceiling(PerturbationTracker.HistorySeconds(options) * Rate) + 1);
+        var held = new List<bool>();
+        byte[]? whileOpen = null;
+        var final = -1L;
+        for (var i = 0; i < 500; i++)
+        {
+            var g = i == 100 ? 3f : 1f;
+            ring.Push(new AccelSample(0f, g, 0f));
+            if (tracker.OnSample(ring, i, g, Vector3.UnitY, walking: false, out _, out _) == CandidateStage.Final)
+            {
+                final = i;
+            }
+
+            held.Add(tracker.HoldsSlots);
+            if (i == 120)
+            {
+                using var stream = new MemoryStream();
+                using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+                {
+                    tracker.WriteState(writer);
+                }
+
+                whileOpen = stream.ToArray();
+            }
+        }
+
+        Assert.True(final > 100);
+        Assert.All(held.Take(100), static h => Assert.False(h));
+        Assert.All(held.Skip(100).Take((int)(final - 100)), static h => Assert.True(h));
+        Assert.All(held.Skip((int)final), static h => Assert.False(h));
+
+        // The state of a tracker holding none reads as free slots, and one written with a candidate open holds them again.
+        var idle = new PerturbationTracker(options, Rate);
+        using (var reader = new BinaryReader(new MemoryStream(Write(tracker))))
+        {
+            idle.ReadState(reader);
+        }
+
+        Assert.False(idle.HoldsSlots);
+        Assert.Equal(Write(new PerturbationTracker(options, Rate)), Write(idle));
+        var restored = new PerturbationTracker(options, Rate);
+        using (var reader = new BinaryReader(new MemoryStream(whileOpen!)))
+        {
+            restored.ReadState(reader);
+        }
+
+        Assert.True(restored.HoldsSlots);
+        Assert.Equal(whileOpen, Write(restored));
+    }
+
+    private static byte[] Write(PerturbationTracker tracker)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            tracker.WriteState(writer);
+        }
+
+        return stream.ToArray();
+    }
 }
