@@ -213,7 +213,21 @@ public class IngestPipelineTests
         {
         }
 
-        // Warm-up: the device's state, pools and the JIT's tiers are created once.
+        // Warm-up: the pools, filled once per process (the detector's candidate slots by a first stumble, on another
+        // wearable), the device's state and the JIT's tiers are created once.
+        foreach (var payload in payloads)
+        {
+            Assert.True(harness.Ingestor.AcceptAsync("wearables/dev-warm/accel", payload, CancellationToken.None).IsCompletedSuccessfully);
+            harness.Drain();
+        }
+
+        Assert.Contains(DrainEvents(events), static e => e.Event.Kind == EventKind.NearFall);
+        evidence.Clear();
+        frameCount = 0;
+        while (windows.Reader.TryRead(out _))
+        {
+        }
+
         const int WarmUp = 40;
         for (var i = 0; i < WarmUp; i++)
         {

@@ -1,26 +1,48 @@
+using System.Runtime.CompilerServices;
 using NWaves.Filters.Base;
 
 namespace StabilityMonitor.Signal.Processing;
 
 /// <summary>
-/// Second-order sections in series: NWaves' <see cref="FilterChain"/> of <see cref="IirFilter"/> sections,
-/// computed the same way, but holding the sections itself so their state can be checkpointed.
+/// Second-order sections in series, computed exactly as NWaves' <see cref="IirFilter"/> computes each section
+/// (direct form I over circular delay lines, the numerator summed in delay-line order, float arithmetic), so outputs
+/// and checkpoints are bit for bit what a chain of NWaves filters gives. A wearable holds only its delay lines and
+/// offsets; the float coefficients are shared by every chain of the same design. Three sway chains of two NWaves
+/// filters were ~1.6 KB a wearable, each filter with its own doubled coefficients (docs/performance.md, ninth session).
 /// </summary>
 internal sealed class SosChain : IStatefulFilter
 {
-    private readonly IirSection[] _sections;
+    // Per section: b0 b1 b2 a0 a1 a2 as floats, as NWaves converts them; a0 is never read (taken as 1, as NWaves does).
+    private const int Taps = 3;
+    private const int Stride = 2 * Taps;
 
-    public SosChain(IEnumerable<TransferFunction> sections)
+    private static readonly ConditionalWeakTable<TransferFunction[], float[]> s_coefficients = new();
+
+    private readonly float[] _coefficients;
+
+    // Per section: the input delay line, then the output delay line (Taps each).
+    private readonly float[] _delays;
+
+    // Per section: the input line's offset, then the output line's (where the next value goes).
+    private readonly byte[] _offsets;
+
+    public SosChain(TransferFunction[] sections)
     {
-        _sections = [.. sections.Select(static tf => new IirSection(tf))];
+        ArgumentNullException.ThrowIfNull(sections);
+        _coefficients = s_coefficients.GetValue(sections, static s => Coefficients(s));
+        _delays = new float[sections.Length * Stride];
+        _offsets = new byte[sections.Length * 2];
+        Reset();
     }
+
+    private int Sections => _offsets.Length / 2;
 
     public float Process(float sample)
     {
         var output = sample;
-        foreach (var section in _sections)
+        for (var s = 0; s < Sections; s++)
         {
-            output = section.Process(output);
+            output = ProcessSection(s, output);
         }
 
         return output;
@@ -28,10 +50,15 @@ internal sealed class SosChain : IStatefulFilter
 
     public float Settle(float input)
     {
+        // Direct form I at rest on a constant input: every input delay holds it, every output delay its output.
         var output = input;
-        foreach (var section in _sections)
+        for (var s = 0; s < Sections; s++)
         {
-            output = section.Settle(output);
+            var c = _coefficients.AsSpan(s * Stride, Stride);
+            var settled = (float)(DcGain.Of(c[..Taps], c[Taps..]) * output);
+            _delays.AsSpan(s * Stride, Taps).Fill(output);
+            _delays.AsSpan((s * Stride) + Taps, Taps).Fill(settled);
+            output = settled;
         }
 
         return output;
@@ -39,27 +66,91 @@ internal sealed class SosChain : IStatefulFilter
 
     public void Reset()
     {
-        foreach (var section in _sections)
-        {
-            section.Reset();
-        }
+        Array.Clear(_delays);
+        Array.Fill(_offsets, (byte)(Taps - 1));
     }
 
+    /// <summary>Per section as NWaves' filter's state was written: input offset, output offset, input line, output line.</summary>
     public void WriteState(BinaryWriter writer)
     {
-        writer.Write(_sections.Length);
-        foreach (var section in _sections)
+        writer.Write(Sections);
+        for (var s = 0; s < Sections; s++)
         {
-            section.WriteState(writer);
+            writer.Write((int)_offsets[2 * s]);
+            writer.Write((int)_offsets[(2 * s) + 1]);
+            StateBinary.Write(writer, _delays.AsSpan(s * Stride, Taps));
+            StateBinary.Write(writer, _delays.AsSpan((s * Stride) + Taps, Taps));
         }
     }
 
     public void ReadState(BinaryReader reader)
     {
-        StateBinary.ReadInRange(reader, _sections.Length, _sections.Length, "the number of filter sections");
-        foreach (var section in _sections)
+        StateBinary.ReadInRange(reader, Sections, Sections, "the number of filter sections");
+        for (var s = 0; s < Sections; s++)
         {
-            section.ReadState(reader);
+            var offsetB = StateBinary.ReadInRange(reader, 0, Taps - 1, "a section's input offset");
+            var offsetA = StateBinary.ReadInRange(reader, 0, Taps - 1, "a section's output offset");
+            StateBinary.ReadInto(reader, _delays.AsSpan(s * Stride, Taps), "a section's input delay line");
+            StateBinary.ReadInto(reader, _delays.AsSpan((s * Stride) + Taps, Taps), "a section's output delay line");
+            _offsets[2 * s] = (byte)offsetB;
+            _offsets[(2 * s) + 1] = (byte)offsetA;
         }
+    }
+
+    // NWaves' IirFilter.Process(float) for three taps, term for term and in its order.
+    private float ProcessSection(int s, float sample)
+    {
+        var c = _coefficients.AsSpan(s * Stride, Stride);
+        var lineB = _delays.AsSpan(s * Stride, Taps);
+        var lineA = _delays.AsSpan((s * Stride) + Taps, Taps);
+        int offsetB = _offsets[2 * s];
+        int offsetA = _offsets[(2 * s) + 1];
+
+        var output = 0f;
+        lineB[offsetB] = sample;
+
+        // The numerator in delay-line order: the coefficient for slot i is b[(Taps - offsetB + i) mod Taps].
+        for (int i = 0, j = Taps - offsetB; i < Taps; i++, j++)
+        {
+            output += lineB[i] * c[j < Taps ? j : j - Taps];
+        }
+
+        var pos = 1;
+        for (var p = offsetA + 1; p < Taps; p++)
+        {
+            output -= c[Taps + pos++] * lineA[p];
+        }
+
+        for (var p = 0; p < offsetA; p++)
+        {
+            output -= c[Taps + pos++] * lineA[p];
+        }
+
+        lineA[offsetA] = output;
+        _offsets[2 * s] = (byte)(offsetB == 0 ? Taps - 1 : offsetB - 1);
+        _offsets[(2 * s) + 1] = (byte)(offsetA == 0 ? Taps - 1 : offsetA - 1);
+        return output;
+    }
+
+    private static float[] Coefficients(TransferFunction[] sections)
+    {
+        var coefficients = new float[sections.Length * Stride];
+        for (var s = 0; s < sections.Length; s++)
+        {
+            var b = sections[s].Numerator;
+            var a = sections[s].Denominator;
+            if (b.Length != Taps || a.Length != Taps)
+            {
+                throw new ArgumentException("Every section must be second order (three numerator and three denominator coefficients).", nameof(sections));
+            }
+
+            for (var k = 0; k < Taps; k++)
+            {
+                coefficients[(s * Stride) + k] = (float)b[k];
+                coefficients[(s * Stride) + Taps + k] = (float)a[k];
+            }
+        }
+
+        return coefficients;
     }
 }

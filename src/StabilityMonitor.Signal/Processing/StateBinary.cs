@@ -28,7 +28,7 @@ internal static class StateBinary
     public static AccelSample ReadSample(BinaryReader reader) => new(reader.ReadSingle(), reader.ReadSingle(), reader.ReadSingle());
 
     /// <summary>A fixed-length array of floats (a filter's delay line), length first.</summary>
-    public static void Write(BinaryWriter writer, float[] values)
+    public static void Write(BinaryWriter writer, ReadOnlySpan<float> values)
     {
         writer.Write(values.Length);
         foreach (var v in values)
@@ -38,7 +38,7 @@ internal static class StateBinary
     }
 
     /// <summary>Reads into <paramref name="destination"/>, whose length the state must match.</summary>
-    public static void ReadInto(BinaryReader reader, float[] destination, string what)
+    public static void ReadInto(BinaryReader reader, Span<float> destination, string what)
     {
         var length = reader.ReadInt32();
         if (length != destination.Length)

@@ -1,16 +1,19 @@
 using NWaves.Filters.Base;
 
-namespace StabilityMonitor.Signal.Processing;
+using StabilityMonitor.Signal.Processing;
+
+namespace StabilityMonitor.Signal.Tests.Processing;
 
 /// <summary>
-/// One second-order section as NWaves' <see cref="FilterChain"/> builds it (an <see cref="IirFilter"/>, direct
+/// The reference <see cref="SosChain"/> is held to (until issue 11's ninth session, the product's own section):
+/// one second-order section as NWaves' <see cref="FilterChain"/> builds it (an <see cref="IirFilter"/>, direct
 /// form I), with its delay lines saved and restored. <see cref="FilterChain"/> keeps its sections in a private
 /// list; deriving from <see cref="IirFilter"/> reaches the delay lines through its protected members, the
 /// extension point NWaves offers, and keeps NWaves' arithmetic, so outputs stay bit for bit what they were.
 /// </summary>
-internal sealed class IirSection : IirFilter
+internal sealed class NWavesSection : IirFilter
 {
-    public IirSection(TransferFunction tf)
+    public NWavesSection(TransferFunction tf)
         : base(tf)
     {
     }
