@@ -25,8 +25,6 @@ internal sealed class MqttIngestService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
-    private static readonly TimeSpan s_ackDrainStep = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan s_ackDrainLimit = TimeSpan.FromSeconds(1);
     private CancellationToken _stopping;
 
     public MqttIngestService(IOptions<MqttOptions> options, MqttConnectionSettings settings, IFrameIngress ingress, MqttConnectionState state, MetricsRegistry metrics, TimeProvider time, ILogger<MqttIngestService> logger)
@@ -105,7 +103,7 @@ internal sealed class MqttIngestService : BackgroundService
         _state.SetConnected(false);
         if (client.IsConnected)
         {
-            await LetAcknowledgementsGoAsync().ConfigureAwait(false);
+            await MqttWorkerConnection.LetAcknowledgementsGoAsync(() => _state.Messages).ConfigureAwait(false);
 
             // A normal disconnect keeps the session: the broker queues frames until we are back.
             using var timeout = new CancellationTokenSource(_options.Timeout);
@@ -118,30 +116,6 @@ internal sealed class MqttIngestService : BackgroundService
             {
                 MqttIngestLog.Disconnected(_logger, ex.Message);
             }
-        }
-    }
-
-    /// <summary>
-    /// MQTTnet sends each PUBACK after its message's handler returns, on the message's own task, and a disconnect cancels
-    /// the sends still queued. A backlog drained at full speed and stopped at once left 8,345 of 40,000 messages
-    /// unacknowledged (<c>BacklogDrainTests</c>, once in CI), to be delivered again at the next start. So wait until no
-    /// message has come in for a moment, at most <see cref="s_ackDrainLimit"/>. Under a live stream that moment may not
-    /// come: what is left is redelivered, as for any QoS 1 message not acknowledged. Real time on purpose: it waits for
-    /// a socket, whatever clock the service is given.
-    /// </summary>
-    private async Task LetAcknowledgementsGoAsync()
-    {
-        var last = _state.Messages;
-        for (var waited = TimeSpan.Zero; waited < s_ackDrainLimit; waited += s_ackDrainStep)
-        {
-            await Task.Delay(s_ackDrainStep, CancellationToken.None).ConfigureAwait(false);
-            var now = _state.Messages;
-            if (now == last)
-            {
-                return;
-            }
-
-            last = now;
         }
     }
 

@@ -206,6 +206,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
             else if (client.IsConnected)
             {
                 // A normal disconnect: the broker keeps the session (and queues its share) for its owner.
+                await MqttWorkerConnection.LetAcknowledgementsGoAsync(() => Interlocked.Read(ref _messages)).ConfigureAwait(false);
                 closing = true;
                 using var timeout = new CancellationTokenSource(_options.Timeout);
                 await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token).ConfigureAwait(false);

@@ -17,6 +17,33 @@ internal static class MqttWorkerConnection
         return accepted.IsCompletedSuccessfully ? Task.CompletedTask : accepted.AsTask();
     }
 
+    private static readonly TimeSpan s_ackDrainStep = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_ackDrainLimit = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Call before a normal DISCONNECT. MQTTnet sends each PUBACK after its message's handler returns, on the message's
+    /// own task, and a disconnect cancels the sends still queued: a backlog drained at full speed and stopped at once left
+    /// 8,345 of 40,000 messages unacknowledged (<c>BacklogDrainTests</c>, once in CI), to be delivered again. So wait until
+    /// <paramref name="messagesReceived"/> has not moved for a moment, at most a second. Under a live stream that moment
+    /// may not come: what is left is redelivered, as for any QoS 1 message not acknowledged. Real time on purpose: it
+    /// waits for a socket, whatever clock the caller is given.
+    /// </summary>
+    public static async Task LetAcknowledgementsGoAsync(Func<long> messagesReceived)
+    {
+        var last = messagesReceived();
+        for (var waited = TimeSpan.Zero; waited < s_ackDrainLimit; waited += s_ackDrainStep)
+        {
+            await Task.Delay(s_ackDrainStep, CancellationToken.None).ConfigureAwait(false);
+            var now = messagesReceived();
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
+    }
+
     /// <summary>Wakes the connection loop waiting on <paramref name="signal"/> (a semaphore of at most one).</summary>
     public static void Wake(SemaphoreSlim signal)
     {

@@ -31,9 +31,7 @@ public class SosChainTests
     [MemberData(nameof(Designs))]
     public void Process_Settle_Reset_BitForBitAsNWavesFilters(double cutoffHz, int rate, int order)
     {
-        var design = Design(cutoffHz, rate, order);
-        var chain = new SosChain(design);
-        var reference = design.Select(static tf => new NWavesSection(tf)).ToArray();
+        var (chain, reference) = Pair(Design(cutoffHz, rate, order));
         var random = new Random(order * 1000 + rate);
         for (var n = 0; n < 20_000; n++)
         {
@@ -70,8 +68,7 @@ public class SosChainTests
     public void State_TheSameBytesAsNWavesFilters_AndEachReadsTheOthers(double cutoffHz, int rate, int order)
     {
         var design = Design(cutoffHz, rate, order);
-        var chain = new SosChain(design);
-        var reference = design.Select(static tf => new NWavesSection(tf)).ToArray();
+        var (chain, reference) = Pair(design);
         var random = new Random(rate + order);
 
         // 1,001 samples: every offset of the circular lines is visited, and they end off their starting slot.
@@ -102,7 +99,7 @@ public class SosChainTests
             restored.ReadState(reader);
         }
 
-        var back = design.Select(static tf => new NWavesSection(tf)).ToArray();
+        var (_, back) = Pair(design);
         using (var reader = new BinaryReader(new MemoryStream(Write(chain.WriteState))))
         {
             Assert.Equal(back.Length, reader.ReadInt32());
@@ -154,6 +151,10 @@ public class SosChainTests
         Assert.True(allocated < 200, $"{allocated} bytes for a chain of two sections");
         GC.KeepAlive(chain);
     }
+
+    /// <summary>The compact chain and NWaves' own sections of the same design.</summary>
+    private static (SosChain Chain, NWavesSection[] Reference) Pair(TransferFunction[] design) =>
+        (new SosChain(design), [.. design.Select(static tf => new NWavesSection(tf))]);
 
     private static TransferFunction[] Design(double cutoffHz, int rate, int order) =>
         DesignFilter.TfToSos(new ButterworthLowPass(cutoffHz / rate, order).Tf);
