@@ -1,50 +1,46 @@
+using StabilityMonitor.Signal.Processing;
+
 namespace StabilityMonitor.Balance.Mobility;
 
 /// <summary>
-/// The last seconds of the analysis-rate stream (x, y, z in g, interleaved in one array), addressed by absolute
-/// sample index. The magnitude is computed on read, with the same expression it was once stored with, so readers see
-/// the same bits for a quarter less memory. Sized once; nothing is allocated per sample.
+/// The last seconds of the analysis-rate stream (x, y, z in g), addressed by absolute sample index. The block means
+/// of a 50 Hz binary stream are held as 16-bit counts (<see cref="CompactVectorRing"/>), and the magnitude is computed
+/// on read with the expression it was once stored with: readers see the same bits for a third of the memory of
+/// floats and a magnitude. Sized once; nothing is allocated per sample.
 /// </summary>
 internal sealed class AnalysisRing
 {
-    private readonly float[] _xyz;
-    private readonly int _capacity;
+    // Means of two counts: half a 2 g range's unit is the finest they need.
+    private const int FinestExponent = 15;
+
+    private readonly CompactVectorRing _ring;
 
     public AnalysisRing(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 8);
-        _capacity = capacity;
-        _xyz = new float[3 * capacity];
+        _ring = new CompactVectorRing(capacity, FinestExponent);
     }
 
-    public int Capacity => _capacity;
+    public int Capacity => _ring.Capacity;
 
     /// <summary>Absolute index the next sample gets; samples from <c>Count - Capacity</c> on are held.</summary>
-    public long Count { get; private set; }
+    public long Count => _ring.Count;
 
-    public void Add(float x, float y, float z)
-    {
-        var k = 3 * (int)(Count % _capacity);
-        _xyz[k] = x;
-        _xyz[k + 1] = y;
-        _xyz[k + 2] = z;
-        Count++;
-    }
+    /// <summary>Whether the samples are held as 16-bit counts now (tests).</summary>
+    internal bool Compact => _ring.Compact;
 
-    public void Clear() => Count = 0;
+    public void Add(float x, float y, float z) => _ring.Push(x, y, z);
+
+    public void Clear() => _ring.Clear();
 
     /// <summary>True when sample <paramref name="index"/> is still held.</summary>
-    public bool Holds(long index) => index >= 0 && index < Count && index >= Count - _capacity;
+    public bool Holds(long index) => _ring.Holds(index);
 
     public float Magnitude(long index)
     {
-        var (x, y, z) = Vector(index);
+        var (x, y, z) = _ring.At(index);
         return MathF.Sqrt((x * x) + (y * y) + (z * z));
     }
 
-    public (float X, float Y, float Z) Vector(long index)
-    {
-        var k = 3 * (int)(index % _capacity);
-        return (_xyz[k], _xyz[k + 1], _xyz[k + 2]);
-    }
+    public (float X, float Y, float Z) Vector(long index) => _ring.At(index);
 }

@@ -35,10 +35,10 @@ internal sealed class SeatTracker
     private float _analysisRate;
     private int _restSamples;
     private int _restConfirmSamples;
-    private float[] _x = [];
-    private float[] _y = [];
-    private float[] _z = [];
-    private long _count;
+    // The block means: a 50 Hz binary stream's are counts of half its unit, held in 16 bits (CompactVectorRing).
+    private const int MeansFinestExponent = 15;
+
+    private CompactVectorRing? _history;
 
     private float _blockX;
     private float _blockY;
@@ -88,11 +88,9 @@ internal sealed class SeatTracker
         _restSamples = Math.Max(3, (int)Math.Round(RestSeconds * _analysisRate));
         _restConfirmSamples = Math.Max(1, (int)Math.Round(RestConfirmSeconds * _analysisRate));
         var capacity = (int)Math.Ceiling(HistorySeconds * _analysisRate);
-        if (_x.Length != capacity)
+        if (_history?.Capacity != capacity)
         {
-            _x = new float[capacity];
-            _y = new float[capacity];
-            _z = new float[capacity];
+            _history = new CompactVectorRing(capacity, MeansFinestExponent);
         }
 
         ResetSignal();
@@ -101,7 +99,7 @@ internal sealed class SeatTracker
     /// <summary>Forgets the signal history, as after a gap; sitting or standing is kept.</summary>
     public void ResetSignal()
     {
-        _count = 0;
+        _history?.Clear();
         _blockX = _blockY = _blockZ = 0;
         _blockCount = 0;
         _restSum = _restSum2 = _restX = _restY = _restZ = _previousX = _previousY = _previousZ = 0;
@@ -143,7 +141,7 @@ internal sealed class SeatTracker
 
         if (walking)
         {
-            _lastWalkingIndex = _count;
+            _lastWalkingIndex = _history?.Count ?? 0;
         }
 
         _blockX += sample.X;
@@ -159,9 +157,9 @@ internal sealed class SeatTracker
 
     private void AddAnalysisSample(float x, float y, float z, Vector3? upright, Vector3 forward, float lyingDeg)
     {
-        var i = _count++;
-        var slot = (int)(i % _x.Length);
-        (_x[slot], _y[slot], _z[slot]) = (x, y, z);
+        var history = _history!;
+        var i = history.Count;
+        history.Push(x, y, z);
         var m = Magnitude(i);
 
         _restSum += m;
@@ -353,18 +351,30 @@ internal sealed class SeatTracker
         return norms > 0 && ((ax * bx) + (ay * by) + (az * bz)) / norms < cosLimit;
     }
 
-    private bool Holds(long i) => i >= 0 && i < _count && i >= _count - _x.Length;
+    private bool Holds(long i) => _history!.Holds(i);
 
     private (float X, float Y, float Z) Vector(long i)
     {
-        var slot = (int)(i % _x.Length);
-        return (_x[slot], _y[slot], _z[slot]);
+        return _history!.At(i);
     }
 
     private float Magnitude(long i)
     {
         var (x, y, z) = Vector(i);
         return MathF.Sqrt((x * x) + (y * y) + (z * z));
+    }
+
+    // The held index whose slot is this one, or −1.
+    private static long HeldIndexOf(CompactVectorRing history, int slot)
+    {
+        var newest = history.Count - 1;
+        if (newest < 0)
+        {
+            return -1;
+        }
+
+        var i = newest - (((newest % history.Capacity) - slot + history.Capacity) % history.Capacity);
+        return history.Holds(i) ? i : -1;
     }
 
     public void WriteState(BinaryWriter w)
@@ -378,10 +388,23 @@ internal sealed class SeatTracker
             return;
         }
 
-        w.Write(_count);
-        StateBinary.Write(w, _x);
-        StateBinary.Write(w, _y);
-        StateBinary.Write(w, _z);
+        // As when the history was three float arrays: each axis slot by slot (a slot not held, 0).
+        var history = _history!;
+        w.Write(history.Count);
+        for (var axis = 0; axis < 3; axis++)
+        {
+            w.Write(history.Capacity);
+            for (var slot = 0; slot < history.Capacity; slot++)
+            {
+                var i = HeldIndexOf(history, slot);
+                w.Write(i < 0 ? 0f : axis switch
+                {
+                    0 => history.At(i).X,
+                    1 => history.At(i).Y,
+                    _ => history.At(i).Z,
+                });
+            }
+        }
         w.Write(_blockX);
         w.Write(_blockY);
         w.Write(_blockZ);
@@ -427,10 +450,21 @@ internal sealed class SeatTracker
         }
 
         t.Configure(rate);
-        t._count = StateBinary.ReadInRange(r, 0, long.MaxValue, "the sitting/standing tracker's samples");
-        StateBinary.ReadInto(r, t._x, "the sitting/standing history");
-        StateBinary.ReadInto(r, t._y, "the sitting/standing history");
-        StateBinary.ReadInto(r, t._z, "the sitting/standing history");
+        var count = StateBinary.ReadInRange(r, 0, long.MaxValue, "the sitting/standing tracker's samples");
+        var history = t._history!;
+        var capacity = history.Capacity;
+        var xyz = new float[3 * capacity];
+        StateBinary.ReadInto(r, xyz.AsSpan(0, capacity), "the sitting/standing history");
+        StateBinary.ReadInto(r, xyz.AsSpan(capacity, capacity), "the sitting/standing history");
+        StateBinary.ReadInto(r, xyz.AsSpan(2 * capacity, capacity), "the sitting/standing history");
+        var first = Math.Max(0, count - capacity);
+        history.ResumeAt(first);
+        for (var i = first; i < count; i++)
+        {
+            var slot = (int)(i % capacity);
+            history.Push(xyz[slot], xyz[capacity + slot], xyz[(2 * capacity) + slot]);
+        }
+
         t._blockX = r.ReadSingle();
         t._blockY = r.ReadSingle();
         t._blockZ = r.ReadSingle();
