@@ -6,13 +6,14 @@ namespace StabilityMonitor.IntegrationTests;
 /// <summary>A simulated wearable on a real MQTT connection: emulator + publisher.</summary>
 internal sealed class Device : IAsyncDisposable
 {
-    public Device(string id, MqttConnectionSettings broker, IMotionPlan plan, int seed = 1, long? startMicros = null, int samplesPerFrame = 25)
+    public Device(string id, MqttConnectionSettings broker, IMotionPlan plan, int seed = 1, long? startMicros = null, int samplesPerFrame = 25, uint firstSequence = 0)
     {
         Emulator = new WearableEmulator(id, WearerProfile.Random(seed), plan, new WearableOptions
         {
             Seed = seed,
             StartMicros = startMicros ?? (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000),
             SamplesPerFrame = samplesPerFrame,
+            FirstSequence = firstSequence,
         });
         Emulator.MarkerReached = Markers.Add;
         Publisher = new MqttDevicePublisher(id, broker, WearableEmulator.StatusPayload(true));

@@ -3,13 +3,17 @@ namespace StabilityMonitor.Balance.Mobility;
 /// <summary>
 /// A device's mobility by day: an <see cref="IMobilitySink"/> that keeps the last <see cref="MaxDays"/> days of
 /// device time (the oldest day object is recycled, so memory is bounded) and summarises any range of them.
-/// Not thread-safe.
+/// Days the store holds as they are, before yesterday, can be let go (<see cref="ReleaseStored"/>): a server with a
+/// store keeps about two days a wearable in memory rather than <see cref="MaxDays"/>. Not thread-safe.
 /// </summary>
 public sealed class MobilityLedger : IMobilitySink
 {
     private const long MicrosPerDay = 86_400_000_000L;
 
     private readonly MobilityDay?[] _days;
+
+    // Days up to this one were let go once stored: one begun again from nothing would replace the stored one.
+    private long _releasedThrough = long.MinValue;
 
     public MobilityLedger(int maxDays = 35)
     {
@@ -151,9 +155,46 @@ public sealed class MobilityLedger : IMobilitySink
         return origin + (lower!.Value * width);
     }
 
+    /// <summary>
+    /// Lets go of the days older than the day before the newest held whose current revision the store holds
+    /// (<paramref name="stored"/>: day number, revision). Nothing is added to them afterwards: the stream is in device
+    /// time order, and a contribution that still comes (a device clock set back) is dropped rather than begin a day
+    /// that would replace the stored one. Returns how many were let go.
+    /// </summary>
+    public int ReleaseStored(Func<long, int, bool> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var newest = long.MinValue;
+        foreach (var d in _days)
+        {
+            if (d is not null)
+            {
+                newest = Math.Max(newest, d.DayNumber);
+            }
+        }
+
+        var released = 0;
+        for (var i = 0; i < _days.Length; i++)
+        {
+            if (_days[i] is { } d && d.DayNumber < newest - 1 && stored(d.DayNumber, d.Revision))
+            {
+                _days[i] = null;
+                _releasedThrough = Math.Max(_releasedThrough, d.DayNumber);
+                released++;
+            }
+        }
+
+        return released;
+    }
+
     private MobilityDay? DayAt(long micros)
     {
         var day = Math.DivRem(micros, MicrosPerDay).Quotient;
+        if (day <= _releasedThrough)
+        {
+            return null;
+        }
+
         var slot = (int)(((day % _days.Length) + _days.Length) % _days.Length);
         var held = _days[slot];
         if (held is null)

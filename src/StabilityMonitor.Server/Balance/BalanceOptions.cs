@@ -20,7 +20,10 @@ public sealed class BalanceOptions
     /// </summary>
     public TimeSpan DeviceIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Days of mobility kept per device (about 1 KB a day). Default 35.</summary>
+    /// <summary>
+    /// Days of mobility counted per device (about 0.8 KB a day in memory). With a store only the last two stay in
+    /// memory once written; the others are read from it. Default 35.
+    /// </summary>
     public int LedgerDays { get; set; } = 35;
 
     /// <summary>Longest live balance test recorded, s. Default 300 s.</summary>

@@ -9,9 +9,10 @@ namespace StabilityMonitor.Server.Balance;
 /// <summary>
 /// Keeps the mobility days across restarts (docs/balance.md, "Storage"). At start: test sessions left recording are
 /// marked abandoned, and the last <see cref="BalanceOptions.LedgerDays"/> stored days of every registered wearable
-/// are loaded into the table (retried until InfluxDB answers; until then no day is written, so a partial day cannot
+/// are loaded into the table, which keeps only the last two of them (the others are read from the store) (retried until InfluxDB answers; until then no day is written, so a partial day cannot
 /// replace a stored one). Then every <see cref="BalanceOptions.StoreInterval"/>, and at shutdown, the days that
-/// changed are written through the store's journal.
+/// changed are written through the store's journal, and the days before yesterday written as they are let go from
+/// memory (<see cref="MobilityTable.ReleaseStored"/>).
 /// </summary>
 internal sealed class MobilityPersistenceService(
     MobilityTable table,
@@ -109,6 +110,10 @@ internal sealed class MobilityPersistenceService(
                 BalanceLog.StoreFailed(logger, changed.Count - done, e.Message);
             }
 
+            // What the store holds now need not be held in memory too (days before yesterday; the API reads them from
+            // the store): about two days a wearable rather than LedgerDays.
+            table.ReleaseStored(_written);
+
             // Forget days the ledgers no longer hold.
             var oldest = (time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 / MicrosPerDay) - options.Value.LedgerDays - 2;
             foreach (var key in _written.Keys.Where(k => k.Item2 < oldest).ToList())
@@ -166,6 +171,9 @@ internal sealed class MobilityPersistenceService(
                         days += group.Count();
                         loadedDevices++;
                     }
+
+                    // A chunk at a time, so a start does not hold every wearable's LedgerDays at once.
+                    table.ReleaseStored(_written, chunk);
 
                     done.UnionWith(chunk);
                 }

@@ -154,6 +154,37 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
     }
 
     /// <summary>
+    /// Lets the devices' ledgers go of the days before yesterday that <paramref name="written"/> (device, day → revision
+    /// stored) holds as they are (<see cref="MobilityLedger.ReleaseStored"/>); all devices, or those named.
+    /// </summary>
+    public int ReleaseStored(IReadOnlyDictionary<(string, long), int> written, IEnumerable<string>? deviceIds = null)
+    {
+        lock (_lock)
+        {
+            var released = 0;
+            if (deviceIds is null)
+            {
+                foreach (var (id, device) in _devices)
+                {
+                    released += device.Ledger.ReleaseStored((day, revision) => written.TryGetValue((id, day), out var r) && r == revision);
+                }
+            }
+            else
+            {
+                foreach (var id in deviceIds)
+                {
+                    if (_devices.TryGetValue(id, out var device))
+                    {
+                        released += device.Ledger.ReleaseStored((day, revision) => written.TryGetValue((id, day), out var r) && r == revision);
+                    }
+                }
+            }
+
+            return released;
+        }
+    }
+
+    /// <summary>
     /// The days whose revision differs from <paramref name="written"/> (device, day → revision last stored), as copies
     /// with the device's <see cref="DeviceMobility.ThroughMicros"/>; <paramref name="written"/> is not changed.
     /// </summary>

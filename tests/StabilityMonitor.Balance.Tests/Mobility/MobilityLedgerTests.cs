@@ -53,6 +53,37 @@ public sealed class MobilityLedgerTests
     }
 
     [Fact]
+    public void ReleaseStored_DaysBeforeYesterdayStoredAsTheyAre_LetGoAndNotBegunAgain()
+    {
+        var ledger = new MobilityLedger();
+        for (var d = 0; d < 5; d++)
+        {
+            ledger.OnEpoch(new MobilityEpoch(Day0 + (d * Day), MobilityPosture.Standing, 2, true, 0));
+        }
+
+        // Day 1 changed after it was written; days 3 and 4 are the newest two; day 2 was never written.
+        var written = ledger.Days.ToDictionary(static d => d.DayNumber, static d => d.Revision);
+        written.Remove(20_002);
+        ledger.OnEpoch(new MobilityEpoch(Day0 + Day + 5_000_000, MobilityPosture.Standing, 2, true, 0));
+
+        var released = ledger.ReleaseStored((day, revision) => written.TryGetValue(day, out var r) && r == revision);
+
+        Assert.Equal(1, released);
+        Assert.Equal([20_001L, 20_002L, 20_003L, 20_004L], ledger.Days.Select(static d => d.DayNumber));
+
+        // A late contribution to the day let go (a clock set back) does not begin it again from nothing.
+        ledger.OnEpoch(new MobilityEpoch(Day0 + 7_000_000, MobilityPosture.Walking, 2, true, 0));
+        Assert.DoesNotContain(ledger.Days, static d => d.DayNumber == 20_000);
+
+        // Once written as they are, the older ones go too; the newest two stay whatever the store holds.
+        written = ledger.Days.ToDictionary(static d => d.DayNumber, static d => d.Revision);
+        Assert.Equal(2, ledger.ReleaseStored((day, revision) => written.TryGetValue(day, out var r) && r == revision));
+        Assert.Equal([20_003L, 20_004L], ledger.Days.Select(static d => d.DayNumber));
+        Assert.Equal(0, ledger.ReleaseStored(static (_, _) => true));
+        Assert.Equal(2, ledger.Days.Count);
+    }
+
+    [Fact]
     public void HistogramMedian_EvenAndOddCounts()
     {
         Assert.Equal(2, MobilityLedger.HistogramMedian([0, 1, 1, 1], 0, 1), 6);
