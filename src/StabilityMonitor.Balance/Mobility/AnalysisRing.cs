@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StabilityMonitor.Signal.Processing;
 
 namespace StabilityMonitor.Balance.Mobility;
@@ -36,11 +37,24 @@ internal sealed class AnalysisRing
     /// <summary>True when sample <paramref name="index"/> is still held.</summary>
     public bool Holds(long index) => _ring.Holds(index);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Magnitude(long index)
     {
         var (x, y, z) = _ring.At(index);
         return MathF.Sqrt((x * x) + (y * y) + (z * z));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (float X, float Y, float Z) Vector(long index) => _ring.At(index);
+
+    /// <summary>Samples from <paramref name="from"/> on, interleaved x, y, z, into <paramref name="xyz"/> (see <see cref="CompactVectorRing.CopyTo"/>).</summary>
+    public void CopyTo(long from, Span<float> xyz) => _ring.CopyTo(from, xyz);
+
+    /// <summary>The magnitude of interleaved x, y, z at <paramref name="k"/>, with the same expression as <see cref="Magnitude"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MagnitudeAt(ReadOnlySpan<float> xyz, int k)
+    {
+        var (x, y, z) = (xyz[k], xyz[k + 1], xyz[k + 2]);
+        return MathF.Sqrt((x * x) + (y * y) + (z * z));
+    }
 }

@@ -411,18 +411,19 @@ public sealed class MobilityTracker
         }
 
         var buffer = t_gaitBuffer;
-        if (buffer is null || buffer.Length < 2 * n)
+        if (buffer is null || buffer.Length < 5 * n)
         {
-            // Once per thread (and window length): not per epoch.
-            t_gaitBuffer = buffer = new float[2 * n];
+            // Once per thread (and window length): not per epoch. The vectors, then the window and its scratch.
+            t_gaitBuffer = buffer = new float[5 * n];
         }
 
+        var xyz = buffer.AsSpan(2 * n, 3 * n);
+        ring.CopyTo(ring.Count - n, xyz);
         var window = buffer.AsSpan(0, n);
-        var first = ring.Count - n;
         double sum = 0, sum2 = 0;
         for (var j = 0; j < n; j++)
         {
-            var m = ring.Magnitude(first + j);
+            var m = AnalysisRing.MagnitudeAt(xyz, 3 * j);
             window[j] = m;
             sum += m;
             sum2 += m * m;

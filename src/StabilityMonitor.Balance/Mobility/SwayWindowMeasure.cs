@@ -6,13 +6,25 @@ internal static class SwayWindowMeasure
     /// <summary>χ²(2) at 0.95: the 95 % prediction ellipse.</summary>
     private const float ChiSquare95 = 5.991f;
 
+    // The window's vectors, read from the ring in one pass (once per thread and window length: not per window).
+    [ThreadStatic]
+    private static float[]? t_window;
+
     public static QuietStandingSway Measure(AnalysisRing ring, long from, long to, float rateHz, long startMicros)
     {
         var n = (int)(to - from);
-        double mx = 0, my = 0, mz = 0;
-        for (var i = from; i < to; i++)
+        var buffer = t_window;
+        if (buffer is null || buffer.Length < 3 * n)
         {
-            var (x, y, z) = ring.Vector(i);
+            t_window = buffer = new float[3 * n];
+        }
+
+        var xyz = buffer.AsSpan(0, 3 * n);
+        ring.CopyTo(from, xyz);
+        double mx = 0, my = 0, mz = 0;
+        for (var k = 0; k < xyz.Length; k += 3)
+        {
+            var (x, y, z) = (xyz[k], xyz[k + 1], xyz[k + 2]);
             mx += x;
             my += y;
             mz += z;
@@ -33,9 +45,9 @@ internal static class SwayWindowMeasure
         var (e2x, e2y, e2z) = ((uy * e1z) - (uz * e1y), (uz * e1x) - (ux * e1z), (ux * e1y) - (uy * e1x));
 
         double saa = 0, sbb = 0, sab = 0, sa = 0, sb = 0, path = 0, jerk = 0, pa = 0, pb = 0;
-        for (var i = from; i < to; i++)
+        for (var k = 0; k < xyz.Length; k += 3)
         {
-            var (x, y, z) = ring.Vector(i);
+            var (x, y, z) = (xyz[k], xyz[k + 1], xyz[k + 2]);
             var (dx, dy, dz) = (x - mx, y - my, z - mz);
             var a = ((dx * e1x) + (dy * e1y) + (dz * e1z)) * VerticalDisplacement.StandardGravity;
             var b = ((dx * e2x) + (dy * e2y) + (dz * e2z)) * VerticalDisplacement.StandardGravity;
@@ -44,7 +56,7 @@ internal static class SwayWindowMeasure
             saa += a * a;
             sbb += b * b;
             sab += a * b;
-            if (i > from)
+            if (k > 0)
             {
                 var step = Math.Sqrt(((a - pa) * (a - pa)) + ((b - pb) * (b - pb)));
                 path += step;

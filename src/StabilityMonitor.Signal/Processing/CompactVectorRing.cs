@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace StabilityMonitor.Signal.Processing;
 
 /// <summary>
@@ -77,6 +79,7 @@ public sealed class CompactVectorRing
     }
 
     /// <summary>The value at an absolute index; it must be held (<see cref="Holds"/>), which is not checked here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public (float X, float Y, float Z) At(long index)
     {
         var k = 3 * (int)(index % _capacity);
@@ -87,6 +90,37 @@ public sealed class CompactVectorRing
 
         var floats = _floats!;
         return (floats[k], floats[k + 1], floats[k + 2]);
+    }
+
+    /// <summary>
+    /// Copies the values from absolute index <paramref name="from"/> on, interleaved x, y, z, into
+    /// <paramref name="xyz"/> (a third of its length of them); they must be held. The same floats as <see cref="At"/>
+    /// gives, for readers that go over a window: one pass over at most two runs of the array.
+    /// </summary>
+    public void CopyTo(long from, Span<float> xyz)
+    {
+        var n = xyz.Length / 3;
+        var start = (int)(from % _capacity);
+        var first = Math.Min(n, _capacity - start);
+        CopyRun(3 * start, xyz[..(3 * first)]);
+        CopyRun(0, xyz.Slice(3 * first, 3 * (n - first)));
+    }
+
+    private void CopyRun(int offset, Span<float> destination)
+    {
+        if (_counts is { } counts)
+        {
+            var source = counts.AsSpan(offset, destination.Length);
+            var toG = _toG;
+            for (var j = 0; j < destination.Length; j++)
+            {
+                destination[j] = source[j] * toG;
+            }
+        }
+        else
+        {
+            _floats.AsSpan(offset, destination.Length).CopyTo(destination);
+        }
     }
 
     /// <summary>Forgets the values (the unit and the storage stay as they are).</summary>

@@ -74,6 +74,33 @@ public class CompactVectorRingTests
         Assert.Equal((7 / 16f, -1f, 1f), ring.At(107));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CopyTo_AWindowAcrossTheWrap_GivesWhatAtGives(bool floats)
+    {
+        var ring = new CompactVectorRing(16, 15);
+        var pushed = Means(8, 37, seed: 4, peakG: 3f);
+        if (floats)
+        {
+            pushed[30] = (0.1f, 0.2f, 0.3f);
+        }
+
+        foreach (var (x, y, z) in pushed)
+        {
+            ring.Push(x, y, z);
+        }
+
+        Assert.Equal(!floats, ring.Compact);
+        var xyz = new float[3 * 14];
+        ring.CopyTo(ring.Count - 14, xyz);
+        for (var j = 0; j < 14; j++)
+        {
+            var (x, y, z) = ring.At(ring.Count - 14 + j);
+            Assert.Equal([x, y, z], xyz.AsSpan(3 * j, 3).ToArray());
+        }
+    }
+
     private static (float X, float Y, float Z)[] Means(int rangeG, int n, int seed, float peakG)
     {
         var gPerCount = rangeG / 32768f;
