@@ -72,6 +72,13 @@ public static class ClusterHosting
 
             if (options.AdoptPeerSessions)
             {
+                if (options.PeerFrameLogs.Length > 0 && !options.PeerFrameLogs.Contains("{node}", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException("Cluster:PeerFrameLogs must name each node's frame log directory with {node} for its Mqtt:ClientId.");
+                }
+
+                builder.Services.AddSingleton<PeerLogReplay>();
+                builder.Services.AddHostedService(static sp => sp.GetRequiredService<PeerLogReplay>());
                 builder.Services.AddHostedService<PeerShareAdoption>();
             }
         }

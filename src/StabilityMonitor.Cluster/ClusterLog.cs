@@ -29,6 +29,12 @@ internal static partial class ClusterLog
     [LoggerMessage(8051, LogLevel.Warning, "Wearable {DeviceId}: its first {Held} frames waited for the silence check ({Sources} of {Active} active nodes delivered; lost activation {Lost}); processed now")]
     public static partial void StartHoldBySilence(ILogger logger, string deviceId, int held, int sources, int active, bool lost);
 
+    [LoggerMessage(8007, LogLevel.Warning, "Node '{Name}' is dead and its frame log cannot be read at {Directory} ({Message}): what it had taken and its grains had not saved waits for its return")]
+    public static partial void PeerLogMissing(ILogger logger, string name, string directory, string message);
+
+    [LoggerMessage(8008, LogLevel.Information, "Node '{Name}' (positions as '{Source}') is dead: sent the {Count} messages of its frame log to their wearables' grains (those they had were skipped)")]
+    public static partial void PeerLogReplayed(ILogger logger, string name, string source, long count);
+
     [LoggerMessage(8006, LogLevel.Warning, "Node '{Name}' ({Silo}) is dead and not back: this node consumes its broker session until it returns")]
     public static partial void AdoptingShare(ILogger logger, string name, string silo);
 }

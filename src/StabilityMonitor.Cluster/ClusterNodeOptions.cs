@@ -93,4 +93,13 @@ public sealed class ClusterNodeOptions
     /// of the shared subscription is not held at the broker. Default true (docs/scale-out.md, "A node that stays down").
     /// </summary>
     public bool AdoptPeerSessions { get; set; } = true;
+
+    /// <summary>
+    /// Where the other nodes' frame logs are, on storage every node reaches: a path with <c>{node}</c> for a node's
+    /// <c>Mqtt:ClientId</c> (each node's own <c>Durability:Directory</c> must be that path with its own id). When a node
+    /// is dead and this node consumes its broker session, it also sends what that node had logged to the wearables'
+    /// grains, so nothing it had acknowledged waits for its return. Empty (default): not read (docs/scale-out.md, "A node
+    /// that never returns").
+    /// </summary>
+    public string PeerFrameLogs { get; set; } = string.Empty;
 }

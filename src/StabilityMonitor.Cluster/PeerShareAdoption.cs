@@ -22,6 +22,7 @@ internal sealed class PeerShareAdoption : BackgroundService
     private readonly IClusterMembershipService _membership;
     private readonly ILocalSiloDetails _local;
     private readonly IPeerSessions? _sessions;
+    private readonly PeerLogReplay? _replay;
     private readonly ILogger _logger;
 
     // How often the membership is read: a silo's death takes Orleans seconds to declare, so this adds little.
@@ -37,8 +38,9 @@ internal sealed class PeerShareAdoption : BackgroundService
     private readonly TimeProvider _time;
 
     // sessions: absent where no broker adapter is hosted (a silo in a test); then nothing is adopted.
-    public PeerShareAdoption(IClusterMembershipService membership, ILocalSiloDetails local, TimeProvider time, ILogger<PeerShareAdoption> logger, IPeerSessions? sessions = null)
+    public PeerShareAdoption(IClusterMembershipService membership, ILocalSiloDetails local, TimeProvider time, ILogger<PeerShareAdoption> logger, IPeerSessions? sessions = null, PeerLogReplay? replay = null)
     {
+        _replay = replay;
         _time = time;
         _membership = membership;
         _local = local;
@@ -134,9 +136,16 @@ internal sealed class PeerShareAdoption : BackgroundService
                 continue;
             }
 
+            var first = !_adopted.TryGetValue(name, out var before) || !before.Incarnation.Equals(incarnation);
             _adopted[name] = (incarnation, now);
             ClusterLog.AdoptingShare(_logger, name, incarnation.ToString());
             sessions.Adopt(name);
+
+            // Once per dead incarnation: what it had logged is the same however often its session is adopted again.
+            if (first)
+            {
+                _replay?.Start(name);
+            }
         }
 
         foreach (var name in _adopted.Keys.Where(n => !chosen.ContainsKey(n)).ToList())

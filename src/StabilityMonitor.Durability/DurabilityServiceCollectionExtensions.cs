@@ -38,6 +38,7 @@ public static class DurabilityServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<IFrameLog>(static sp => sp.GetRequiredService<FrameLog>());
+        services.TryAddSingleton<IPeerFrameLogs, PeerFrameLogs>();
         services.TryAddSingleton<ICheckpointStore>(static sp => new FileCheckpointStore(
             Resolved(sp).Directory!,
             sp.GetRequiredService<TimeProvider>(),

@@ -120,15 +120,24 @@ internal sealed class FrameLog : IFrameLog, IDisposable
     public ValueTask WaitUntilWritableAsync(CancellationToken cancellationToken) =>
         _journal.WaitForSpaceAsync(Volatile.Read(ref _refusedFrameLength), priority: true, cancellationToken);
 
-    public IEnumerable<LoggedMessage> ReadAfter(long position)
+    public IEnumerable<LoggedMessage> ReadAfter(long position) => Parse(_journal.ReadAfter(position), _logger);
+
+    /// <summary>
+    /// Every message in the frame log of another node in <paramref name="directory"/> (it died; its log is on storage
+    /// this node reaches), read-only (<see cref="WriteAheadJournal.ReadDirectory"/>); empty when there is none.
+    /// </summary>
+    public static IEnumerable<LoggedMessage> ReadDirectory(string directory, ILogger logger) =>
+        Parse(WriteAheadJournal.ReadDirectory(directory, MaxRecordBytes, logger), logger);
+
+    private static IEnumerable<LoggedMessage> Parse(IEnumerable<JournalRecord> records, ILogger logger)
     {
-        foreach (JournalRecord record in _journal.ReadAfter(position))
+        foreach (JournalRecord record in records)
         {
             ReadOnlyMemory<byte> data = record.Payload;
             int topicBytes = data.Length >= FixedBytes ? BinaryPrimitives.ReadUInt16LittleEndian(data.Span[sizeof(long)..]) : -1;
             if (topicBytes < 0 || FixedBytes + topicBytes > data.Length)
             {
-                DurabilityLog.FrameRecordMalformed(_logger, record.Position);
+                DurabilityLog.FrameRecordMalformed(logger, record.Position);
                 continue;
             }
 

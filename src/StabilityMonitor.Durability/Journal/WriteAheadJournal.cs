@@ -511,7 +511,42 @@ public sealed class WriteAheadJournal : IDisposable
             }
         }
 
-        return ReadSegments(segments, position);
+        return ReadSegments(segments, position, _maxRecordBytes, _logger);
+    }
+
+    /// <summary>
+    /// Every record in the segments of a journal in <paramref name="directory"/> that another process owns (a node that
+    /// died, its log on storage both reach), read-only and in append order: nothing is recovered, truncated or
+    /// deleted. A record that fails its check ends the reading of its segment (a torn tail, or the owner writing).
+    /// Empty when the directory does not exist.
+    /// </summary>
+    public static IEnumerable<JournalRecord> ReadDirectory(string directory, int maxRecordBytes, ILogger logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var segments = new List<(long Id, string Path, long Length)>();
+        foreach (string path in Directory.EnumerateFiles(directory, "*" + SegmentExtension))
+        {
+            if (long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out long id))
+            {
+                try
+                {
+                    segments.Add((id, path, new FileInfo(path).Length));
+                }
+                catch (FileNotFoundException)
+                {
+                    // Released meanwhile by its owner.
+                }
+            }
+        }
+
+        segments.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return ReadSegments([.. segments], 0, maxRecordBytes, logger);
     }
 
     /// <summary>
@@ -809,7 +844,7 @@ public sealed class WriteAheadJournal : IDisposable
         return records;
     }
 
-    private IEnumerable<JournalRecord> ReadSegments((long Id, string Path, long Length)[] segments, long position)
+    private static IEnumerable<JournalRecord> ReadSegments((long Id, string Path, long Length)[] segments, long position, int maxRecordBytes, ILogger logger)
     {
         long afterSegment = position >> 32;
         long afterOffset = position & uint.MaxValue;
@@ -842,10 +877,10 @@ public sealed class WriteAheadJournal : IDisposable
             {
                 while (offset + RecordHeaderBytes <= length)
                 {
-                    byte[]? payload = ReadRecord(handle, header, offset, length);
+                    byte[]? payload = ReadRecord(handle, header, offset, length, maxRecordBytes);
                     if (payload is null)
                     {
-                        DurabilityLog.JournalReadCorrupt(_logger, path, offset);
+                        DurabilityLog.JournalReadCorrupt(logger, path, offset);
                         break;
                     }
 
@@ -857,7 +892,7 @@ public sealed class WriteAheadJournal : IDisposable
     }
 
     /// <summary>The payload of the record at <paramref name="offset"/>, or null when it fails its check.</summary>
-    private byte[]? ReadRecord(SafeFileHandle handle, byte[] header, long offset, long end)
+    private static byte[]? ReadRecord(SafeFileHandle handle, byte[] header, long offset, long end, int maxRecordBytes)
     {
         if (RandomAccess.Read(handle, header, offset) < RecordHeaderBytes)
         {
@@ -866,7 +901,7 @@ public sealed class WriteAheadJournal : IDisposable
 
         int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header);
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-        if (length <= 0 || length > _maxRecordBytes || offset + RecordHeaderBytes + length > end)
+        if (length <= 0 || length > maxRecordBytes || offset + RecordHeaderBytes + length > end)
         {
             return null;
         }

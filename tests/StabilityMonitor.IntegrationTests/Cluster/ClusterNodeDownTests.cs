@@ -11,7 +11,8 @@ namespace StabilityMonitor.IntegrationTests.Cluster;
 /// docs/scale-out.md, "A node that stays down": two server processes in one cluster (real PostgreSQL, real mosquitto with
 /// a shared subscription); one is SIGKILLed mid-stream and never comes back. The survivor consumes the dead node's broker
 /// session, so the dead node's share of every wearable's frames keeps flowing: what is lost is only what the dead node
-/// had taken and its own grains had not yet saved.
+/// had taken and its own grains had not yet saved; with the nodes' frame logs on storage both reach
+/// (<c>Cluster:PeerFrameLogs</c>, "A node that never returns"), the survivor sends that too, and nothing is lost.
 /// </summary>
 public sealed class ClusterNodeDownTests(ITestOutputHelper output, PostgresStoreSettings store) : IClassFixture<PostgresStoreSettings>
 {
@@ -19,14 +20,17 @@ public sealed class ClusterNodeDownTests(ITestOutputHelper output, PostgresStore
     private static readonly int Wearables = ClusterNodes.Wearables(12);
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(Wearables / 4);
 
-    [Fact]
-    public async Task NodeSigkilledAndNeverBack_SurvivorConsumesItsShare_OnlyTheDeadNodesUnsavedFramesAreLost()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NodeSigkilledAndNeverBack_SurvivorConsumesItsShare_OnlyTheDeadNodesUnsavedFramesAreLost_NoneWithSharedLogs(bool sharedLogs)
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var shared = store.NewStore();
         var cluster = "down-" + Guid.NewGuid().ToString("N")[..8];
-        await using var node1 = Node(broker, shared, cluster, 1);
-        await using var node2 = Node(broker, shared, cluster, 2);
+        using var logs = new TempDirectory("sm-cluster-logs-");
+        await using var node1 = Node(broker, shared, cluster, 1, sharedLogs ? logs.Path : null);
+        await using var node2 = Node(broker, shared, cluster, 2, sharedLogs ? logs.Path : null);
         await node1.StartAsync();
         await node2.StartAsync();
         await using var whole = await ServerHost.StartAsync(("Mqtt:Url", broker.Url), ("Mqtt:ClientId", "whole"));
@@ -57,7 +61,7 @@ public sealed class ClusterNodeDownTests(ITestOutputHelper output, PostgresStore
             () => $"processed + lost + late vs published: {string.Join(", ", published.Select(p => $"{p.Key} {(quality.TryGetValue(p.Key, out var q) ? q.ToString() : "-")}/{p.Value}"))}");
 
         var metrics = await node2.MetricsAsync();
-        output.WriteLine($"{Wearables} wearables, {published.Values.Sum()} frames published ({killedAt.Values.Sum()} before the kill); node 2 adopted {metrics.Sum("stability_mqtt_adoptions_total")} sessions, {metrics.Sum("stability_mqtt_adopted_messages_total")} messages through them; resent {metrics.Sum("stability_cluster_messages_resent_total")}");
+        output.WriteLine($"{Wearables} wearables, {published.Values.Sum()} frames published ({killedAt.Values.Sum()} before the kill); node 2 adopted {metrics.Sum("stability_mqtt_adoptions_total")} sessions, {metrics.Sum("stability_mqtt_adopted_messages_total")} messages through them; resent {metrics.Sum("stability_cluster_messages_resent_total")}; node 1's log sent {metrics.Sum("stability_cluster_peer_log_messages_total")}");
         foreach (var (id, q) in quality.Where(q => published.ContainsKey(q.Key)).OrderBy(static q => q.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"{id}: {q}");
@@ -70,13 +74,16 @@ public sealed class ClusterNodeDownTests(ITestOutputHelper output, PostgresStore
         // Without the adoption node 1's share of everything after the kill (about half of two thirds of each stream) would
         // wait at the broker for good and be declared lost. With it, a wearable loses at most the frames node 1 took
         // after the wearable's last save (its grain's state, if node 1 held it, went with node 1), never one frame late.
+        // With node 1's log read by node 2, not even those.
         foreach (var (id, count) in published)
         {
             var q = quality[id];
             Assert.True(Of(q, "late") == 0, $"{id}: {q}");
-            Assert.True(Of(q, "lost") <= CheckpointFrames, $"{id} lost more than the frames between two saves: {q}");
+            Assert.True(Of(q, "lost") <= (sharedLogs ? 0 : CheckpointFrames), $"{id} lost more than {(sharedLogs ? "none" : "the frames between two saves")}: {q}");
             Assert.True(Of(q, "frames") + Of(q, "lost") == count, $"{id}: {q}, {count} published");
         }
+
+        Assert.Equal(sharedLogs, metrics.Sum("stability_cluster_peer_log_messages_total") > 0);
 
         // The falls came after the kill: every one the single server raised is raised by the cluster.
         var expected = await ClusterKillTests.AlertIdsAsync(whole.Http, "fall");
@@ -93,6 +100,16 @@ public sealed class ClusterNodeDownTests(ITestOutputHelper output, PostgresStore
 
     // Margin for Orleans to declare node 1 dead on a loaded machine (its share waits at the broker until then). Node 1
     // never returns, so without the adoption no window would be long enough.
-    private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n) =>
-        ClusterNodes.Node(output, broker, shared, cluster, n, ("Cluster:ReorderWindow", "00:00:40"), ("Cluster:MaxHeldFrames", "96"));
+    private ServerProcess Node(MosquittoBroker broker, (string Key, string Value)[] shared, string cluster, int n, string? logs) =>
+        ClusterNodes.Node(
+            output,
+            broker,
+            shared,
+            cluster,
+            n,
+            [
+                ("Cluster:ReorderWindow", "00:00:40"),
+                ("Cluster:MaxHeldFrames", "96"),
+                .. logs is null ? Array.Empty<(string, string)>() : [("Durability:Directory", Path.Combine(logs, $"node-{n}")), ("Cluster:PeerFrameLogs", Path.Combine(logs, "{node}"))],
+            ]);
 }
