@@ -137,6 +137,36 @@ public sealed class FrameLogTests : IDisposable
         return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
     }
 
+    [Fact]
+    public void ReadDirectory_AnotherNodesLog_GivesWhatItsOwnReplayGives_AndChangesNothing()
+    {
+        // A node that died: its log across segments, part of it released by its checkpoints, a record torn by the kill.
+        FrameLog log = Open();
+        var positions = new List<long>();
+        for (int i = 0; i < 3000; i++)
+        {
+            Assert.True(log.TryAppend(Topic(i), Split(Payload(i)), i, out long position));
+            positions.Add(position);
+        }
+
+        log.Release(positions[1199]);
+        List<LoggedMessage> own = log.ReadAfter(0).ToList();
+        log.Dispose();
+        string newest = Directory.EnumerateFiles(_dir.Path, "*.wal").Order(StringComparer.Ordinal).Last();
+        File.AppendAllBytes(newest, [40, 0, 0, 0, 1, 2, 3]);
+        var before = Directory.EnumerateFiles(_dir.Path).ToDictionary(static f => f, static f => File.ReadAllBytes(f));
+
+        List<LoggedMessage> read = FrameLog.ReadDirectory(_dir.Path, NullLogger.Instance).ToList();
+
+        Assert.True(own.Count >= 1800 && Directory.EnumerateFiles(_dir.Path, "*.wal").Count() >= 2, $"{own.Count} records after the release");
+        Assert.Equal(own.Select(static m => (m.Position, m.Topic, m.ArrivalUnixMicros)), read.Select(static m => (m.Position, m.Topic, m.ArrivalUnixMicros)));
+        Assert.All(read, static m => Assert.Equal(Payload((int)m.ArrivalUnixMicros), m.Payload.ToArray()));
+        Assert.Equal(positions[^1], read[^1].Position);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), Directory.EnumerateFiles(_dir.Path).Order(StringComparer.Ordinal));
+        Assert.All(before, static f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
+        Assert.Empty(FrameLog.ReadDirectory(Path.Combine(_dir.Path, "absent"), NullLogger.Instance));
+    }
+
     private FrameLog Open(long segmentBytes = 256 * 1024) => FrameLog.Open(
         new DurabilityOptions { Directory = _dir.Path, SegmentBytes = segmentBytes, MaxBytes = 4 * Math.Max(segmentBytes, 16L << 20) },
         TimeProvider.System,
