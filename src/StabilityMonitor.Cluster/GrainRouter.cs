@@ -264,19 +264,24 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         return group;
     }
 
-    /// <summary>The item as it travels (a frame's samples copied out of the pooled buffer, which goes back now).</summary>
-    private object Message(in IngestItem item)
+    private object Message(in IngestItem item) => Message(item, Source, _pipeline);
+
+    /// <summary>
+    /// The item as it travels from <paramref name="source"/> (a frame's samples copied out of the pooled buffer, which
+    /// goes back to <paramref name="pipeline"/> now).
+    /// </summary>
+    internal static object Message(in IngestItem item, string source, IngestPipeline pipeline)
     {
         if (item.Kind == Signal.Codec.TopicKind.Accel)
         {
             // Each message's own previous position stays 0: the batch carries the one before its first.
-            var frame = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, Source, item.LogPosition);
-            _pipeline.ReturnSamples(item);
+            var frame = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, source, item.LogPosition);
+            pipeline.ReturnSamples(item);
             return frame;
         }
 
         var status = item.Status;
-        return new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, Source, item.LogPosition);
+        return new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, source, item.LogPosition);
     }
 
     /// <summary>

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using StabilityMonitor.Cluster.Grains;
 using StabilityMonitor.Pipeline;
 using StabilityMonitor.Pipeline.Ports;
-using StabilityMonitor.Signal.Codec;
 
 namespace StabilityMonitor.Cluster;
 
@@ -132,7 +131,7 @@ internal sealed class PeerLogReplay : IHostedService, IDisposable
                     chunk[id] = messages = [];
                 }
 
-                messages.Add(Message(item, source));
+                messages.Add(GrainRouter.Message(item, source, _pipeline));
                 if (++count >= ChunkMessages)
                 {
                     sent += await SendAsync(chunk, source, cancellationToken).ConfigureAwait(false);
@@ -148,19 +147,6 @@ internal sealed class PeerLogReplay : IHostedService, IDisposable
         {
             // Stopping: whatever was not sent is still in the log, for the node itself or the next survivor.
         }
-    }
-
-    private object Message(in IngestItem item, string source)
-    {
-        if (item.Kind == TopicKind.Accel)
-        {
-            var frame = WearableFrame.From(item.Header, item.SampleSpan, item.ArrivalUnixMicros, source, item.LogPosition);
-            _pipeline.ReturnSamples(item);
-            return frame;
-        }
-
-        var status = item.Status;
-        return new WearableStatus(status.Online, status.Battery, status.Firmware, status.RateHz, source, item.LogPosition);
     }
 
     private async Task<long> SendAsync(Dictionary<string, List<object>> chunk, string source, CancellationToken cancellationToken)
