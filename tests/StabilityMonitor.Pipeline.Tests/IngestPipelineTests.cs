@@ -228,33 +228,50 @@ public class IngestPipelineTests
         {
         }
 
+        // Two wearables measured alike, the fewer bytes counted: a frame that allocates does so on both, while the
+        // runtime's own one-off work on this thread lands on one (a full CI run once counted 1,000 B more than the
+        // near-fall's objects, which no run alone reproduced).
         const int WarmUp = 40;
-        for (var i = 0; i < WarmUp; i++)
+        var excess = long.MaxValue;
+        var report = string.Empty;
+        foreach (var topic in new[] { Topic, "wearables/dev-b/accel" })
         {
-            Accept(harness, payloads[i]);
+            frameCount = 0;
+            evidence.Clear();
+            for (var i = 0; i < WarmUp; i++)
+            {
+                Accept(harness, topic, payloads[i]);
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = WarmUp; i < payloads.Length; i++)
+            {
+                Accept(harness, topic, payloads[i]);
+            }
+
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            var measuredFrames = payloads.Length - WarmUp;
+
+            Assert.Equal(payloads.Length, frameCount);
+            Assert.True(windows.Reader.Count >= 10, $"{windows.Reader.Count} windows");
+            while (windows.Reader.TryRead(out _))
+            {
+            }
+
+            var nearFall = Assert.Single(DrainEvents(events), static e => e.Event.Kind == EventKind.NearFall);
+            var trace = Assert.Single(evidence);
+
+            // The near-fall's own objects: the event record and the trace (its record, list and points).
+            var eventBytes = EstimateBytes(nearFall, trace);
+            excess = Math.Min(excess, allocated - eventBytes);
+            report += $"{topic}: {allocated} bytes for {measuredFrames} frames ({measuredFrames * 25} samples) and one near-fall (its objects ~{eventBytes} bytes); ";
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = WarmUp; i < payloads.Length; i++)
+        Assert.True(excess <= 0, report);
+
+        static void Accept(PipelineHarness harness, string topic, System.Buffers.ReadOnlySequence<byte> payload)
         {
-            Accept(harness, payloads[i]);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        var measuredFrames = payloads.Length - WarmUp;
-
-        Assert.Equal(payloads.Length, frameCount);
-        Assert.True(windows.Reader.Count >= 10, $"{windows.Reader.Count} windows");
-        var nearFall = Assert.Single(DrainEvents(events), static e => e.Event.Kind == EventKind.NearFall);
-        var trace = Assert.Single(evidence);
-
-        // The near-fall's own objects: the event record and the trace (its record, list and points).
-        var eventBytes = EstimateBytes(nearFall, trace);
-        Assert.True(allocated <= eventBytes, $"{allocated} bytes for {measuredFrames} frames ({measuredFrames * 25} samples) and one near-fall (its objects ~{eventBytes} bytes)");
-
-        static void Accept(PipelineHarness harness, System.Buffers.ReadOnlySequence<byte> payload)
-        {
-            var pending = harness.Ingestor.AcceptAsync(Topic, payload, CancellationToken.None);
+            var pending = harness.Ingestor.AcceptAsync(topic, payload, CancellationToken.None);
             Assert.True(pending.IsCompletedSuccessfully);
             harness.Drain();
         }
