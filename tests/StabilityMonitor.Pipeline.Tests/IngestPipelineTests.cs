@@ -228,9 +228,10 @@ public class IngestPipelineTests
         {
         }
 
-        // Two wearables measured alike, the fewer bytes counted: a frame that allocates does so on both, while the
-        // runtime's own one-off work on this thread lands on one (a full CI run once counted 1,000 B more than the
-        // near-fall's objects, which no run alone reproduced).
+        // Two wearables measured alike, the fewer bytes counted: a frame that allocates does so on both, while a one-off
+        // lands on one (a full CI run once counted 1,000 B more than the near-fall's objects, which no run alone
+        // reproduced: likely the detector's candidate slots, a pool shared by the process, lent to a test running beside
+        // this one at that moment, so the stumble made its own).
         const int WarmUp = 40;
         var excess = long.MaxValue;
         var report = string.Empty;
