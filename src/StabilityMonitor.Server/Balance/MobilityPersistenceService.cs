@@ -111,8 +111,12 @@ internal sealed class MobilityPersistenceService(
             }
 
             // What the store holds now need not be held in memory too (days before yesterday; the API reads them from
-            // the store): about two days a wearable rather than LedgerDays.
-            table.ReleaseStored(_written);
+            // the store): about two days a wearable rather than LedgerDays. Only with a store the routes can read: without
+            // Influx:Url the points wait in the journal, and the memory is the only copy anyone can see.
+            if (store.IsAvailable)
+            {
+                table.ReleaseStored(_written);
+            }
 
             // Forget days the ledgers no longer hold.
             var oldest = (time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 / MicrosPerDay) - options.Value.LedgerDays - 2;

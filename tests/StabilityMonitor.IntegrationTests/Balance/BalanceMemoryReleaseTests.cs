@@ -74,6 +74,33 @@ public sealed class BalanceMemoryReleaseTests(SqliteStoreSettings store) : IClas
         Assert.Empty(server.Logs.Errors);
     }
 
+    [Fact]
+    public async Task WithoutAReadableStore_EveryDayStaysInMemory()
+    {
+        // No Influx:Url: the days' points wait in the journal, so the memory is the only copy the routes can show.
+        using var rig = new BalanceRig(store);
+        await using var server = await rig.StartAsync(("Influx:Url", string.Empty));
+        var world = await World.CreateAsync(server);
+        await BalanceRig.LoadedAsync(server);
+        using var carer = await world.SignInAsync("carer-a");
+        var table = server.Services.GetRequiredServiceOf<MobilityTable>();
+        var persistence = server.Services.GetRequiredServiceOf<MobilityPersistenceService>();
+        Assert.False(server.Services.GetRequiredServiceOf<IMeasurementStore>().IsAvailable);
+
+        var today = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000 / MicrosPerDay;
+        var old = today - 3;
+        var published = await PublishAsync(server, world, new MotionScript().Stand(5).Walk(40).Stand(5), (old * MicrosPerDay) + (8 * 3_600_000_000L), seed: 11);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        published += await PublishAsync(server, world, new MotionScript().Stand(5).Walk(20).Stand(5), now - 40_000_000, seed: 12);
+        await Poll.UntilAsync(() => server.Pipeline.GetDevice("a-01")!.Quality.Frames >= published, s_timeout, () => "frames not processed");
+        await Poll.UntilAsync(() => table.ReadStates(["a-01"], today, today)["a-01"].Count == 1, s_timeout, () => "today not counted");
+        await persistence.FlushAsync(CancellationToken.None);
+        await persistence.FlushAsync(CancellationToken.None);
+
+        Assert.Single(table.ReadStates(["a-01"], old, old)["a-01"]);
+        Assert.True(await StepsAsync(carer, $"?from={Iso(old)}&to={Iso(old + 1)}") > 30);
+    }
+
     private static async Task<int> PublishAsync(ServerHost server, World world, MotionScript script, long startMicros, int seed, uint firstSequence = 0)
     {
         await using var device = new Device("a-01", BalanceRig.Broker(server, world, "a-01"), script, seed: seed, startMicros: startMicros, firstSequence: firstSequence);
