@@ -162,21 +162,11 @@ internal sealed class MobilityTable(IOptions<BalanceOptions> options, TimeProvid
         lock (_lock)
         {
             var released = 0;
-            if (deviceIds is null)
+            foreach (var id in deviceIds ?? _devices.Keys)
             {
-                foreach (var (id, device) in _devices)
+                if (_devices.TryGetValue(id, out var device))
                 {
                     released += device.Ledger.ReleaseStored((day, revision) => written.TryGetValue((id, day), out var r) && r == revision);
-                }
-            }
-            else
-            {
-                foreach (var id in deviceIds)
-                {
-                    if (_devices.TryGetValue(id, out var device))
-                    {
-                        released += device.Ledger.ReleaseStored((day, revision) => written.TryGetValue((id, day), out var r) && r == revision);
-                    }
                 }
             }
 
