@@ -10,6 +10,7 @@
 # shared storage, the test's second case) and every fall was raised (ClusterNodeDownTests; 12 wearables in the suite).
 # Usage: scripts/soak-cluster.sh [repeats]
 #   STABILITY_CLUSTER_WEARABLES=200   wearables per run
+#   STABILITY_SOAK_TESTS="ClusterNodeDownTests"   only these tests (default: both)
 # Needs Debian's mosquitto and PostgreSQL (scripts/test.sh installs them). About 2 min a run on 2 cores.
 # Exits non-zero when a run fails.
 set -euo pipefail
@@ -27,9 +28,11 @@ done
 dotnet build tests/StabilityMonitor.IntegrationTests -c Release -v q -nologo >/dev/null
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# Every server process's whole log, for a failed run (the test output holds only each one's last lines).
+export STABILITY_TEST_SERVER_LOGS=${STABILITY_TEST_SERVER_LOGS:-$(mktemp -d)}
 status=0
 for r in $(seq 1 "$repeats"); do
-    for test in ClusterKillTests ClusterNodeDownTests; do
+    for test in ${STABILITY_SOAK_TESTS:-ClusterKillTests ClusterNodeDownTests}; do
         echo "soak-cluster.sh: run $r of $repeats, $test, $STABILITY_CLUSTER_WEARABLES wearables ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1-3 /proc/loadavg))"
         start=$(date +%s)
         if dotnet test tests/StabilityMonitor.IntegrationTests -c Release --no-build \
@@ -45,6 +48,9 @@ for r in $(seq 1 "$repeats"); do
                 { match($0, /"lost":[0-9]+/); v = substr($0, RSTART + 7, RLENGTH - 7) + 0; if (v > 0) n++; if (v > m) m = v; t++ }
                 END { report() }' || true
         if [ "$result" = FAILED ]; then
+            kept="${TMPDIR:-/tmp}/soak-cluster-$test-run$r-$(date -u +%H%M%S).log"
+            cp "$log" "$kept"
+            echo "  the whole test output: $kept; every server's whole log: $STABILITY_TEST_SERVER_LOGS"
             grep -E 'Assert|Failure|missing|frames processed vs published|processed \+ lost' "$log" | grep -v '^\s*\[[0-9]*\]' | head -5 | cut -c1-400 | sed 's/^/  /' || true
         fi
     done

@@ -128,7 +128,7 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
         }
     }
 
-    public void Forward(in IngestItem item)
+    public ValueTask ForwardAsync(in IngestItem item)
     {
         var route = RouteOf(item.DeviceId);
         if (item.LogPosition > 0)
@@ -149,11 +149,10 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
 
         var lane = _lanes[route.Lane].Writer;
         var routed = new Routed(route, item);
-        if (!lane.TryWrite(routed))
-        {
-            // The consumer's own thread: holding it here holds the broker's acknowledgements (back-pressure).
-            lane.WriteAsync(routed).AsTask().GetAwaiter().GetResult();
-        }
+
+        // A full lane holds the consumer, and so the broker's acknowledgements (back-pressure), by a task it awaits: not a
+        // pool thread blocked in a wait, which on a small machine starves the very grain calls that would empty the lane.
+        return lane.TryWrite(routed) ? ValueTask.CompletedTask : lane.WriteAsync(routed);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

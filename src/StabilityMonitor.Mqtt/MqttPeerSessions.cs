@@ -101,10 +101,6 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
             return MqttWorkerConnection.AcceptAsync(_ingress, e, stop);
         }
 
-        // The probe only asks whether the broker keeps a session (a queued message may come through it meanwhile); the
-        // client consumes it and is the one whose disconnects say the owner is back.
-        using var probeClient = new MqttClientFactory().CreateMqttClient();
-        probeClient.ApplicationMessageReceivedAsync += OnMessageAsync;
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         var closing = false;
@@ -128,14 +124,15 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
             return Task.CompletedTask;
         };
 
-        var expiry = _options.SessionExpirySeconds;
         var login = _options.PeerSessionLogin == PeerSessionLogin.ClientId ? _settings with { Username = clientId } : _settings;
 
-        // A connect with clean start off makes a session when the broker has none. The first connect therefore asks for
-        // one that expires a second after it ends: if the broker had none, nothing is left under the peer's name (a
-        // clean start would instead risk wiping the session of an owner connecting at that moment). If it had one, the
-        // disconnect sets the full expiry again and the second connect consumes it.
-        var probe = _options.WorkerClientOptions(login, clientId, sessionExpirySeconds: 1);
+        // Clean start off and the owner's own expiry, on every connect: a connect sets the session's expiry, and one that
+        // asked for less (an earlier version probed with a second) lost the peer's session, its subscription and its
+        // queued share whenever that connection dropped before its DISCONNECT restored the expiry, as under load it did.
+        // When the broker kept no session the connect made an empty one, which the DISCONNECT ends a second later (MQTTnet
+        // does not send an expiry of 0; a clean start instead would wipe the session of an owner connecting at that
+        // moment). Should that DISCONNECT be lost, an empty session without subscriptions is left: harmless, the owner
+        // subscribes on every connect.
         var full = _options.WorkerClientOptions(login, clientId);
         var delay = _options.ReconnectDelayMin;
         try
@@ -146,7 +143,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
                 {
                     if (!client.IsConnected)
                     {
-                        var result = await probeClient.ConnectAsync(probe, stop).ConfigureAwait(false);
+                        var result = await client.ConnectAsync(full, stop).ConfigureAwait(false);
                         if (result.ResultCode != MqttClientConnectResultCode.Success)
                         {
                             MqttIngestLog.AdoptRefused(_logger, clientId, result.ResultCode.ToString());
@@ -154,22 +151,12 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
                             return;
                         }
 
-                        await probeClient.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(result.IsSessionPresent ? expiry : 1).Build(), stop).ConfigureAwait(false);
-                        if (result.IsSessionPresent)
-                        {
-                            result = await client.ConnectAsync(full, stop).ConfigureAwait(false);
-                        }
-
-                        if (result.ResultCode != MqttClientConnectResultCode.Success || !result.IsSessionPresent)
+                        if (!result.IsSessionPresent)
                         {
                             MqttIngestLog.AdoptNoSession(_logger, clientId);
                             _absent[clientId] = true;
-                            if (client.IsConnected)
-                            {
-                                closing = true;
-                                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), stop).ConfigureAwait(false);
-                            }
-
+                            closing = true;
+                            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(1).Build(), stop).ConfigureAwait(false);
                             return;
                         }
 

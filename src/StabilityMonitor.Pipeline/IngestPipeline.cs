@@ -680,7 +680,13 @@ public sealed class IngestPipeline : IDisposable
     {
         if (_remote is not null)
         {
-            _remote.Forward(item);
+            // Only the start's log replay comes here (the consumer awaits the remote side itself): a wait at start-up.
+            var queued = _remote.ForwardAsync(item);
+            if (!queued.IsCompletedSuccessfully)
+            {
+                queued.AsTask().GetAwaiter().GetResult();
+            }
+
             return;
         }
 

@@ -59,7 +59,22 @@ internal sealed class PipelineWorker : BackgroundService
         try
         {
             // With the devices elsewhere (a cluster) the remote side keeps each device's order: one loop hands over.
-            if (pipeline.Partitions == 1 || pipeline.Remote is not null)
+            if (pipeline.Remote is { } remote)
+            {
+                while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var item))
+                    {
+                        progress.Taken();
+                        var queued = remote.ForwardAsync(item);
+                        if (!queued.IsCompletedSuccessfully)
+                        {
+                            await queued.ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+            else if (pipeline.Partitions == 1)
             {
                 while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {

@@ -70,7 +70,12 @@ internal sealed class Silo : IAsyncDisposable
         Signal.Codec.DeviceId.TryParseTopic(topic, out var range, out _);
         var samples = Pipeline.Pool.Rent(frame.SampleCount);
         frame.CopySamples(samples);
-        Router.Forward(IngestItem.Frame(topic, range, frame.Header, samples, 0, frame.ArrivalUnixMicros, position));
+        var queued = Router.ForwardAsync(IngestItem.Frame(topic, range, frame.Header, samples, 0, frame.ArrivalUnixMicros, position));
+        if (!queued.IsCompletedSuccessfully)
+        {
+            // A full lane: wait as the pipeline's consumer would (it awaits).
+            queued.AsTask().GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>A silo of the PostgreSQL cluster in <paramref name="connectionString"/>, or of a loopback cluster of one.</summary>

@@ -6,8 +6,11 @@ namespace StabilityMonitor.Pipeline.Ports;
 /// </summary>
 internal interface IRemoteDevices
 {
-    /// <summary>Takes the message (and a frame's sample buffer) in arrival order; holds the caller back while its queue is full.</summary>
-    void Forward(in IngestItem item);
+    /// <summary>
+    /// Takes the message (and a frame's sample buffer) in arrival order; the task completes once it is queued, later than
+    /// at once only while the queue is full (back-pressure the caller awaits, holding no thread).
+    /// </summary>
+    ValueTask ForwardAsync(in IngestItem item);
 
     /// <summary>
     /// The frame-log position every frame up to which is in a saved remote state (or was never a frame): what a

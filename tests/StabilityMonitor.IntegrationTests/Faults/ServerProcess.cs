@@ -176,6 +176,14 @@ internal sealed class ServerProcess : IAsyncDisposable
             var lines = Log.Split('\n');
             _output.WriteLine($"--- server log, last {Math.Min(lines.Length, 150)} of {lines.Length} lines ---");
             _output.WriteLine(string.Join('\n', lines.TakeLast(150)));
+
+            // A soak run keeps every node's whole log (scripts/soak-cluster.sh sets the folder).
+            if (Environment.GetEnvironmentVariable("STABILITY_TEST_SERVER_LOGS") is { Length: > 0 } folder)
+            {
+                var path = Path.Combine(folder, $"server-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}.log");
+                File.WriteAllText(path, Log);
+                _output.WriteLine($"--- the whole log: {path} ---");
+            }
         }
 
         _data.Dispose();
