@@ -20,6 +20,18 @@ internal static partial class ClusterLog
     [LoggerMessage(8004, LogLevel.Warning, "Wearable {DeviceId}: call to its grain failed (attempt {Attempt}: {Error}: {Message}); retrying")]
     public static partial void CallFailed(ILogger logger, string deviceId, int attempt, string error, string message);
 
+    /// <summary>
+    /// Logs a failed attempt of a call retried until it succeeds: the first and every 20th. While a failed silo is being
+    /// declared dead every call to its wearables fails, so not one line each time.
+    /// </summary>
+    public static void RetriedCallFailed(ILogger logger, string deviceId, int attempt, Exception failed)
+    {
+        if (attempt == 1 || attempt % 20 == 0)
+        {
+            CallFailed(logger, deviceId, attempt, failed.GetType().Name, failed.Message);
+        }
+    }
+
     [LoggerMessage(8005, LogLevel.Warning, "Wearable {DeviceId}: its grain was restored without this node's messages after {Position}; resending {Count}")]
     public static partial void Resending(ILogger logger, string deviceId, int count, long position);
 

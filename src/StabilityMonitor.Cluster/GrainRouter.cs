@@ -472,11 +472,7 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
 
             Interlocked.Increment(ref _retries);
 
-            // While a failed silo is being declared dead every call to its wearables fails: not one line each time.
-            if (attempt == 1 || attempt % 20 == 0)
-            {
-                ClusterLog.CallFailed(_logger, deviceId, attempt, failed.GetType().Name, failed.Message);
-            }
+            ClusterLog.RetriedCallFailed(_logger, deviceId, attempt, failed);
 
             failed = null;
             await Task.Delay(delay, _time, CancellationToken.None).ConfigureAwait(false);

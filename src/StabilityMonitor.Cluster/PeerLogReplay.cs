@@ -184,12 +184,8 @@ internal sealed class PeerLogReplay : IHostedService, IDisposable
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
                     {
-                        // The silo holding it failed too, or the cluster is re-forming: as the router, until it succeeds, and
-                        // as the router not one line per attempt while a silo is being declared dead.
-                        if (attempt == 1 || attempt % 20 == 0)
-                        {
-                            ClusterLog.CallFailed(_logger, id, attempt, ex.GetType().Name, ex.Message);
-                        }
+                        // The silo holding it failed too, or the cluster is re-forming: as the router, until it succeeds.
+                        ClusterLog.RetriedCallFailed(_logger, id, attempt, ex);
 
                         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), cancellationToken).ConfigureAwait(false);
                     }

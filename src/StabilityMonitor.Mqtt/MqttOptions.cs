@@ -186,13 +186,13 @@ public sealed class MqttOptions
 
     /// <summary>
     /// A worker connection's options under <paramref name="clientId"/>: a persistent session (clean start off) expiring
-    /// <paramref name="sessionExpirySeconds"/> after a disconnect (default <see cref="SessionExpiry"/>), with this
-    /// section's keep-alive, timeout, receive maximum and packet size.
+    /// <see cref="SessionExpiry"/> after a disconnect, with this section's keep-alive, timeout, receive maximum and packet
+    /// size.
     /// </summary>
-    internal MqttClientOptions WorkerClientOptions(MqttConnectionSettings connection, string clientId, uint? sessionExpirySeconds = null) =>
+    internal MqttClientOptions WorkerClientOptions(MqttConnectionSettings connection, string clientId) =>
         connection.CreateClientOptions(clientId)
             .WithCleanStart(false)
-            .WithSessionExpiryInterval(sessionExpirySeconds ?? SessionExpirySeconds)
+            .WithSessionExpiryInterval(SessionExpirySeconds)
             .WithKeepAlivePeriod(KeepAlive)
             .WithTimeout(Timeout)
             .WithReceiveMaximum((ushort)ReceiveMaximum)

@@ -58,30 +58,27 @@ internal sealed class PipelineWorker : BackgroundService
         PipelineLog.ConsumerStarted(_logger, _ingestor.Capacity);
         try
         {
-            // With the devices elsewhere (a cluster) the remote side keeps each device's order: one loop hands over.
-            if (pipeline.Remote is { } remote)
+            // With the devices elsewhere (a cluster) the remote side keeps each device's order: one loop hands over, and
+            // awaits a full remote queue rather than blocking a pool thread the remote calls need.
+            if (pipeline.Partitions == 1 || pipeline.Remote is not null)
             {
+                var remote = pipeline.Remote;
                 while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {
                     while (reader.TryRead(out var item))
                     {
                         progress.Taken();
+                        if (remote is null)
+                        {
+                            pipeline.Process(item);
+                            continue;
+                        }
+
                         var queued = remote.ForwardAsync(item);
                         if (!queued.IsCompletedSuccessfully)
                         {
                             await queued.ConfigureAwait(false);
                         }
-                    }
-                }
-            }
-            else if (pipeline.Partitions == 1)
-            {
-                while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
-                {
-                    while (reader.TryRead(out var item))
-                    {
-                        progress.Taken();
-                        pipeline.Process(item);
                     }
                 }
             }

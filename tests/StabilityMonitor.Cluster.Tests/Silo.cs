@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Storage;
 using StabilityMonitor.Cluster.Grains;
 using StabilityMonitor.Pipeline;
 using StabilityMonitor.TestServers;
@@ -105,17 +104,15 @@ internal sealed class Silo : IAsyncDisposable
         builder.Services.AddLogging();
         builder.AddStabilityCluster();
         builder.AddStabilityPipeline();
-        KillableGrainStorage.Decorate(builder.Services, ClusterHosting.StorageName);
         services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new Silo(host) { Name = $"127.0.0.1:{siloPort}" };
     }
 
-    /// <summary>Stops the silo as a failure would: no grace for its activations, and nothing saved on the way out (<see cref="KillableGrainStorage"/>).</summary>
+    /// <summary>Stops the silo as a failure would: no grace for its activations (their state is not saved on the way out).</summary>
     public async Task KillAsync()
     {
-        ((KillableGrainStorage)_host.Services.GetRequiredKeyedService<IGrainStorage>(ClusterHosting.StorageName)).Kill();
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await StopAsync(cancelled.Token);
