@@ -21,12 +21,12 @@ internal static class MqttWorkerConnection
     private static readonly TimeSpan s_ackDrainLimit = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Call before a normal DISCONNECT. MQTTnet sends each PUBACK after its message's handler returns, on the message's
-    /// own task, and a disconnect cancels the sends still queued: a backlog drained at full speed and stopped at once left
-    /// 8,345 of 40,000 messages unacknowledged (<c>BacklogDrainTests</c>, once in CI), to be delivered again. So wait until
-    /// <paramref name="messagesReceived"/> has not moved for a moment, at most a second. Under a live stream that moment
-    /// may not come: what is left is redelivered, as for any QoS 1 message not acknowledged. Real time on purpose: it
-    /// waits for a socket, whatever clock the caller is given.
+    /// Call before a normal DISCONNECT. MQTTnet hands received messages to the handler one at a time from its own queue
+    /// and writes each PUBACK when the handler returns; a disconnect drops what is still queued, to be delivered again.
+    /// So wait until <paramref name="messagesReceived"/> (counted in the handler) has not moved for a moment, at most a
+    /// second. Under a live stream that moment may not come: what is left is redelivered, as for any QoS 1 message not
+    /// acknowledged. That the PUBACKs written also reach the broker is <see cref="MqttSocketStream"/>'s graceful close.
+    /// Real time on purpose: it waits for a socket, whatever clock the caller is given.
     /// </summary>
     public static async Task LetAcknowledgementsGoAsync(Func<long> messagesReceived)
     {

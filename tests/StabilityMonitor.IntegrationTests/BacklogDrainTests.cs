@@ -19,8 +19,13 @@ public sealed class BacklogDrainTests(ITestOutputHelper output)
     private const int Frames = Devices * FramesPerDevice;
     private static readonly TimeSpan s_drainDeadline = TimeSpan.FromSeconds(40);
 
-    [Fact]
-    public async Task Backlog_QueuedInMosquittoWhileWorkerAway_DrainsCompletely()
+    // Three times in one process: warm, the drain takes under a second, which is when the PUBACKs still queued at the
+    // worker's close were lost (1 or 2 of 4 runs failed so, before MqttSocketStream closed gracefully).
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Backlog_QueuedInMosquittoWhileWorkerAway_DrainsCompletely(int run)
     {
         await using var broker = await MosquittoBroker.StartAsync(static (dir, port) => $"""
             user root
@@ -59,7 +64,9 @@ public sealed class BacklogDrainTests(ITestOutputHelper output)
         // The worker reads through a buffer and holds its PUBACKs up to Mqtt:AckCoalesceWindow to send them together:
         // every one must still reach the broker, so its session, resumed after the worker stopped, holds nothing.
         await server.StopAsync();
-        Assert.Equal(0, await CountRedeliveredAsync(settings));
+        var redelivered = await CountRedeliveredAsync(settings);
+        output.WriteLine($"run {run}: {redelivered} redelivered after the worker stopped");
+        Assert.Equal(0, redelivered);
     }
 
     /// <summary>Resumes the worker's session with a plain client and counts what the broker sends it in 3 s.</summary>

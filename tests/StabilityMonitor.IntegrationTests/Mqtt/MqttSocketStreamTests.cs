@@ -85,6 +85,43 @@ public sealed class MqttSocketStreamTests
     }
 
     [Fact]
+    public async Task Disposing_WithBrokerBytesUnread_StillDeliversEverythingWritten()
+    {
+        // A small receive window at the broker's end keeps most of what the stream writes queued at ours, as a broker
+        // busy sending a backlog does; the one byte the broker sent and nobody read is what made the kernel reset the
+        // connection at close and drop that queue.
+        using var pair = await SocketPair.OpenAsync(peerReceiveBufferBytes: 4096);
+        var stream = new MqttSocketStream(pair.Client, readBufferBytes: 0, TimeSpan.Zero);
+        await pair.Peer.SendAsync(new byte[] { 0xD0 });
+        var written = new byte[48 * 1024];
+        Random.Shared.NextBytes(written);
+        await stream.WriteAsync(written);
+        await Task.Delay(100);
+        Assert.True(pair.Client.Available > 0, "the broker's byte should still be unread");
+
+        // The broker reads only once the stream had time to close: a plain close would have reset the connection by then.
+        var disposing = Task.Run(stream.Dispose);
+        await Task.WhenAny(disposing, Task.Delay(200));
+        var received = await pair.ReceiveToEndAsync();
+        pair.Peer.Shutdown(SocketShutdown.Both);
+        await disposing.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(written, received);
+    }
+
+    [Fact]
+    public async Task Disposing_WhenTheBrokerNeverCloses_GivesUpAfterTheLimit()
+    {
+        using var pair = await SocketPair.OpenAsync();
+        var stream = new MqttSocketStream(pair.Client, readBufferBytes: 0, TimeSpan.Zero);
+
+        var disposing = Task.Run(stream.Dispose);
+
+        await disposing.WaitAsync(MqttSocketStream.PeerCloseLimit + TimeSpan.FromSeconds(5));
+        Assert.Equal(0, await pair.Peer.ReceiveAsync(new byte[1], SocketFlags.None));
+    }
+
+    [Fact]
     public async Task BufferedReads_GiveTheBytesInOrder_WhateverTheReadSizes()
     {
         using var pair = await SocketPair.OpenAsync();
@@ -139,12 +176,19 @@ public sealed class MqttSocketStreamTests
 
         public Socket Peer { get; }
 
-        public static async Task<SocketPair> OpenAsync()
+        public static async Task<SocketPair> OpenAsync(int peerReceiveBufferBytes = 0)
         {
             using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            if (peerReceiveBufferBytes > 0)
+            {
+                // Set before listening, so the accepted socket starts with it (and its window stays small).
+                listener.ReceiveBufferSize = peerReceiveBufferBytes;
+            }
+
             listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             listener.Listen(1);
-            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            // A send buffer roomy enough that a test's writes never wait for the peer to read.
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = 256 * 1024 };
             var accepting = listener.AcceptAsync();
             await client.ConnectAsync(listener.LocalEndPoint!);
             return new SocketPair(client, await accepting);
@@ -164,6 +208,21 @@ public sealed class MqttSocketStreamTests
             }
 
             return buffer;
+        }
+
+        /// <summary>Everything the peer's side receives until the stream's end, or fails after 5 s.</summary>
+        public async Task<byte[]> ReceiveToEndAsync()
+        {
+            using var received = new MemoryStream();
+            var buffer = new byte[4096];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            int n;
+            while ((n = await Peer.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+            {
+                received.Write(buffer, 0, n);
+            }
+
+            return received.ToArray();
         }
 
         public void Dispose()
