@@ -11,6 +11,9 @@
 # Usage: scripts/soak-cluster.sh [repeats]
 #   STABILITY_CLUSTER_WEARABLES=200   wearables per run
 #   STABILITY_SOAK_TESTS="ClusterNodeDownTests"   only these tests (default: both)
+#   STABILITY_TEST_SERVER_LOGS=/some/folder      keep every server's whole log there (default: a temp folder)
+#   STABILITY_TEST_SERVER_ARGS="--Logging:LogLevel:StabilityMonitor.Cluster=Trace"   extra arguments of every server;
+#       with that one each frame is logged where it was logged, sent and taken (to follow one a run reports lost)
 # Needs Debian's mosquitto and PostgreSQL (scripts/test.sh installs them). About 2 min a run on 2 cores.
 # Exits non-zero when a run fails.
 set -euo pipefail

@@ -47,6 +47,17 @@ internal static partial class ClusterLog
     [LoggerMessage(8008, LogLevel.Information, "Node '{Name}' (positions as '{Source}') is dead: sent the {Count} messages of its frame log to their wearables' grains (those they had were skipped)")]
     public static partial void PeerLogReplayed(ILogger logger, string name, string source, long count);
 
+    // Per message, off unless asked for (Logging:LogLevel:StabilityMonitor.Cluster=Trace): to follow one frame from the
+    // node that logged it to the grain that took it, when a soak run reports one missing.
+    [LoggerMessage(8060, LogLevel.Trace, "Wearable {DeviceId}: sequence {Sequence} logged at {Position}, to its grain")]
+    public static partial void Forwarding(ILogger logger, string deviceId, uint sequence, long position);
+
+    [LoggerMessage(8061, LogLevel.Trace, "Wearable {DeviceId}: sent {Count} messages {First}..{Last} after {Previous}; the grain took {Taken}, has saved through {Saved}")]
+    public static partial void Delivered(ILogger logger, string deviceId, int count, long first, long last, long previous, int taken, long saved);
+
+    [LoggerMessage(8062, LogLevel.Trace, "Wearable {DeviceId} ({Activation}): sequence {Sequence} from {Source} at {Position}: {Outcome}")]
+    public static partial void FrameChecked(ILogger logger, string deviceId, string activation, uint sequence, string source, long position, string outcome);
+
     [LoggerMessage(8006, LogLevel.Warning, "Node '{Name}' ({Silo}) is dead and not back: this node consumes its broker session until it returns")]
     public static partial void AdoptingShare(ILogger logger, string name, string silo);
 }

@@ -147,6 +147,11 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             }
         }
 
+        if (item.Kind == Signal.Codec.TopicKind.Accel && _logger.IsEnabled(LogLevel.Trace))
+        {
+            ClusterLog.Forwarding(_logger, route.DeviceId, item.Header.Sequence, item.LogPosition);
+        }
+
         var lane = _lanes[route.Lane].Writer;
         var routed = new Routed(route, item);
 
@@ -338,6 +343,11 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
             }
 
             Interlocked.Increment(ref _calls);
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                ClusterLog.Delivered(_logger, deviceId, batch.Length, Position(batch[0]), Position(batch[^1]), previous, delivery.Taken, delivery.Saved);
+            }
+
             if (delivery.Taken > 0)
             {
                 Delivered(deviceId, Position(batch[delivery.Taken - 1]), delivery.Saved);

@@ -820,7 +820,8 @@ public sealed class IngestPipeline : IDisposable
         {
             case SequenceAnomaly.Lost:
                 Metrics.AddLost(frames);
-                PipelineLog.FramesLost(Logger, device.Id, frames);
+                // Counted before the sequencer moves past the gap: its expected sequence is still the first missing.
+                PipelineLog.FramesLost(Logger, device.Id, frames, device.Sequencer.Expected);
                 break;
             case SequenceAnomaly.Duplicate:
                 Metrics.AddDuplicate();

@@ -18,8 +18,8 @@ internal static partial class PipelineLog
     [LoggerMessage(1004, LogLevel.Warning, "{Kind} on {DeviceId} at {DeviceTime:O} (device time), peak {PeakG:F2} g", EventName = "EventRaised")]
     public static partial void EventRaised(ILogger logger, EventKind kind, string deviceId, DateTimeOffset deviceTime, float peakG);
 
-    [LoggerMessage(1005, LogLevel.Debug, "Device {DeviceId}: {Frames} frames lost", EventName = "FramesLost")]
-    public static partial void FramesLost(ILogger logger, string deviceId, long frames);
+    [LoggerMessage(1005, LogLevel.Debug, "Device {DeviceId}: {Frames} frames lost from sequence {FirstSequence}", EventName = "FramesLost")]
+    public static partial void FramesLost(ILogger logger, string deviceId, long frames, uint firstSequence);
 
     [LoggerMessage(1006, LogLevel.Information, "Device {DeviceId} restarted its sequence numbering", EventName = "SequenceRestarted")]
     public static partial void SequenceRestarted(ILogger logger, string deviceId);

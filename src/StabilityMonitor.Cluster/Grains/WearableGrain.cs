@@ -124,7 +124,9 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     public async Task<Delivery> AcceptAsync(WearableFrame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        if (Check(frame.Source, frame.Position, frame.Previous) is { } answer)
+        var checkedAnswer = Check(frame.Source, frame.Position, frame.Previous);
+        Trace(frame, checkedAnswer);
+        if (checkedAnswer is { } answer)
         {
             return answer;
         }
@@ -149,7 +151,13 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             };
 
             // Only the first needs its predecessor checked: the others follow one this call took or skipped.
-            if (Check(source, position, i == 0 ? batch.Previous : 0) is { } answer)
+            var checkedAnswer = Check(source, position, i == 0 ? batch.Previous : 0);
+            if (message is WearableFrame traced)
+            {
+                Trace(traced, checkedAnswer);
+            }
+
+            if (checkedAnswer is { } answer)
             {
                 if (answer.Taken)
                 {
@@ -204,6 +212,17 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             {
                 Process(frame);
             }
+        }
+    }
+
+    private void Trace(WearableFrame frame, Delivery? answer)
+    {
+        if (_logger.IsEnabled(LogLevel.Trace))
+        {
+            var outcome = answer is not { } refused ? (_startHold is null ? "taken" : "taken, held with the stream's first frames")
+                : refused.Taken ? "skipped, taken before"
+                : $"refused, resend after {refused.ResendAfter}";
+            ClusterLog.FrameChecked(_logger, DeviceId, GrainContext.ActivationId.ToString(), frame.Sequence, frame.Source, frame.Position, outcome);
         }
     }
 

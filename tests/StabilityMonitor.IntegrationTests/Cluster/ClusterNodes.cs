@@ -27,8 +27,9 @@ internal static class ClusterNodes
             ("Cluster:NodeName", $"node-{n}"),
             ("Cluster:ClusterId", cluster),
             ("Cluster:CheckpointFrames", CheckpointFrames.ToString(CultureInfo.InvariantCulture)),
-            ("Cluster:SiloPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
-            ("Cluster:GatewayPort", ServerHost.FreePort().ToString(CultureInfo.InvariantCulture)),
+            // Kept across a kill and restart of the node (FreePort.Kept).
+            ("Cluster:SiloPort", TestServers.FreePort.Kept().ToString(CultureInfo.InvariantCulture)),
+            ("Cluster:GatewayPort", TestServers.FreePort.Kept().ToString(CultureInfo.InvariantCulture)),
             .. extra,
         ]);
 

@@ -22,6 +22,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly ITestOutputHelper? _output;
     private readonly TempDirectory _data = new("sm-server-");
     private readonly Queue<string> _log = new();
+
+    // A soak run keeps every line of every node (scripts/soak-cluster.sh sets the folder): the queue keeps only the last.
+    private StreamWriter? _wholeLog = Environment.GetEnvironmentVariable("STABILITY_TEST_SERVER_LOGS") is { Length: > 0 } folder
+        ? new StreamWriter(Path.Combine(folder, $"server-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}.log"))
+        : null;
     private Process? _process;
 
     /// <param name="settings">
@@ -31,7 +36,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public ServerProcess(ITestOutputHelper? output, params (string Key, string Value)[] settings)
     {
         _output = output;
-        Port = FreePort.Next();
+        // Below the ephemeral range: a restart after a kill finds it still free (FreePort.Kept).
+        Port = FreePort.Kept();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}");
         _args =
         [
@@ -48,6 +54,12 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--Logging:Console:FormatterOptions:SingleLine=true",
             "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ",
         ];
+        // Extra arguments for every server a soak run starts, e.g. a log level to follow one frame through the cluster.
+        if (Environment.GetEnvironmentVariable("STABILITY_TEST_SERVER_ARGS") is { Length: > 0 } extra)
+        {
+            _args.AddRange(extra.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+
         _args.AddRange(settings.Where(static s => !s.Key.StartsWith("env:", StringComparison.Ordinal)).Select(static s => $"--{s.Key}={s.Value}"));
         _environment = settings.Where(static s => s.Key.StartsWith("env:", StringComparison.Ordinal)).Select(static s => (s.Key[4..], s.Value)).ToList();
         Http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true })
@@ -177,13 +189,16 @@ internal sealed class ServerProcess : IAsyncDisposable
             _output.WriteLine($"--- server log, last {Math.Min(lines.Length, 150)} of {lines.Length} lines ---");
             _output.WriteLine(string.Join('\n', lines.TakeLast(150)));
 
-            // A soak run keeps every node's whole log (scripts/soak-cluster.sh sets the folder).
-            if (Environment.GetEnvironmentVariable("STABILITY_TEST_SERVER_LOGS") is { Length: > 0 } folder)
+            if (_wholeLog?.BaseStream is FileStream { Name: var path })
             {
-                var path = Path.Combine(folder, $"server-{DateTime.UtcNow:HHmmss}-{Guid.NewGuid().ToString("N")[..6]}.log");
-                File.WriteAllText(path, Log);
                 _output.WriteLine($"--- the whole log: {path} ---");
             }
+        }
+
+        lock (_log)
+        {
+            _wholeLog?.Dispose();
+            _wholeLog = null;
         }
 
         _data.Dispose();
@@ -230,7 +245,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         lock (_log)
         {
-            _log.Enqueue(string.Create(CultureInfo.InvariantCulture, $"[{start}] {line}"));
+            var entry = string.Create(CultureInfo.InvariantCulture, $"[{start}] {line}");
+            _log.Enqueue(entry);
+            _wholeLog?.WriteLine(entry);
             if (_log.Count > MaxLogLines)
             {
                 _log.Dequeue();
