@@ -478,12 +478,21 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             await barrier.WhenDurableAsync(barrier.Mark(), cancellationToken).ConfigureAwait(true);
         }
 
+        var saved = _state.State.Positions;
         _state.State.Format = StateFormat;
         _state.State.Stream = IngestPipeline.SerializeState(_stream);
         _state.State.Positions = new Dictionary<string, long>(_taken, StringComparer.Ordinal);
         try
         {
             await _state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+        }
+        catch
+        {
+            // Every answer tells the node what is saved, and the node then forgets those messages and releases its log up
+            // to them: after a failed write that must still be the last write that succeeded, or a silo failing before
+            // the next one loses them for good.
+            _state.State.Positions = saved;
+            throw;
         }
         finally
         {

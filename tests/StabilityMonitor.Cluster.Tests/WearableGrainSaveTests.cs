@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using StabilityMonitor.Cluster.Grains;
+
+namespace StabilityMonitor.Cluster.Tests;
+
+/// <summary>
+/// What a wearable's grain tells its ingest nodes is saved: the node forgets the messages up to there and releases its
+/// frame log, so it must be what the grain storage holds, also after a save that failed.
+/// </summary>
+public sealed class WearableGrainSaveTests
+{
+    [Fact]
+    public async Task AfterAFailedSave_TheGrainAnswersTheLastSavedPosition_NotWhatItTookSince()
+    {
+        var storage = new FailingStorage();
+        var frames = Streams.NearFallThenFall("w-save", seed: 11);
+        await using var silo = await Silo.StartAsync(
+            null,
+            s => s.AddKeyedSingleton<IGrainStorage>(ClusterHosting.StorageName, storage),
+            ("Cluster:CheckpointFrames", "5"));
+        var wearable = silo.Wearable("w-save");
+
+        var i = 0;
+        while (storage.Saved("node-1") == 0)
+        {
+            await wearable.AcceptAsync(frames[i++]);
+        }
+
+        var savedBefore = storage.Saved("node-1");
+        storage.FailNextWrites = 1;
+        Exception? failed = null;
+        for (; failed is null && i < frames.Count; i++)
+        {
+            failed = await Record.ExceptionAsync(() => wearable.AcceptAsync(frames[i]));
+        }
+
+        Assert.NotNull(failed);
+        var failedAt = frames[i - 1].Position;
+        Assert.True(failedAt > savedBefore);
+
+        // The node resends the frame whose call failed: the grain had taken it, and says so, with what is really saved.
+        var answer = await wearable.AcceptAsync(frames[i - 1]);
+        Assert.True(answer.Taken);
+        Assert.Equal(savedBefore, answer.Saved);
+
+        // The next save succeeds and includes everything taken.
+        var last = await wearable.AcceptAsync(frames[i]);
+        Assert.Equal(frames[i].Position, last.Saved);
+        Assert.Equal(frames[i].Position, storage.Saved("node-1"));
+    }
+
+    /// <summary>Grain storage in memory whose next writes can be made to fail, as a database timing out would.</summary>
+    private sealed class FailingStorage : IGrainStorage
+    {
+        private readonly Lock _gate = new();
+        private Dictionary<string, long> _positions = [];
+        private int _version;
+
+        public int FailNextWrites { get; set; }
+
+        public long Saved(string source)
+        {
+            lock (_gate)
+            {
+                return _positions.GetValueOrDefault(source);
+            }
+        }
+
+        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
+
+        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            lock (_gate)
+            {
+                if (FailNextWrites > 0)
+                {
+                    FailNextWrites--;
+                    throw new TimeoutException("The database did not answer in time (test).");
+                }
+
+                if (grainState.State is WearableGrainState state)
+                {
+                    _positions = new Dictionary<string, long>(state.Positions);
+                }
+
+                grainState.ETag = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                grainState.RecordExists = true;
+                return Task.CompletedTask;
+            }
+        }
+
+        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
+    }
+}
