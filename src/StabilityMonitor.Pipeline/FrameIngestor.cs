@@ -29,6 +29,11 @@ public sealed class FrameIngestor : IFrameIngress
     private readonly TimeProvider _time;
     private readonly IFrameLog? _log;
 
+    // Held from a message's log append until it is in the channel. Several connections can feed one ingestor (a cluster
+    // node consuming a dead peer's broker session beside its own): a message logged later must not be queued first,
+    // for a node's positions are what a wearable's grain uses to tell a message it already took (docs/scale-out.md).
+    private readonly SemaphoreSlim _order = new(1, 1);
+
     internal FrameIngestor(IOptions<PipelineOptions> options, MetricsRegistry metrics, IDeadLetterStore deadLetters, SamplePool pool, RejectLogLimiter rejectLog, DeviceRejectCounter deviceRejects, TimeProvider time, IFrameLog? log = null)
     {
         _log = log;
@@ -69,6 +74,61 @@ public sealed class FrameIngestor : IFrameIngress
     public ValueTask AcceptAsync(string topic, in ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
+        if (!_order.Wait(0))
+        {
+            // Another connection's message is between the log and the channel. The transport's buffer is only ours until
+            // this returns: the copy is what waits.
+            return AcceptInTurnAsync(topic, payload.ToArray(), cancellationToken);
+        }
+
+        ValueTask accepted;
+        try
+        {
+            accepted = AcceptInOrder(topic, payload, cancellationToken);
+        }
+        catch
+        {
+            _order.Release();
+            throw;
+        }
+
+        if (accepted.IsCompletedSuccessfully)
+        {
+            _order.Release();
+            return default;
+        }
+
+        return ReleaseOrderWhenDoneAsync(accepted);
+    }
+
+    private async ValueTask AcceptInTurnAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        await _order.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await AcceptInOrder(topic, new ReadOnlySequence<byte>(payload), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
+        }
+    }
+
+    private async ValueTask ReleaseOrderWhenDoneAsync(ValueTask accepted)
+    {
+        try
+        {
+            await accepted.ConfigureAwait(false);
+        }
+        finally
+        {
+            _order.Release();
+        }
+    }
+
+    /// <summary>Under <see cref="_order"/>: decodes, logs and queues one message.</summary>
+    private ValueTask AcceptInOrder(string topic, in ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
         var received = _time.GetTimestamp();
         var arrival = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
         if (!TryDecode(topic, payload, received, arrival, 0, reject: true, out var item))

@@ -198,6 +198,29 @@ public sealed class FrameIngestorEdgeTests
     }
 
     [Fact]
+    public async Task TwoConnectionsAtOnce_MessagesAreQueuedInTheOrderTheyWereLogged()
+    {
+        // A cluster node consuming a dead peer's broker session beside its own: two receive handlers at once. The first
+        // is held just after its message was logged (as a thread can be preempted there); the second must not be queued
+        // before it, or the node's log positions reach the wearable's grain out of order and it skips the earlier one.
+        var log = new PausingLog();
+        var ingestor = new Ingestor(capacity: 16, log: log);
+        var first = Task.Run(() => ingestor.Accept("wearables/a/accel", Frame(1, 1_000_000)).AsTask());
+        Assert.True(log.Paused.Wait(TimeSpan.FromSeconds(5)), "the first append should have started");
+
+        var second = ingestor.Accept("wearables/b/accel", Frame(1, 1_000_000)).AsTask();
+        await Task.Delay(100);
+        log.Resume.Set();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(5));
+
+        var reader = ingestor.Target.Reader;
+        Assert.True(reader.TryRead(out var queuedFirst));
+        Assert.True(reader.TryRead(out var queuedSecond));
+        Assert.Equal([1L, 2L], [queuedFirst.LogPosition, queuedSecond.LogPosition]);
+        Assert.Equal("wearables/a/accel", queuedFirst.Topic);
+    }
+
+    [Fact]
     public void NullTopicOrOptions_Refused()
     {
         var ingestor = new Ingestor();
@@ -250,6 +273,38 @@ public sealed class FrameIngestorEdgeTests
 
         public ValueTask Accept(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken = default) =>
             Target.AcceptAsync(topic, payload, cancellationToken);
+    }
+
+    /// <summary>A frame log whose first append pauses after taking its position, until <see cref="Resume"/> is set.</summary>
+    private sealed class PausingLog : IFrameLog
+    {
+        private long _next;
+
+        public ManualResetEventSlim Paused { get; } = new();
+
+        public ManualResetEventSlim Resume { get; } = new();
+
+        public FrameLogStatus Status => new(0, 0, (int)Interlocked.Read(ref _next), 0, null, null);
+
+        public bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, out long position)
+        {
+            position = Interlocked.Increment(ref _next);
+            if (position == 1)
+            {
+                Paused.Set();
+                Resume.Wait(TimeSpan.FromSeconds(10));
+            }
+
+            return true;
+        }
+
+        public ValueTask WaitUntilWritableAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public IEnumerable<LoggedMessage> ReadAfter(long position) => [];
+
+        public void Release(long position)
+        {
+        }
     }
 
     /// <summary>A frame log that refuses a given number of appends; a waiter waits until <see cref="Writable"/> is called.</summary>
