@@ -47,6 +47,9 @@ internal static partial class ClusterLog
     [LoggerMessage(8008, LogLevel.Information, "Node '{Name}' (positions as '{Source}') is dead: sent the {Count} messages of its frame log to their wearables' grains (those they had were skipped)")]
     public static partial void PeerLogReplayed(ILogger logger, string name, string source, long count);
 
+    [LoggerMessage(8009, LogLevel.Error, "Wearable {DeviceId}: message at log position {Position} forwarded after {Sent}; its grain will skip it as taken before")]
+    public static partial void OutOfOrder(ILogger logger, string deviceId, long position, long sent);
+
     // Per message, off unless asked for (Logging:LogLevel:StabilityMonitor.Cluster=Trace): to follow one frame from the
     // node that logged it to the grain that took it, when a soak run reports one missing.
     [LoggerMessage(8060, LogLevel.Trace, "Wearable {DeviceId}: sequence {Sequence} logged at {Position}, to its grain")]

@@ -141,6 +141,12 @@ internal sealed class GrainRouter : IRemoteDevices, IHostedService, IDisposable
                     _pending.Add(route.DeviceId, pending);
                 }
 
+                if (item.LogPosition <= pending.Sent)
+                {
+                    // The grain would skip it as taken before: the ingestor must queue in log order (FrameIngestor).
+                    ClusterLog.OutOfOrder(_logger, route.DeviceId, item.LogPosition, pending.Sent);
+                }
+
                 pending.Sent = item.LogPosition;
                 pending.SentAt = _time.GetTimestamp();
                 Volatile.Write(ref _forwarded, Math.Max(Volatile.Read(ref _forwarded), item.LogPosition));
