@@ -10,7 +10,8 @@ namespace StabilityMonitor.Pipeline.Ports;
 /// <remarks>
 /// A position is the log offset just after a record, encoded as <c>(segment id &lt;&lt; 32) | end offset</c>: it grows
 /// with every append, so a record is covered by a checkpoint at position P when its own position is at most P.
-/// Appends come from one transport receive handler at a time; <see cref="Release"/> from the checkpoint task.
+/// Appends come one at a time, from the ingestor, which queues each message before the next is appended (so the
+/// queue is in position order whatever the number of connections); <see cref="Release"/> from the checkpoint task.
 /// </remarks>
 public interface IFrameLog
 {
