@@ -8,8 +8,8 @@ internal static partial class ClusterLog
     [LoggerMessage(8000, LogLevel.Information, "Created the cluster schema (membership and grain state) in the database")]
     public static partial void SchemaCreated(ILogger logger);
 
-    [LoggerMessage(8001, LogLevel.Information, "Wearable {DeviceId} activated from its saved state ({Frames} frames, positions {Positions})")]
-    public static partial void Restored(ILogger logger, string deviceId, long frames, string positions);
+    [LoggerMessage(8001, LogLevel.Information, "Wearable {DeviceId} activated from its saved state ({Frames} frames, {Held} first frames held, positions {Positions})")]
+    public static partial void Restored(ILogger logger, string deviceId, long frames, int held, string positions);
 
     [LoggerMessage(8002, LogLevel.Warning, "Wearable {DeviceId}: saved state did not fit this build's processor options; its processing starts afresh")]
     public static partial void StateDidNotFit(ILogger logger, string deviceId);

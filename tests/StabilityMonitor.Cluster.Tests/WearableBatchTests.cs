@@ -45,8 +45,11 @@ public sealed class WearableBatchTests(ITestOutputHelper output, PostgresFixture
         const int Saved = 20;
         const int Crashed = 44;
         (string, string) rare = ("Cluster:CheckpointFrames", "100000");
-        await using var first = await Silo.StartAsync(database, rare);
-        await using var second = await Silo.StartAsync(database, rare);
+
+        // One source, in order: no start hold (a save keeps a hold as it is), so the save holds 20 processed frames.
+        (string, string) noHold = ("Cluster:StartHoldFrames", "1");
+        await using var first = await Silo.StartAsync(database, rare, noHold);
+        await using var second = await Silo.StartAsync(database, rare, noHold);
         Silo[] silos = [first, second];
 
         var wearable = first.Wearable("w-11");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using Orleans.Storage;
 using StabilityMonitor.Cluster.Grains;
 
@@ -48,6 +49,35 @@ public sealed class WearableGrainSaveTests
         var last = await wearable.AcceptAsync(frames[i]);
         Assert.Equal(frames[i].Position, last.Saved);
         Assert.Equal(frames[i].Position, storage.Saved("node-1"));
+    }
+
+    [Fact]
+    public async Task SavedWhileItsFirstFramesAreHeld_TheRestoredGrainStillHoldsThem_AnEarlierFrameIsNotLate()
+    {
+        // As after a silo failed: the grain holds a new stream's first frames (the first of all still coming from the
+        // failed silo's log), is saved and deactivated (Orleans does so when the failed silo held its directory entry),
+        // and activated again when that first frame arrives. It must take its place, not count as late.
+        var frames = Streams.NearFallThenFall("w-hold", seed: 12);
+        await using var silo = await Silo.StartAsync(null, ("Cluster:StartHoldFrames", "10"));
+        var wearable = silo.Wearable("w-hold");
+        foreach (var frame in frames[1..5])
+        {
+            await wearable.AcceptAsync(frame);
+        }
+
+        await wearable.CheckpointAsync();
+        await wearable.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(500);
+        // The first frame from the failed silo's log (its own node name and positions).
+        foreach (var frame in (WearableFrame[])[frames[0] with { Source = "node-3", Position = 1 }, .. frames[5..]])
+        {
+            await wearable.AcceptAsync(frame);
+        }
+
+        var summary = await wearable.GetSummaryAsync();
+        Assert.Equal(0, summary.Late);
+        Assert.Equal(frames.Count, summary.Frames);
+        Assert.Equal(0, summary.Lost);
     }
 
     /// <summary>Grain storage in memory whose next writes can be made to fail, as a database timing out would.</summary>

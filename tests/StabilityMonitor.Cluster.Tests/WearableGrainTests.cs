@@ -64,10 +64,12 @@ public sealed class WearableGrainTests(ITestOutputHelper output, PostgresFixture
         const int Saved = 20;
         const int Crashed = 44;
 
-        // Only explicit checkpoints: the state saved is the one at frame 20, whatever the silo did after.
+        // Only explicit checkpoints: the state saved is the one at frame 20, whatever the silo did after. One source, in
+        // order: no start hold (a save keeps a hold as it is), so the save holds 20 processed frames.
         (string, string) rare = ("Cluster:CheckpointFrames", "100000");
-        await using var first = await Silo.StartAsync(database, rare);
-        await using var second = await Silo.StartAsync(database, rare);
+        (string, string) noHold = ("Cluster:StartHoldFrames", "1");
+        await using var first = await Silo.StartAsync(database, rare, noHold);
+        await using var second = await Silo.StartAsync(database, rare, noHold);
         Silo[] silos = [first, second];
 
         var wearable = first.Wearable("w-03");

@@ -44,6 +44,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
     private bool _held;
     private bool _lostActivation;
     private readonly IClusterMembershipService _membership;
+    private readonly Orleans.Serialization.Serializer _serializer;
 
     public WearableGrain(
         [PersistentState("wearable", ClusterHosting.StorageName)] IPersistentState<WearableGrainState> state,
@@ -53,8 +54,10 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         IOptions<PipelineOptions> pipelineOptions,
         TimeProvider time,
         IClusterMembershipService membership,
+        Orleans.Serialization.Serializer serializer,
         ILogger<WearableGrain> logger)
     {
+        _serializer = serializer;
         _membership = membership;
         _state = state;
         _pipeline = pipeline;
@@ -83,9 +86,17 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
                 ClusterLog.StateDidNotFit(_logger, DeviceId);
             }
 
-            ClusterLog.Restored(_logger, DeviceId, _stream.Frames, string.Join(", ", _taken.Select(static p => $"{p.Key}@{p.Value}")));
             _state.State.Stream = null;
             Hold();
+            if (_state.State.StartHold is { Length: > 0 } held)
+            {
+                // Saved while the stream's first frames were still held: held again, as they were.
+                _startHold = _serializer.Deserialize<List<WearableFrame>>(held);
+                _lostActivation = _state.State.LostActivation;
+                _state.State.StartHold = null;
+            }
+
+            ClusterLog.Restored(_logger, DeviceId, _stream.Frames, _startHold?.Count ?? 0, string.Join(", ", _taken.Select(static p => $"{p.Key}@{p.Value}")));
         }
         else if (_options.StartHoldFrames > 1)
         {
@@ -451,8 +462,8 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             _taken[source] = position;
         }
 
-        // Not while a new stream's first frames are held: the save would release them early (its nodes keep everything
-        // unsaved meanwhile).
+        // Not while a new stream's first frames are held: nothing is processed yet, and its nodes keep everything unsaved
+        // meanwhile (a checkpoint asked for, or a deactivation, saves them held).
         if (++_sinceCheckpoint >= _options.CheckpointFrames && _startHold is null)
         {
             await SaveAsync(CancellationToken.None).ConfigureAwait(true);
@@ -465,10 +476,13 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        // The saved positions include the held-back first frames: they must be in the state too.
+        // The saved positions include the held-back first frames: they are saved with the state, still held. Releasing
+        // them here started the stream early: Orleans deactivates (and so saves) the grains whose directory entries
+        // were on a silo that died, and a first frame still coming from that silo's log then arrived late.
+        byte[]? held;
         lock (_gate)
         {
-            ReleaseStartHold();
+            held = _startHold is { Count: > 0 } ? _serializer.SerializeToArray(_startHold) : null;
         }
 
         // Marks after everything this wearable produced so far (published synchronously as it was processed): the state
@@ -482,6 +496,8 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
         _state.State.Format = StateFormat;
         _state.State.Stream = IngestPipeline.SerializeState(_stream);
         _state.State.Positions = new Dictionary<string, long>(_taken, StringComparer.Ordinal);
+        _state.State.StartHold = held;
+        _state.State.LostActivation = _lostActivation;
         try
         {
             await _state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
@@ -499,6 +515,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             // The stream's record is made again at every save: keeping the last one would hold its bytes (about a third
             // of what an active wearable costs its silo, GrainMemoryTests) for nothing.
             _state.State.Stream = null;
+            _state.State.StartHold = null;
         }
 
         _sinceCheckpoint = 0;

@@ -16,4 +16,17 @@ public sealed class WearableGrainState
 
     [Id(2)]
     public Dictionary<string, long> Positions { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A new stream's first frames, still held to be put in order (their positions are in <see cref="Positions"/>):
+    /// kept as they are, for a save must not start the stream before a first frame that is still on its way. The frames
+    /// as Orleans' own serializer writes them (a list of <see cref="WearableFrame"/>): the grain storage's JSON cannot
+    /// read a frame back.
+    /// </summary>
+    [Id(3)]
+    public byte[]? StartHold { get; set; }
+
+    /// <summary>Whether the holding activation learned that an earlier one was lost (its hold then waits longer).</summary>
+    [Id(4)]
+    public bool LostActivation { get; set; }
 }
