@@ -5,13 +5,21 @@ namespace StabilityMonitor.Signal.Processing;
 /// <summary>
 /// Learns a device's antero-posterior direction from the wearer's gait: while walking, the horizontal part (about the
 /// upright reference) of the gravity-removed acceleration is summed as a 3 × 3 scatter in device axes; its principal
-/// horizontal direction is taken as AP once enough walking has been seen and the scatter is clearly elongated. A
+/// horizontal direction is taken as AP once enough walking has been seen and the scatter is clearly elongated, and worked
+/// out again every <see cref="EstimateSeconds"/> of walking. A
 /// clip worn sideways thus stops swapping AP and ML after the first walk. O(1) per sample, nothing allocated.
 /// </summary>
 internal struct ApDirectionLearner
 {
     // After this much walking the scatter becomes an exponential average, so a device re-clipped later is followed.
     private const double MemorySeconds = 60;
+
+    // How often the direction is worked out again while walking. Each estimate is an eigen-decomposition (square roots,
+    // a division chain, atan2, cos and sin) and took a third of a walking wearable's processing at every sample. With a
+    // 60 s memory the direction moves by hundredths of a degree in this time, and the processor refreshes it at the end
+    // of a walk (Refresh), so the standing after a walk is projected exactly as before (docs/performance.md, eleventh
+    // session).
+    private const double EstimateSeconds = 0.2;
 
     private double _xx;
     private double _yy;
@@ -41,6 +49,7 @@ internal struct ApDirectionLearner
     public void Add(Vector3 dynamic, Vector3 up, Vector3 configured, double seconds, double learnSeconds, float minAnisotropy)
     {
         var h = dynamic - (Vector3.Dot(dynamic, up) * up);
+        var before = _walkedSeconds;
         _walkedSeconds += seconds;
 
         // A plain mean until the memory is full, then an exponential one with that memory.
@@ -51,6 +60,22 @@ internal struct ApDirectionLearner
         _xy += w * ((h.X * (double)h.Y) - _xy);
         _xz += w * ((h.X * (double)h.Z) - _xz);
         _yz += w * ((h.Y * (double)h.Z) - _yz);
+        // At the first sample that completes the learning time, then once per EstimateSeconds of walking. Counted from the
+        // walked time, which a checkpoint holds, so a restored learner estimates at the very samples the original would.
+        if (_walkedSeconds >= learnSeconds
+            && (before < learnSeconds || Math.Floor(_walkedSeconds / EstimateSeconds) != Math.Floor(before / EstimateSeconds)))
+        {
+            Estimate(up, configured, minAnisotropy);
+        }
+    }
+
+    /// <summary>
+    /// Works the direction out from everything added so far, as <see cref="Add"/> does at its estimating samples: for
+    /// the first sample after walking, so the direction used until the next walk is the one every sample's estimate
+    /// gave. Nothing changes when the last added sample was estimated already (the same scatter, plane and sign).
+    /// </summary>
+    public void Refresh(Vector3 up, Vector3 configured, double learnSeconds, float minAnisotropy)
+    {
         if (_walkedSeconds >= learnSeconds)
         {
             Estimate(up, configured, minAnisotropy);

@@ -422,11 +422,21 @@ public sealed class DeviceProcessor
             _lastWalkingIndex = index;
         }
 
+        var walkedBefore = _lastWalkingIndex == index - 1;
         UpdateUpright(s, g, index, walking);
-        if (walking && _options.ApLearnWalkingSeconds > 0 && _hasUpright)
+        if (_options.ApLearnWalkingSeconds > 0 && _hasUpright)
         {
-            var dynamic = new Vector3(sample.X - gravity.X, sample.Y - gravity.Y, sample.Z - gravity.Z);
-            _apLearner.Add(dynamic, _upright, ConfiguredAp, s.SampleSeconds, _options.ApLearnWalkingSeconds, _options.ApLearnMinAnisotropy);
+            if (walking)
+            {
+                var dynamic = new Vector3(sample.X - gravity.X, sample.Y - gravity.Y, sample.Z - gravity.Z);
+                _apLearner.Add(dynamic, _upright, ConfiguredAp, s.SampleSeconds, _options.ApLearnWalkingSeconds, _options.ApLearnMinAnisotropy);
+            }
+            else if (walkedBefore)
+            {
+                // The walk ended: the learner estimates only every so often while walking, so it catches up with its last
+                // samples now, in the plane they were added in (the upright reference moves only while walking).
+                _apLearner.Refresh(_upright, ConfiguredAp, _options.ApLearnWalkingSeconds, _options.ApLearnMinAnisotropy);
+            }
         }
 
         TiltDeg = PerturbationFeatureExtractor.AngleDeg(g, _upright);

@@ -97,38 +97,37 @@ internal sealed class SosChain : IStatefulFilter
         }
     }
 
-    // NWaves' IirFilter.Process(float) for three taps, term for term and in its order.
+    // NWaves' IirFilter.Process(float) for three taps, term for term and in its order, unrolled: the loops over the
+    // circular lines with their modular indices were a tenth of a wearable's processing (docs/performance.md, eleventh
+    // session). The numerator is summed in delay-line order, slot i with b[(Taps - offsetB + i) mod Taps]; the
+    // denominator from the slot after the output offset onwards, a[1] first.
     private float ProcessSection(int s, float sample)
     {
-        var c = _coefficients.AsSpan(s * Stride, Stride);
-        var lineB = _delays.AsSpan(s * Stride, Taps);
-        var lineA = _delays.AsSpan((s * Stride) + Taps, Taps);
-        int offsetB = _offsets[2 * s];
-        int offsetA = _offsets[(2 * s) + 1];
+        var coefficients = _coefficients;
+        var delays = _delays;
+        var offsets = _offsets;
+        var c = s * Stride;
+        var d = s * Stride;
+        int offsetB = offsets[2 * s];
+        int offsetA = offsets[(2 * s) + 1];
 
+        delays[d + offsetB] = sample;
+        var k0 = offsetB == 0 ? 0 : Taps - offsetB;
+        var k1 = k0 == Taps - 1 ? 0 : k0 + 1;
+        var k2 = k1 == Taps - 1 ? 0 : k1 + 1;
         var output = 0f;
-        lineB[offsetB] = sample;
+        output += delays[d] * coefficients[c + k0];
+        output += delays[d + 1] * coefficients[c + k1];
+        output += delays[d + 2] * coefficients[c + k2];
 
-        // The numerator in delay-line order: the coefficient for slot i is b[(Taps - offsetB + i) mod Taps].
-        for (int i = 0, j = Taps - offsetB; i < Taps; i++, j++)
-        {
-            output += lineB[i] * c[j < Taps ? j : j - Taps];
-        }
+        var p1 = offsetA == Taps - 1 ? 0 : offsetA + 1;
+        var p2 = p1 == Taps - 1 ? 0 : p1 + 1;
+        output -= coefficients[c + Taps + 1] * delays[d + Taps + p1];
+        output -= coefficients[c + Taps + 2] * delays[d + Taps + p2];
 
-        var pos = 1;
-        for (var p = offsetA + 1; p < Taps; p++)
-        {
-            output -= c[Taps + pos++] * lineA[p];
-        }
-
-        for (var p = 0; p < offsetA; p++)
-        {
-            output -= c[Taps + pos++] * lineA[p];
-        }
-
-        lineA[offsetA] = output;
-        _offsets[2 * s] = (byte)(offsetB == 0 ? Taps - 1 : offsetB - 1);
-        _offsets[(2 * s) + 1] = (byte)(offsetA == 0 ? Taps - 1 : offsetA - 1);
+        delays[d + Taps + offsetA] = output;
+        offsets[2 * s] = (byte)(offsetB == 0 ? Taps - 1 : offsetB - 1);
+        offsets[(2 * s) + 1] = (byte)(offsetA == 0 ? Taps - 1 : offsetA - 1);
         return output;
     }
 

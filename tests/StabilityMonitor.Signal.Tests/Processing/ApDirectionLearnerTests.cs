@@ -137,6 +137,41 @@ public class ApDirectionLearnerTests
     }
 
     [Fact]
+    public void AtFiftyHertz_EstimatesEveryFifthOfASecond_AndRefreshCatchesUpWithTheLastSamples()
+    {
+        // A learned direction, then walking at 60° with 0.02 s samples: the direction moves at 0.2 s marks only.
+        static Vector3 At(float degrees) => new(MathF.Sin(degrees * MathF.PI / 180), 0f, MathF.Cos(degrees * MathF.PI / 180));
+        var learner = default(ApDirectionLearner);
+        Stride(ref learner, Vector3.UnitZ, Vector3.UnitX);
+        Assert.True(learner.Learned);
+
+        var changes = 0;
+        var previous = learner.Axis(s_configured);
+        for (var i = 0; i < 55; i++)
+        {
+            learner.Add((i % 2 == 0 ? 1f : -1f) * At(60), s_up, s_configured, 0.02, 1, 2f);
+            var axis = learner.Axis(s_configured);
+            changes += axis == previous ? 0 : 1;
+            previous = axis;
+        }
+
+        // 1.1 s of walking from 1 s: estimates at the 1.2, 1.4, 1.6, 1.8 and 2.0 s marks.
+        Assert.Equal(5, changes);
+
+        learner.Add(At(60), s_up, s_configured, 0.02, 1, 2f);
+        var held = learner.Axis(s_configured);
+        learner.Refresh(s_up, s_configured, 1, 2f);
+        var estimate = learner.Principal(s_up, s_configured).Direction;
+        var refreshed = learner.Axis(s_configured);
+        Assert.NotEqual(held, refreshed);
+        Assert.True(Vector3.Distance(refreshed, Vector3.Dot(refreshed, estimate) < 0 ? -estimate : estimate) < 1e-6f);
+
+        // Nothing added since: a second refresh changes nothing.
+        learner.Refresh(s_up, s_configured, 1, 2f);
+        Assert.Equal(refreshed, learner.Axis(s_configured));
+    }
+
+    [Fact]
     public void Clear_ForgetsTheDirectionAndTheWalking()
     {
         var learner = default(ApDirectionLearner);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using StabilityMonitor.Signal.Processing;
 using StabilityMonitor.Signal.Tests.Synthetic;
 
@@ -40,6 +41,21 @@ public sealed class ApDirectionTests
             Assert.Equal(s.JerkRms, t.JerkRms, s.JerkRms * 0.03);
             Assert.Equal(s.MeanVelocity, t.MeanVelocity, s.MeanVelocity * 0.03);
         }
+    }
+
+    [Fact]
+    public void AfterAWalk_TheDirectionInUse_IsTheEstimateOfEveryWalkedSample()
+    {
+        // While walking the learner estimates every 0.2 s only (docs/performance.md, eleventh session); the first sample
+        // after the walk catches up, so the standing that follows is projected on what all of the walk says.
+        var processor = new DeviceProcessor(new ProcessorOptions());
+        Turned(new SyntheticStream(Rate).Stand(5).Walk(30).Stand(2)).Run(processor);
+
+        Assert.True(processor.ApLearned);
+        var estimate = processor.ApScatter.Direction;
+        var inUse = processor.ApDirection;
+        var sign = Vector3.Dot(estimate, inUse) < 0 ? -1f : 1f;
+        Assert.True(Vector3.Distance(inUse, sign * estimate) < 1e-6f, $"in use {inUse}, estimate of the whole walk {estimate}");
     }
 
     [Fact]
