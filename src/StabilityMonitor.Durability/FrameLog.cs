@@ -85,7 +85,11 @@ internal sealed class FrameLog : IFrameLog, IDisposable
     }
 
     /// <exception cref="ArgumentException">The topic or the payload is larger than a frame record allows.</exception>
-    public bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, out long position)
+    public bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, out long position) =>
+        TryAppend(topic, payload, arrivalUnixMicros, deferWrite: false, out position);
+
+    /// <exception cref="ArgumentException">The topic or the payload is larger than a frame record allows.</exception>
+    public bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, bool deferWrite, out long position)
     {
         ArgumentNullException.ThrowIfNull(topic);
         int topicBytes = Encoding.UTF8.GetByteCount(topic);
@@ -103,19 +107,21 @@ internal sealed class FrameLog : IFrameLog, IDisposable
         if (frameLength <= StackFrameBytes)
         {
             Span<byte> frame = stackalloc byte[StackFrameBytes];
-            return Append(frame[..frameLength], topic, topicBytes, payload, arrivalUnixMicros, out position);
+            return Append(frame[..frameLength], topic, topicBytes, payload, arrivalUnixMicros, deferWrite, out position);
         }
 
         byte[] rented = ArrayPool<byte>.Shared.Rent(frameLength);
         try
         {
-            return Append(rented.AsSpan(0, frameLength), topic, topicBytes, payload, arrivalUnixMicros, out position);
+            return Append(rented.AsSpan(0, frameLength), topic, topicBytes, payload, arrivalUnixMicros, deferWrite, out position);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    public bool Flush() => _journal.Flush();
 
     public ValueTask WaitUntilWritableAsync(CancellationToken cancellationToken) =>
         _journal.WaitForSpaceAsync(Volatile.Read(ref _refusedFrameLength), priority: true, cancellationToken);
@@ -153,14 +159,14 @@ internal sealed class FrameLog : IFrameLog, IDisposable
 
     public void Dispose() => _journal.Dispose();
 
-    private bool Append(Span<byte> frame, string topic, int topicBytes, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, out long position)
+    private bool Append(Span<byte> frame, string topic, int topicBytes, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, bool deferWrite, out long position)
     {
         Span<byte> body = frame[Header..];
         BinaryPrimitives.WriteInt64LittleEndian(body, arrivalUnixMicros);
         BinaryPrimitives.WriteUInt16LittleEndian(body[sizeof(long)..], (ushort)topicBytes);
         Encoding.UTF8.GetBytes(topic, body[FixedBytes..]);
         payload.CopyTo(body[(FixedBytes + topicBytes)..]);
-        if (_journal.TryAppend(frame, priority: true, out position))
+        if (_journal.TryAppend(frame, priority: true, deferWrite, out position))
         {
             return true;
         }

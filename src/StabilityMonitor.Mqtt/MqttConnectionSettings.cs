@@ -59,13 +59,29 @@ public sealed record MqttConnectionSettings(
             options.ReadBufferBytes, options.AckCoalesceWindow);
     }
 
+    /// <summary>
+    /// Whether a client of these settings holds its PUBACKs in our stream and can make them wait for a commit
+    /// (<see cref="CreateClientOptions(string, Func{bool})"/>): a coalescing window, and no TLS, under which the stream
+    /// sees only encrypted records and cannot tell an acknowledgement.
+    /// </summary>
+    public bool HoldsAcknowledgements => AckCoalesceWindow > TimeSpan.Zero && !UseTls;
+
     /// <summary>An MQTT 5 client options builder for this broker, with TLS, credentials and socket buffers applied.</summary>
-    public MqttClientOptionsBuilder CreateClientOptions(string clientId)
+    /// <param name="clientId">The client id.</param>
+    /// <param name="beforeAcks">
+    /// Where <see cref="HoldsAcknowledgements"/>: called before held PUBACKs are sent, which go only when it returns true.
+    /// </param>
+    public MqttClientOptionsBuilder CreateClientOptions(string clientId, Func<bool>? beforeAcks = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(SocketBufferBytes);
+        if (beforeAcks is not null && !HoldsAcknowledgements)
+        {
+            throw new ArgumentException("Only a client that holds its acknowledgements can make them wait for a commit.", nameof(beforeAcks));
+        }
+
         var provider = SocketBufferBytes == 0 && ReadBufferBytes == 0 && AckCoalesceWindow == TimeSpan.Zero
             ? MqttSocketStreamProvider.OsDefault
-            : new MqttSocketStreamProvider(SocketBufferBytes, ReadBufferBytes, AckCoalesceWindow);
+            : new MqttSocketStreamProvider(SocketBufferBytes, ReadBufferBytes, AckCoalesceWindow, beforeAcks);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(Host, Port)
             .WithStreamProvider(provider)

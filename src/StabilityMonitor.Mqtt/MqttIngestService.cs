@@ -59,7 +59,9 @@ internal sealed class MqttIngestService : BackgroundService
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         client.DisconnectedAsync += OnDisconnectedAsync;
-        var clientOptions = _options.WorkerClientOptions(_settings, _options.ClientId);
+        // Where the stream holds the acknowledgements, the frame log writes a batch of messages at once, before their
+        // PUBACKs go, instead of each message on its own (docs/performance.md, eleventh session).
+        var clientOptions = _options.WorkerClientOptions(_settings, _options.ClientId, _settings.HoldsAcknowledgements ? _ingress.Commit : null);
 
         var delay = _options.ReconnectDelayMin;
         while (!stoppingToken.IsCancellationRequested)
@@ -152,7 +154,7 @@ internal sealed class MqttIngestService : BackgroundService
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         _state.AddMessage();
-        return MqttWorkerConnection.AcceptAsync(_ingress, e, _stopping);
+        return MqttWorkerConnection.AcceptAsync(_ingress, e, commit: !_settings.HoldsAcknowledgements, _stopping);
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)

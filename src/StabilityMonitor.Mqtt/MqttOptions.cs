@@ -189,8 +189,8 @@ public sealed class MqttOptions
     /// <see cref="SessionExpiry"/> after a disconnect, with this section's keep-alive, timeout, receive maximum and packet
     /// size.
     /// </summary>
-    internal MqttClientOptions WorkerClientOptions(MqttConnectionSettings connection, string clientId) =>
-        connection.CreateClientOptions(clientId)
+    internal MqttClientOptions WorkerClientOptions(MqttConnectionSettings connection, string clientId, Func<bool>? beforeAcks = null) =>
+        connection.CreateClientOptions(clientId, beforeAcks)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(SessionExpirySeconds)
             .WithKeepAlivePeriod(KeepAlive)

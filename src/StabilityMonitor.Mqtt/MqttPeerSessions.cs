@@ -95,10 +95,12 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
         var stop = adoption.Stop.Token;
         var disconnected = new SemaphoreSlim(0, 1);
         var takenOver = false;
+        var login = _options.PeerSessionLogin == PeerSessionLogin.ClientId ? _settings with { Username = clientId } : _settings;
+        var holdsAcks = login.HoldsAcknowledgements;
         Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
         {
             Interlocked.Increment(ref _messages);
-            return MqttWorkerConnection.AcceptAsync(_ingress, e, stop);
+            return MqttWorkerConnection.AcceptAsync(_ingress, e, commit: !holdsAcks, stop);
         }
 
         using var client = new MqttClientFactory().CreateMqttClient();
@@ -124,8 +126,6 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
             return Task.CompletedTask;
         };
 
-        var login = _options.PeerSessionLogin == PeerSessionLogin.ClientId ? _settings with { Username = clientId } : _settings;
-
         // Clean start off and the owner's own expiry, on every connect: a connect sets the session's expiry, and one that
         // asked for less (an earlier version probed with a second) lost the peer's session, its subscription and its
         // queued share whenever that connection dropped before its DISCONNECT restored the expiry, as under load it did.
@@ -133,7 +133,7 @@ internal sealed class MqttPeerSessions : IPeerSessions, IHostedService, IDisposa
         // does not send an expiry of 0; a clean start instead would wipe the session of an owner connecting at that
         // moment). Should that DISCONNECT be lost, an empty session without subscriptions is left: harmless, the owner
         // subscribes on every connect.
-        var full = _options.WorkerClientOptions(login, clientId);
+        var full = _options.WorkerClientOptions(login, clientId, holdsAcks ? _ingress.Commit : null);
         var delay = _options.ReconnectDelayMin;
         try
         {

@@ -17,6 +17,9 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
     /// <summary>PUBACKs gathered before they are sent without waiting for the window: well under a receive maximum.</summary>
     public const int MaxPendingAcks = 256;
 
+    /// <summary>How long held PUBACKs wait before the commit is tried again after it failed (the disk refused the write).</summary>
+    public static readonly TimeSpan CommitRetry = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long disposing waits for the broker to close its side after ours (a hung broker costs this much).</summary>
     public static readonly TimeSpan PeerCloseLimit = TimeSpan.FromSeconds(2);
 
@@ -30,6 +33,7 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
     private readonly byte[]? _pending;
     private readonly ITimer? _flushTimer;
     private readonly byte[]? _readBuffer;
+    private readonly Func<bool>? _beforeAcks;
     private int _readOffset;
     private int _readCount;
     private int _pendingBytes;
@@ -43,7 +47,12 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
     /// </param>
     /// <param name="ackWindow">How long a PUBACK may wait for others to leave with; zero sends each at once.</param>
     /// <param name="time">The clock of the window's timer.</param>
-    public MqttSocketStream(Socket socket, int readBufferBytes, TimeSpan ackWindow, TimeProvider? time = null)
+    /// <param name="beforeAcks">
+    /// With a coalescing window: called before held PUBACKs are sent, and they are sent only when it returns true (it made
+    /// the messages they acknowledge durable: the frame log's deferred records, <see cref="Pipeline.IFrameIngress.Commit"/>);
+    /// on false they stay held and it is called again after <see cref="CommitRetry"/>.
+    /// </param>
+    public MqttSocketStream(Socket socket, int readBufferBytes, TimeSpan ackWindow, TimeProvider? time = null, Func<bool>? beforeAcks = null)
         : base(socket, ownsSocket: true)
     {
         _socket = socket;
@@ -51,6 +60,7 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
         RemoteEndPoint = socket.RemoteEndPoint;
         _ackWindow = ackWindow;
         _readBuffer = readBufferBytes > 0 ? new byte[readBufferBytes] : null;
+        _beforeAcks = ackWindow > TimeSpan.Zero ? beforeAcks : null;
         if (ackWindow > TimeSpan.Zero)
         {
             _pending = new byte[MaxPendingAcks * LargestPubAck];
@@ -116,30 +126,12 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
         var span = buffer.Span;
         if (span.Length is >= 4 and <= LargestPubAck && span[0] == PubAckHeader && span[1] == span.Length - 2)
         {
-            lock (_gate)
-            {
-                span.CopyTo(_pending.AsSpan(_pendingBytes));
-                _pendingBytes += span.Length;
-                if (++_pendingAcks >= MaxPendingAcks)
-                {
-                    SendPending();
-                }
-                else if (!_timerArmed)
-                {
-                    _timerArmed = true;
-                    _flushTimer!.Change(_ackWindow, Timeout.InfiniteTimeSpan);
-                }
-            }
-
-            return ValueTask.CompletedTask;
+            return TryHold(span) ? ValueTask.CompletedTask : HoldWhenRoomAsync(buffer, cancellationToken);
         }
 
-        // Anything else (a ping, a subscription, a disconnect) keeps its place after the acknowledgements before it.
-        lock (_gate)
-        {
-            SendPending();
-        }
-
+        // Anything else (a ping, a subscription, a disconnect) keeps its place after the acknowledgements before it, or
+        // goes ahead of acknowledgements whose messages are not durable yet (they follow once they are, or never).
+        SendPendingOrRetry();
         return base.WriteAsync(buffer, cancellationToken);
     }
 
@@ -147,10 +139,7 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
     {
         if (_pending is not null)
         {
-            lock (_gate)
-            {
-                SendPending();
-            }
+            SendPendingOrRetry();
         }
 
         base.Write(buffer);
@@ -245,6 +234,72 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
         return n;
     }
 
+    /// <summary>Holds one PUBACK; false when the held ones are at their limit and could not be sent (not committed yet).</summary>
+    private bool TryHold(ReadOnlySpan<byte> ack)
+    {
+        lock (_gate)
+        {
+            if (_pendingAcks >= MaxPendingAcks && !SendPending())
+            {
+                return false;
+            }
+
+            ack.CopyTo(_pending.AsSpan(_pendingBytes));
+            _pendingBytes += ack.Length;
+            if (++_pendingAcks < MaxPendingAcks)
+            {
+                ArmTimer(_ackWindow);
+            }
+            else if (!SendPending())
+            {
+                RetryCommitLater();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The held PUBACKs are at their limit and the messages behind them are not durable yet: MQTTnet's wait here is the
+    /// back-pressure (no more messages are handled, so none more are acknowledged) until the commit succeeds.
+    /// </summary>
+    private async ValueTask HoldWhenRoomAsync(ReadOnlyMemory<byte> ack, CancellationToken cancellationToken)
+    {
+        var copy = ack.ToArray();
+        while (!TryHold(copy))
+        {
+            await Task.Delay(CommitRetry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void SendPendingOrRetry()
+    {
+        lock (_gate)
+        {
+            if (!SendPending())
+            {
+                RetryCommitLater();
+            }
+        }
+    }
+
+    // Under _gate.
+    private void ArmTimer(TimeSpan after)
+    {
+        if (!_timerArmed)
+        {
+            _timerArmed = true;
+            _flushTimer!.Change(after, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // Under _gate: the next try after a failed commit, whatever the window's timer was set to.
+    private void RetryCommitLater()
+    {
+        _timerArmed = true;
+        _flushTimer!.Change(CommitRetry, Timeout.InfiniteTimeSpan);
+    }
+
     private void FlushFromTimer()
     {
         lock (_gate)
@@ -252,7 +307,10 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
             _timerArmed = false;
             try
             {
-                SendPending();
+                if (!SendPending())
+                {
+                    RetryCommitLater();
+                }
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
             {
@@ -265,11 +323,17 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
     }
 
     // Under _gate. A blocking send of a few hundred bytes: the socket's send buffer is empty in all but a stalled connection.
-    private void SendPending()
+    // False, sending nothing, when the messages they acknowledge could not be made durable yet.
+    private bool SendPending()
     {
         if (_pendingBytes == 0)
         {
-            return;
+            return true;
+        }
+
+        if (_beforeAcks is not null && !_beforeAcks())
+        {
+            return false;
         }
 
         var sent = 0;
@@ -285,5 +349,7 @@ internal sealed class MqttSocketStream : NetworkStream, IMqttClientStreamEndPoin
             _pendingBytes = 0;
             _pendingAcks = 0;
         }
+
+        return true;
     }
 }

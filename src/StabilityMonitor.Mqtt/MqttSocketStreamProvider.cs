@@ -17,8 +17,13 @@ internal sealed class MqttSocketStreamProvider : IMqttClientStreamProvider
     private readonly int _bufferBytes;
     private readonly int _readBufferBytes;
     private readonly TimeSpan _ackWindow;
+    private readonly Func<bool>? _beforeAcks;
 
-    public MqttSocketStreamProvider(int bufferBytes, int readBufferBytes = 0, TimeSpan ackWindow = default)
+    /// <param name="bufferBytes">SO_RCVBUF and SO_SNDBUF; 0 leaves them to the OS.</param>
+    /// <param name="readBufferBytes">See <see cref="MqttSocketStream"/>.</param>
+    /// <param name="ackWindow">See <see cref="MqttSocketStream"/>.</param>
+    /// <param name="beforeAcks">See <see cref="MqttSocketStream"/>: what must succeed before held PUBACKs go (with a window).</param>
+    public MqttSocketStreamProvider(int bufferBytes, int readBufferBytes = 0, TimeSpan ackWindow = default, Func<bool>? beforeAcks = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bufferBytes);
         ArgumentOutOfRangeException.ThrowIfNegative(readBufferBytes);
@@ -26,6 +31,7 @@ internal sealed class MqttSocketStreamProvider : IMqttClientStreamProvider
         _bufferBytes = bufferBytes;
         _readBufferBytes = readBufferBytes;
         _ackWindow = ackWindow;
+        _beforeAcks = beforeAcks;
     }
 
     /// <summary>The provider that leaves the socket buffers to the OS (autotuning), reads and writes as MQTTnet asks.</summary>
@@ -46,7 +52,7 @@ internal sealed class MqttSocketStreamProvider : IMqttClientStreamProvider
             }
 
             await socket.ConnectAsync(brokerEndPoint, cancellationToken).ConfigureAwait(false);
-            return new MqttSocketStream(socket, _readBufferBytes, _ackWindow);
+            return new MqttSocketStream(socket, _readBufferBytes, _ackWindow, beforeAcks: _beforeAcks);
         }
         catch
         {

@@ -8,12 +8,14 @@ internal static class MqttWorkerConnection
 {
     /// <summary>
     /// Hands a received message to the ingress. The returned task completes once it is logged: MQTTnet sends the QoS 1
-    /// acknowledgement only then, so acknowledged means logged.
+    /// acknowledgement only then, so acknowledged means logged. With <paramref name="commit"/> false the log may hold it
+    /// in memory with others: the connection's stream then sends the acknowledgement only after
+    /// <see cref="IFrameIngress.Commit"/> (<see cref="MqttConnectionSettings.HoldsAcknowledgements"/>).
     /// </summary>
-    public static Task AcceptAsync(IFrameIngress ingress, MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken)
+    public static Task AcceptAsync(IFrameIngress ingress, MqttApplicationMessageReceivedEventArgs e, bool commit, CancellationToken cancellationToken)
     {
         var message = e.ApplicationMessage;
-        var accepted = ingress.AcceptAsync(message.Topic, message.Payload, cancellationToken);
+        var accepted = ingress.AcceptAsync(message.Topic, message.Payload, commit, cancellationToken);
         return accepted.IsCompletedSuccessfully ? Task.CompletedTask : accepted.AsTask();
     }
 

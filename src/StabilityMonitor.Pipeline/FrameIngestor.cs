@@ -71,7 +71,16 @@ public sealed class FrameIngestor : IFrameIngress
     /// then, so everything acknowledged is replayed after a crash. A log that cannot take it (full, disk failing) holds
     /// the handler, and with it every acknowledgement, until it can: back-pressure, never loss.
     /// </remarks>
-    public ValueTask AcceptAsync(string topic, in ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    public ValueTask AcceptAsync(string topic, in ReadOnlySequence<byte> payload, CancellationToken cancellationToken) =>
+        AcceptAsync(topic, payload, commit: true, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Without <paramref name="commit"/>, the log holds the message in memory with the ones before it and writes them
+    /// together at <see cref="Commit"/> (or when its buffer is full): one system call for a transport's batch of
+    /// acknowledgements instead of one per message (docs/performance.md, eleventh session).
+    /// </remarks>
+    public ValueTask AcceptAsync(string topic, in ReadOnlySequence<byte> payload, bool commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         if (!_order.Wait(0))
@@ -84,7 +93,7 @@ public sealed class FrameIngestor : IFrameIngress
         ValueTask accepted;
         try
         {
-            accepted = AcceptInOrder(topic, payload, cancellationToken);
+            accepted = AcceptInOrder(topic, payload, commit, cancellationToken);
         }
         catch
         {
@@ -106,7 +115,7 @@ public sealed class FrameIngestor : IFrameIngress
         await _order.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await AcceptInOrder(topic, new ReadOnlySequence<byte>(payload), cancellationToken).ConfigureAwait(false);
+            await AcceptInOrder(topic, new ReadOnlySequence<byte>(payload), commit: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -127,7 +136,7 @@ public sealed class FrameIngestor : IFrameIngress
     }
 
     /// <summary>Under <see cref="_order"/>: decodes, logs and queues one message.</summary>
-    private ValueTask AcceptInOrder(string topic, in ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    private ValueTask AcceptInOrder(string topic, in ReadOnlySequence<byte> payload, bool commit, CancellationToken cancellationToken)
     {
         var received = _time.GetTimestamp();
         var arrival = (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
@@ -138,7 +147,7 @@ public sealed class FrameIngestor : IFrameIngress
 
         if (_log is not null)
         {
-            if (!_log.TryAppend(topic, payload, arrival, out var position))
+            if (!_log.TryAppend(topic, payload, arrival, deferWrite: !commit, out var position))
             {
                 return AppendWhenWritableAsync(item, payload.ToArray(), cancellationToken);
             }
@@ -153,6 +162,9 @@ public sealed class FrameIngestor : IFrameIngress
 
         return WaitForRoomAsync(item, cancellationToken);
     }
+
+    /// <inheritdoc/>
+    public bool Commit() => _log?.Flush() ?? true;
 
     /// <summary>
     /// Decodes a message read back from the frame log for replay at start. False when it no longer decodes (the log

@@ -27,14 +27,23 @@ internal sealed class InProcessPath : IDisposable
     private readonly byte[][] _frames;
     private readonly string[] _topics;
     private readonly long _startMicros;
+    private readonly bool _deferCommit;
     private long _round;
+
+    /// <summary>PUBACKs the worker's stream holds at most before it commits and sends them (<c>MqttSocketStream.MaxPendingAcks</c>).</summary>
+    public const int AcksPerCommit = 256;
 
     /// <param name="devices">Wearables, one frame each per round.</param>
     /// <param name="frameLog">With the durable frame log.</param>
     /// <param name="loops">Processing loops.</param>
     /// <param name="cluster">Through a cluster of one (docs/scale-out.md): every frame handed to its wearable's grain.</param>
-    public InProcessPath(int devices, bool frameLog, int loops, bool cluster = false)
+    /// <param name="deferCommit">
+    /// Messages taken without commit and committed every <see cref="AcksPerCommit"/>, as the worker's connection does
+    /// when its stream holds the PUBACKs (the frame log writes them together); else each logged on its own.
+    /// </param>
+    public InProcessPath(int devices, bool frameLog, int loops, bool cluster = false, bool deferCommit = false)
     {
+        _deferCommit = deferCommit;
         _data = new TempDirectory("sm-bench-");
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -92,12 +101,22 @@ internal sealed class InProcessPath : IDisposable
                 var frame = _frames[d];
                 _pool[(int)((round + (d * 7)) % PoolFrames)].CopyTo(frame, 0);
                 BenchmarkFrames.Patch(frame, (uint)round, _startMicros + (round * BenchmarkFrames.FrameMicros));
-                var accepted = _ingestor.AcceptAsync(_topics[d], new ReadOnlySequence<byte>(frame), CancellationToken.None);
+                var accepted = _ingestor.AcceptAsync(_topics[d], new ReadOnlySequence<byte>(frame), commit: !_deferCommit, CancellationToken.None);
                 if (!accepted.IsCompletedSuccessfully)
                 {
                     accepted.AsTask().GetAwaiter().GetResult();
                 }
+
+                if (_deferCommit && (d + 1) % AcksPerCommit == 0)
+                {
+                    _ingestor.Commit();
+                }
             }
+        }
+
+        if (_deferCommit)
+        {
+            _ingestor.Commit();
         }
 
         // The payload was decoded (and logged) before AcceptAsync returned; wait for the worker to process the round.

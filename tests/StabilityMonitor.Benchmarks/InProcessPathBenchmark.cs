@@ -20,16 +20,32 @@ public class InProcessPathBenchmark
     [Params(100, 1000)]
     public int Devices { get; set; }
 
-    /// <summary>With the durable frame log (Durability:Enabled, as the server runs) or without.</summary>
-    [Params(false, true)]
-    public bool FrameLog { get; set; }
+    /// <summary>
+    /// Without the frame log; with it, each message written as it is taken; or with it, messages taken without commit
+    /// and committed every 256, as the worker does where its stream holds the PUBACKs (the log writes them together).
+    /// </summary>
+    [ParamsAllValues]
+    public FrameLogMode Log { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _path = new InProcessPath(Devices, FrameLog, loops: 1);
+    public void Setup() => _path = new InProcessPath(Devices, Log != FrameLogMode.None, loops: 1, deferCommit: Log == FrameLogMode.Deferred);
 
     [GlobalCleanup]
     public void Cleanup() => _path?.Dispose();
 
     [Benchmark]
     public long OneFrameFromEveryDevice() => _path!.OneFrameFromEveryDevice();
+}
+
+/// <summary>How <see cref="InProcessPathBenchmark"/> logs.</summary>
+public enum FrameLogMode
+{
+    /// <summary>No frame log (Durability:Enabled false).</summary>
+    None,
+
+    /// <summary>Each message written to the log as it is taken.</summary>
+    Written,
+
+    /// <summary>Messages held by the log and written together at a commit every 256.</summary>
+    Deferred,
 }

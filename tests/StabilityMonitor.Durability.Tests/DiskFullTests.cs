@@ -102,6 +102,51 @@ public sealed class DiskFullTests
     }
 
     [SkippableFact]
+    public void FrameLog_DiskFullAtAFlush_HoldsTheDeferred_RefusesMore_AndWritesThemOnceSpaceReturns()
+    {
+        using TmpfsMount? disk = TmpfsMount.TryMount("size=1m", out string whyNot);
+        Skip.If(disk is null, whyNot);
+        var options = new DurabilityOptions { Directory = disk.Sub("frames"), SegmentBytes = 256 * 1024, MaxBytes = 8L << 20 };
+        var written = new List<(int Seq, long Position)>();
+        using (FrameLog log = FrameLog.Open(options, TimeProvider.System, NullLoggerFactory.Instance))
+        {
+            // Written ones first, then a few held, and the disk fills under them.
+            int seq = 0;
+            for (; seq < 20; seq++)
+            {
+                Assert.True(Append(log, seq, out long position));
+                written.Add((seq, position));
+            }
+
+            for (; seq < 28; seq++)
+            {
+                Assert.True(Append(log, seq, out long position, deferWrite: true));
+                written.Add((seq, position));
+            }
+
+            disk.Fill();
+
+            // The held ones cannot be written: the flush says so (their acknowledgements stay held), and while the disk
+            // refuses, a deferred append is refused as any other instead of piling up in memory.
+            Assert.False(log.Flush());
+            Assert.Contains("No space left on device", log.Status.LastError, StringComparison.Ordinal);
+            Assert.False(Append(log, seq, out _, deferWrite: true));
+            Assert.Equal(written.Count, log.Status.Records);
+            Assert.Equal(log.Status.SizeBytes - log.Journal.DeferredBytes, SegmentBytesOnDisk(options.Directory));
+
+            disk.Free();
+            Assert.True(log.Flush());
+            Assert.Null(log.Status.LastError);
+            Assert.Equal(log.Status.SizeBytes, SegmentBytesOnDisk(options.Directory));
+            AssertReadBack(log.ReadAfter(0), written);
+        }
+
+        using FrameLog reopened = FrameLog.Open(options, TimeProvider.System, NullLoggerFactory.Instance);
+        Assert.Equal(0, reopened.Journal.TruncatedBytes);
+        AssertReadBack(reopened.ReadAfter(0), written);
+    }
+
+    [SkippableFact]
     public async Task Journal_SegmentCannotBeCreated_RefusesTheAppend_AndCreatesItOnTheRetry()
     {
         using TmpfsMount? disk = TmpfsMount.TryMount("size=4m,nr_inodes=64", out string whyNot);
@@ -158,12 +203,12 @@ public sealed class DiskFullTests
         Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "sm-tmpfs-*").Length);
     }
 
-    private static bool Append(FrameLog log, int seq, out long position)
+    private static bool Append(FrameLog log, int seq, out long position, bool deferWrite = false)
     {
         byte[] payload = new byte[PayloadBytes];
         BinaryPrimitives.WriteInt32LittleEndian(payload, seq);
         payload.AsSpan(4).Fill((byte)seq);
-        return log.TryAppend(Topic, new ReadOnlySequence<byte>(payload), seq, out position);
+        return log.TryAppend(Topic, new ReadOnlySequence<byte>(payload), seq, deferWrite, out position);
     }
 
     private static void AssertReadBack(IEnumerable<LoggedMessage> messages, List<(int Seq, long Position)> written)

@@ -57,6 +57,25 @@ public sealed class FrameIngestorEdgeTests
     }
 
     [Fact]
+    public async Task WithoutCommit_TheLogDefersTheWrite_AndCommitFlushesIt()
+    {
+        // The transport that holds its PUBACKs takes messages without commit and commits before they leave.
+        var log = new DeferringLog();
+        var ingestor = new Ingestor(log: log);
+
+        await ingestor.Target.AcceptAsync("wearables/dev-a/accel", Frame(0, 1_700_000_000_000_000), commit: false, CancellationToken.None);
+        await ingestor.Target.AcceptAsync("wearables/dev-a/accel", Frame(1, 1_700_000_000_500_000), commit: true, CancellationToken.None);
+        Assert.Equal([true, false], log.Deferred);
+        Assert.Equal(0, log.Flushes);
+
+        Assert.True(ingestor.Target.Commit());
+        Assert.Equal(1, log.Flushes);
+        log.FlushSucceeds = false;
+        Assert.False(ingestor.Target.Commit());
+        Assert.True(new Ingestor().Target.Commit(), "without a frame log every message is as durable as it gets once taken");
+    }
+
+    [Fact]
     public void Status_EmptyPayload_IsARetainedStatusBeingCleared_NothingQueuedOrRejected()
     {
         var ingestor = new Ingestor();
@@ -273,6 +292,44 @@ public sealed class FrameIngestorEdgeTests
 
         public ValueTask Accept(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken = default) =>
             Target.AcceptAsync(topic, payload, cancellationToken);
+    }
+
+    /// <summary>A frame log that records whether each append was deferred, and its flushes.</summary>
+    private sealed class DeferringLog : IFrameLog
+    {
+        private long _next;
+
+        public List<bool> Deferred { get; } = [];
+
+        public int Flushes { get; private set; }
+
+        public bool FlushSucceeds { get; set; } = true;
+
+        public FrameLogStatus Status => new(0, 0, Deferred.Count, 0, null, null);
+
+        public bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, out long position) =>
+            TryAppend(topic, payload, arrivalUnixMicros, deferWrite: false, out position);
+
+        public bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, bool deferWrite, out long position)
+        {
+            Deferred.Add(deferWrite);
+            position = ++_next;
+            return true;
+        }
+
+        public bool Flush()
+        {
+            Flushes++;
+            return FlushSucceeds;
+        }
+
+        public ValueTask WaitUntilWritableAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public IEnumerable<LoggedMessage> ReadAfter(long position) => [];
+
+        public void Release(long position)
+        {
+        }
     }
 
     /// <summary>A frame log whose first append pauses after taking its position, until <see cref="Resume"/> is set.</summary>

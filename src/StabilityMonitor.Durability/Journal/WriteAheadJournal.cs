@@ -50,6 +50,9 @@ public sealed class WriteAheadJournal : IDisposable
     private const int CheckpointBytes = 20;
     private const int ScanBufferBytes = 1024 * 1024;
 
+    /// <summary>Bytes of deferred records held before they are written without waiting for <see cref="Flush"/>.</summary>
+    public const int DeferredBufferBytes = 64 * 1024;
+
     private readonly Lock _lock = new();
     private readonly string _directory;
     private readonly string _checkpointPath;
@@ -80,6 +83,11 @@ public sealed class WriteAheadJournal : IDisposable
     private TaskCompletionSource? _spaceWaiter;
     private TaskCompletionSource? _dataWaiter;
     private long _dataThreshold;
+
+    // Records appended with deferWrite and not yet written: the end of the newest segment, at offsets from
+    // (its Length - _deferredBytes). Allocated at the first deferred append.
+    private byte[]? _deferred;
+    private int _deferredBytes;
 
     /// <param name="directory">Where the segment files live; created when missing.</param>
     /// <param name="maxBytes">Most bytes on disk, all segments together.</param>
@@ -205,7 +213,20 @@ public sealed class WriteAheadJournal : IDisposable
     /// <param name="frame">Header space followed by the payload.</param>
     /// <param name="priority">May use the reserve kept for events.</param>
     /// <param name="position"><c>(segment id &lt;&lt; 32) | offset just after the record</c>; 0 when refused.</param>
-    public bool TryAppend(Span<byte> frame, bool priority, out long position)
+    public bool TryAppend(Span<byte> frame, bool priority, out long position) => TryAppend(frame, priority, deferWrite: false, out position);
+
+    /// <summary>
+    /// As <see cref="TryAppend(Span{byte}, bool, out long)"/>; with <paramref name="deferWrite"/> the record may be held
+    /// in memory (with the records deferred before it, up to <see cref="DeferredBufferBytes"/>) instead of written at
+    /// once: one write for many records. A deferred record survives the death of this process only once
+    /// <see cref="Flush"/> returned true, or any later append without deferral, roll, fsync or dispose wrote it; so the
+    /// caller acknowledges it only after a <see cref="Flush"/> (docs/reliability.md, "Acknowledged means logged").
+    /// </summary>
+    /// <param name="frame">Header space followed by the payload.</param>
+    /// <param name="priority">May use the reserve kept for events.</param>
+    /// <param name="deferWrite">May be held in memory until <see cref="Flush"/>.</param>
+    /// <param name="position"><c>(segment id &lt;&lt; 32) | offset just after the record</c>; 0 when refused.</param>
+    public bool TryAppend(Span<byte> frame, bool priority, bool deferWrite, out long position)
     {
         position = 0;
         int payloadLength = frame.Length - RecordHeaderBytes;
@@ -230,7 +251,24 @@ public sealed class WriteAheadJournal : IDisposable
             try
             {
                 active = WritableSegment(frame.Length);
-                WriteAt(active, frame);
+                if (deferWrite && frame.Length <= DeferredBufferBytes)
+                {
+                    // While writes fail, a deferred record is refused as any other, not held on top of the ones that failed.
+                    if (_deferredBytes + frame.Length > DeferredBufferBytes || _failingSince is not null)
+                    {
+                        WriteDeferred(active);
+                    }
+
+                    _deferred ??= new byte[DeferredBufferBytes];
+                    frame.CopyTo(_deferred.AsSpan(_deferredBytes));
+                    _deferredBytes += frame.Length;
+                }
+                else
+                {
+                    // Records deferred before it go first: the file never has a gap.
+                    WriteDeferred(active);
+                    WriteAt(active, frame);
+                }
             }
             catch (Exception ex) when (IsWriteFailure(ex))
             {
@@ -257,6 +295,56 @@ public sealed class WriteAheadJournal : IDisposable
 
         dataWaiter?.TrySetResult();
         return true;
+    }
+
+    /// <summary>
+    /// Writes the records appended with deferral and not yet written (one positional write): from then on they survive the
+    /// death of this process, as any appended record. False when the write failed (disk full, I/O error): they stay
+    /// held, the failure is recorded (<see cref="CurrentFailure"/>) and appends are refused until a write succeeds.
+    /// </summary>
+    public bool Flush()
+    {
+        lock (_lock)
+        {
+            if (_deferredBytes == 0)
+            {
+                return true;
+            }
+
+            if (_disposed)
+            {
+                return false;
+            }
+
+            try
+            {
+                WriteDeferred(_segments[^1]);
+            }
+            catch (Exception ex) when (IsWriteFailure(ex))
+            {
+                RecordFailure(ex);
+                return false;
+            }
+
+            if (_failingSince is not null)
+            {
+                ClearFailure();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Bytes of records held by deferral, not yet written (tests, diagnostics).</summary>
+    internal int DeferredBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _deferredBytes;
+            }
+        }
     }
 
     /// <summary>The position of the end of a record: <c>(segment id &lt;&lt; 32) | offset</c>.</summary>
@@ -346,7 +434,7 @@ public sealed class WriteAheadJournal : IDisposable
             Segment segment = _segments[0];
             segmentId = segment.Id;
             offset = _ackOffset;
-            end = segment.Length;
+            end = WrittenLength(segment);
             if (offset >= end)
             {
                 return false;
@@ -507,7 +595,7 @@ public sealed class WriteAheadJournal : IDisposable
             segments = new (long, string, long)[_segments.Count];
             for (int i = 0; i < segments.Length; i++)
             {
-                segments[i] = (_segments[i].Id, _segments[i].Path, _segments[i].Length);
+                segments[i] = (_segments[i].Id, _segments[i].Path, WrittenLength(_segments[i]));
             }
         }
 
@@ -595,7 +683,25 @@ public sealed class WriteAheadJournal : IDisposable
         SafeFileHandle? handle;
         lock (_lock)
         {
-            if (_disposed || !_unsynced || _writeHandle is null)
+            if (_disposed || _writeHandle is null)
+            {
+                return;
+            }
+
+            if (_deferredBytes > 0)
+            {
+                // A transport that defers and then stops asking (its connection gone) leaves no record in memory longer.
+                try
+                {
+                    WriteDeferred(_segments[^1]);
+                }
+                catch (Exception ex) when (IsWriteFailure(ex))
+                {
+                    RecordFailure(ex);
+                }
+            }
+
+            if (!_unsynced)
             {
                 return;
             }
@@ -634,6 +740,16 @@ public sealed class WriteAheadJournal : IDisposable
             _fsyncTimer?.Dispose();
             if (_writeHandle is not null)
             {
+                try
+                {
+                    WriteDeferred(_segments[^1]);
+                }
+                catch (Exception ex) when (IsWriteFailure(ex))
+                {
+                    // Never acknowledged (the caller acknowledges after a Flush): the transport delivers them again.
+                    RecordFailure(ex);
+                }
+
                 try
                 {
                     RandomAccess.FlushToDisk(_writeHandle);
@@ -685,13 +801,55 @@ public sealed class WriteAheadJournal : IDisposable
         return active;
     }
 
+    /// <summary>The records deferred so far, in one positional write; on failure they stay held and the file is cut back.</summary>
+    private void WriteDeferred(Segment active)
+    {
+        if (_deferredBytes == 0)
+        {
+            return;
+        }
+
+        SafeFileHandle handle = _writeHandle!;
+        long offset = active.Length - _deferredBytes;
+        try
+        {
+            RandomAccess.Write(handle, _deferred.AsSpan(0, _deferredBytes), offset);
+            if (_fsyncEachAppend)
+            {
+                RandomAccess.FlushToDisk(handle);
+            }
+            else
+            {
+                _unsynced = true;
+            }
+        }
+        catch (Exception ex) when (IsWriteFailure(ex))
+        {
+            try
+            {
+                RandomAccess.SetLength(handle, offset);
+            }
+            catch (Exception cut) when (IsWriteFailure(cut))
+            {
+                // Harmless: the next write starts at the same offset, and recovery cuts a torn tail.
+            }
+
+            throw;
+        }
+
+        _deferredBytes = 0;
+    }
+
+    /// <summary>A segment's bytes in its file: the newest one's deferred records are not there yet.</summary>
+    private long WrittenLength(Segment segment) => _segments.Count > 0 && segment == _segments[^1] ? segment.Length - _deferredBytes : segment.Length;
+
     /// <summary>One positional write at the committed end; a failed one is cut back so no torn record stays behind.</summary>
     private void WriteAt(Segment active, ReadOnlySpan<byte> frame)
     {
         SafeFileHandle handle = _writeHandle!;
         try
         {
-            RandomAccess.Write(handle, frame, active.Length);
+            RandomAccess.Write(handle, frame, active.Length - _deferredBytes);
             if (_fsyncEachAppend)
             {
                 RandomAccess.FlushToDisk(handle);
@@ -721,6 +879,7 @@ public sealed class WriteAheadJournal : IDisposable
         // Closing a segment fsyncs it: everything before the newest segment is on disk. The next one is created
         // before the current one is closed, so a failure leaves the current one open for the retry.
         SafeFileHandle current = _writeHandle!;
+        WriteDeferred(_segments[^1]);
         RandomAccess.FlushToDisk(current);
         long id = _segments[^1].Id + 1;
         SafeFileHandle next = CreateSegmentFile(id, out string path);

@@ -23,6 +23,20 @@ public interface IFrameLog
     /// </summary>
     bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, out long position);
 
+    /// <summary>
+    /// As <see cref="TryAppend(string, in ReadOnlySequence{byte}, long, out long)"/>, but with <paramref name="deferWrite"/>
+    /// the message may be held in memory with others and written with them: it survives the death of the process only
+    /// once <see cref="Flush"/> returned true. The transport then acknowledges it only after a <see cref="Flush"/>.
+    /// </summary>
+    bool TryAppend(string topic, in ReadOnlySequence<byte> payload, long arrivalUnixMicros, bool deferWrite, out long position) =>
+        TryAppend(topic, payload, arrivalUnixMicros, out position);
+
+    /// <summary>
+    /// Writes every message appended with deferral (one write for all of them). False when the write failed: they stay
+    /// held, and nothing of them may be acknowledged yet; call again later.
+    /// </summary>
+    bool Flush() => true;
+
     /// <summary>Completes when an append may succeed again: space was released, or a retry interval passed after a write error.</summary>
     ValueTask WaitUntilWritableAsync(CancellationToken cancellationToken);
 

@@ -62,6 +62,74 @@ public sealed class MqttSocketStreamTests
     }
 
     [Fact]
+    public async Task PubAcks_WaitForTheCommit_AndGoOnceItSucceeds()
+    {
+        // The frame log's deferred records: acknowledged only once written (docs/reliability.md).
+        var time = new FakeTimeProvider();
+        var committed = false;
+        var commits = 0;
+        using var pair = await SocketPair.OpenAsync();
+        await using var stream = new MqttSocketStream(pair.Client, readBufferBytes: 0, TimeSpan.FromMilliseconds(5), time, () =>
+        {
+            commits++;
+            return committed;
+        });
+
+        await stream.WriteAsync(s_pubAck1);
+        await stream.WriteAsync(s_pubAck2);
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        await Task.Delay(200);
+        Assert.Equal(1, commits);
+        Assert.Equal(0, pair.Peer.Available);
+
+        committed = true;
+        time.Advance(MqttSocketStream.CommitRetry);
+        byte[] expected = [.. s_pubAck1, .. s_pubAck2];
+        Assert.Equal(expected, await pair.ReceiveAsync(8));
+        Assert.Equal(2, commits);
+    }
+
+    [Fact]
+    public async Task AtTheLimit_PubAcksNotCommitted_HoldTheNextWrite_UntilTheCommitSucceeds()
+    {
+        // MQTTnet awaits the PUBACK's write before it handles the next message: the back-pressure of a refusing disk.
+        var committed = false;
+        using var pair = await SocketPair.OpenAsync();
+        await using var stream = new MqttSocketStream(pair.Client, readBufferBytes: 0, TimeSpan.FromHours(1), new FakeTimeProvider(), () => Volatile.Read(ref committed));
+        for (var i = 0; i < MqttSocketStream.MaxPendingAcks; i++)
+        {
+            Assert.True(stream.WriteAsync(new byte[] { 0x40, 0x02, (byte)(i >> 8), (byte)i }).IsCompletedSuccessfully);
+        }
+
+        var next = stream.WriteAsync(new byte[] { 0x40, 0x02, 0x01, 0x00 }).AsTask();
+        await Task.Delay(300);
+        Assert.False(next.IsCompleted);
+        Assert.Equal(0, pair.Peer.Available);
+
+        Volatile.Write(ref committed, true);
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        var received = await pair.ReceiveAsync(4 * MqttSocketStream.MaxPendingAcks);
+        Assert.Equal(0xFF, received[^1]);
+    }
+
+    [Fact]
+    public async Task AnotherPacket_GoesAheadOfPubAcksNotCommitted()
+    {
+        var time = new FakeTimeProvider();
+        var committed = false;
+        using var pair = await SocketPair.OpenAsync();
+        await using var stream = new MqttSocketStream(pair.Client, readBufferBytes: 0, TimeSpan.FromHours(1), time, () => committed);
+
+        await stream.WriteAsync(s_pubAck1);
+        await stream.WriteAsync(s_pingReq);
+        Assert.Equal(s_pingReq, await pair.ReceiveAsync(2));
+
+        committed = true;
+        time.Advance(MqttSocketStream.CommitRetry);
+        Assert.Equal(s_pubAck1, await pair.ReceiveAsync(4));
+    }
+
+    [Fact]
     public async Task PubAcks_WithTheSystemClock_ArriveWithinTheWindow()
     {
         using var pair = await SocketPair.OpenAsync();
