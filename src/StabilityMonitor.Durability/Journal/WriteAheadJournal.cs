@@ -809,11 +809,24 @@ public sealed class WriteAheadJournal : IDisposable
             return;
         }
 
+        WriteAt(active, _deferred.AsSpan(0, _deferredBytes));
+        _deferredBytes = 0;
+    }
+
+    /// <summary>A segment's bytes in its file: the newest one's deferred records are not there yet.</summary>
+    private long WrittenLength(Segment segment) => _segments.Count > 0 && segment == _segments[^1] ? segment.Length - _deferredBytes : segment.Length;
+
+    /// <summary>
+    /// One positional write at the end of what is in the file (the deferred records, or a record once they are written);
+    /// a failed one is cut back so no torn record stays behind.
+    /// </summary>
+    private void WriteAt(Segment active, ReadOnlySpan<byte> bytes)
+    {
         SafeFileHandle handle = _writeHandle!;
         long offset = active.Length - _deferredBytes;
         try
         {
-            RandomAccess.Write(handle, _deferred.AsSpan(0, _deferredBytes), offset);
+            RandomAccess.Write(handle, bytes, offset);
             if (_fsyncEachAppend)
             {
                 RandomAccess.FlushToDisk(handle);
@@ -828,42 +841,6 @@ public sealed class WriteAheadJournal : IDisposable
             try
             {
                 RandomAccess.SetLength(handle, offset);
-            }
-            catch (Exception cut) when (IsWriteFailure(cut))
-            {
-                // Harmless: the next write starts at the same offset, and recovery cuts a torn tail.
-            }
-
-            throw;
-        }
-
-        _deferredBytes = 0;
-    }
-
-    /// <summary>A segment's bytes in its file: the newest one's deferred records are not there yet.</summary>
-    private long WrittenLength(Segment segment) => _segments.Count > 0 && segment == _segments[^1] ? segment.Length - _deferredBytes : segment.Length;
-
-    /// <summary>One positional write at the committed end; a failed one is cut back so no torn record stays behind.</summary>
-    private void WriteAt(Segment active, ReadOnlySpan<byte> frame)
-    {
-        SafeFileHandle handle = _writeHandle!;
-        try
-        {
-            RandomAccess.Write(handle, frame, active.Length - _deferredBytes);
-            if (_fsyncEachAppend)
-            {
-                RandomAccess.FlushToDisk(handle);
-            }
-            else
-            {
-                _unsynced = true;
-            }
-        }
-        catch (Exception ex) when (IsWriteFailure(ex))
-        {
-            try
-            {
-                RandomAccess.SetLength(handle, active.Length);
             }
             catch (Exception cut) when (IsWriteFailure(cut))
             {
