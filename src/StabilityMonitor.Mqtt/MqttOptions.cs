@@ -126,7 +126,8 @@ public sealed class MqttOptions
     /// <summary>
     /// How long the worker may hold a PUBACK to send it with the next ones (0: each at once, as MQTTnet does). Default
     /// 1 ms. A later acknowledgement is safe for QoS 1 (the broker keeps the message until it comes) and costs the
-    /// broker nothing while well under the receive maximum; at most <c>256</c> are held.
+    /// broker nothing while well under the receive maximum; at most <c>256</c> are held. Above zero (and without TLS) the
+    /// frame log also writes the messages of a batch together, before their PUBACKs go (docs/reliability.md).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan AckCoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(1);
