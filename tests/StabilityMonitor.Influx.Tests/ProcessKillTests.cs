@@ -43,6 +43,7 @@ public sealed class ProcessKillTests : IDisposable
         // appending (the journal keeps them), and after ~1000 more it is SIGKILLed.
         int lastAppended = -1;
         int appendedAtPause;
+        int acknowledgedAtKill;
         long storedBeforePause;
         using (Process first = StartProducer(0, Total, baseMicros, proxy.Url, Database))
         {
@@ -55,6 +56,7 @@ public sealed class ProcessKillTests : IDisposable
             lastAppended = await ReadAppendedAsync(first, appendedAtPause + 1000);
             first.Kill(entireProcessTree: true);
             await first.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            acknowledgedAtKill = proxy.Acknowledged.Count;
 
             // The reports still in the pipe: the last one is the last point the first run appended (give or take the
             // one it appended and was killed before reporting).
@@ -77,8 +79,12 @@ public sealed class ProcessKillTests : IDisposable
         _server.Resume();
         long storedAtKill = await CountAsync(Database);
 
-        // Everything appended after the pause was never acknowledged: it must be in the journal.
-        Assert.True(journalBacklog >= lastAppended - appendedAtPause, $"journal holds {journalBacklog} points, {lastAppended - appendedAtPause} were appended after the pause");
+        // Every point influxd never acknowledged must be in the journal: at least the ~1000 appended after the pause. Not
+        // counted as "appended after the last report before the pause": points appended after that report and before the
+        // SIGSTOP landed could still be sent and acknowledged (the test failed so, 1,000 held of 1,049 counted, under load).
+        int unacknowledged = lastAppended + 1 - acknowledgedAtKill;
+        Assert.True(unacknowledged >= (lastAppended - appendedAtPause) / 2, $"{unacknowledged} unacknowledged, {lastAppended - appendedAtPause} appended after the pause");
+        Assert.True(journalBacklog >= unacknowledged, $"journal holds {journalBacklog} points, {unacknowledged} were never acknowledged ({lastAppended + 1} appended, {acknowledgedAtKill} acknowledged)");
 
         // Second run resumes after the last point the first run reported (one appended but not yet reported at the
         // kill would be appended twice: like an MQTT QoS 1 redelivery; then it is sent twice and stored once).
