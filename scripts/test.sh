@@ -44,4 +44,11 @@ for f in "$results"/*.trx; do
     passed=$((passed + ${p:-0})); failed=$((failed + ${f1:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
+# The failed tests again, last, with the start of their messages: a CI log is often read from its tail only, and a
+# failing test's own output (server logs) can push dotnet test's report of it far above.
+for f in "$results"/*.trx; do
+    [ -f "$f" ] || continue
+    awk '/<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "failed: " substr($0, RSTART + 10, RLENGTH - 11); want = 1 }
+         want && /<Message>/ { sub(/.*<Message>/, ""); print "  " substr($0, 1, 1500); want = 0 }' "$f"
+done
 exit $status

@@ -193,7 +193,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             }
 
             // Saved where the single-message path saves, so a batch sees the same checkpoints as frames sent one by one.
-            if (++_sinceCheckpoint >= _options.CheckpointFrames && _startHold is null)
+            if (++_sinceCheckpoint >= _options.CheckpointFrames)
             {
                 await SaveAsync(CancellationToken.None).ConfigureAwait(true);
             }
@@ -462,9 +462,9 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             _taken[source] = position;
         }
 
-        // Not while a new stream's first frames are held: nothing is processed yet, and its nodes keep everything unsaved
-        // meanwhile (a checkpoint asked for, or a deactivation, saves them held).
-        if (++_sinceCheckpoint >= _options.CheckpointFrames && _startHold is null)
+        // Also while a new stream's first frames are held (saved held): a hold can last the reorder window, and the node
+        // that delivered them may die meanwhile with everything it had acknowledged and kept for a resend.
+        if (++_sinceCheckpoint >= _options.CheckpointFrames)
         {
             await SaveAsync(CancellationToken.None).ConfigureAwait(true);
         }
