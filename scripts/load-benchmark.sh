@@ -202,6 +202,15 @@ measure_drain() {
 # outage), and the bare subscriber is measured the same way (--warm-up), so both sides are compared warm. Two, not one:
 # tiered PGO recompiles a hot method twice (instrumented, then final), each time after calls, and the drain right after
 # the first still spent a quarter of its CPU compiling (docs/performance.md, twelfth session); it is kept as "second".
+# drain_paused_burst PREFIX NAME REPEAT NTH: a burst over new wearables queued while the running server is paused, then
+# its drain (the server's NTH) measured into $out/drain-NAME-REPEAT.json.
+drain_paused_burst() {
+    kill -STOP "$server_pid"
+    "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "$1-" --client-id-prefix "p$1-" > "$out/burst-pub-server-$2-$3.json"
+    kill -CONT "$server_pid"
+    measure_drain "$(($4 * burst))" "$out/drain-$2-$3.json"
+    echo "drain $2 $3: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-$2-$3.json")" >&2
+}
 { [ "$mode" = all ] || [ "$mode" = drains ]; } && for r in $(seq 1 "$repeats"); do
     "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
     "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "b$r-" --client-id-prefix "pb$r-" > "$out/burst-pub-bare-$r.json"
@@ -230,21 +239,13 @@ measure_drain() {
     measure_drain "$burst" "$out/drain-$r.json"
     echo "drain $r: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-$r.json")" >&2
     if [ "$(jq .complete "$out/drain-$r.json")" = true ]; then
-        kill -STOP "$server_pid"
-        "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "u$r-" --client-id-prefix "pu$r-" > "$out/burst-pub-server-second-$r.json"
-        kill -CONT "$server_pid"
-        measure_drain "$((2 * burst))" "$out/drain-second-$r.json"
-        echo "drain second $r: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-second-$r.json")" >&2
+        drain_paused_burst "u$r" second "$r" 2
     fi
     if [ -f "$out/drain-second-$r.json" ] && [ "$(jq .complete "$out/drain-second-$r.json")" = true ]; then
         # Idle for a while, polled as in a drain: what the drains made hot, and this harness's own /metrics path, are
         # compiled by now rather than during the measured drain.
         for _ in $(seq 1 "$((settle * 5))"); do metric stability_frames_total >/dev/null; sleep 0.2; done
-        kill -STOP "$server_pid"
-        "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "t$r-" --client-id-prefix "pt$r-" > "$out/burst-pub-server-warm-$r.json"
-        kill -CONT "$server_pid"
-        measure_drain "$((3 * burst))" "$out/drain-warm-$r.json"
-        echo "drain warm $r: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-warm-$r.json")" >&2
+        drain_paused_burst "t$r" warm "$r" 3
     fi
     stop_server
 done

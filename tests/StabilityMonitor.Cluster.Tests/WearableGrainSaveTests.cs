@@ -142,14 +142,7 @@ public sealed class WearableGrainSaveTests
             {
                 if (_saved is { } saved && grainState is IGrainState<WearableGrainState> wearable)
                 {
-                    wearable.State = new WearableGrainState
-                    {
-                        Format = saved.Format,
-                        Stream = saved.Stream,
-                        Positions = new Dictionary<string, long>(saved.Positions, StringComparer.Ordinal),
-                        StartHold = saved.StartHold,
-                        LostActivation = saved.LostActivation,
-                    };
+                    wearable.State = Copy(saved);
                     wearable.RecordExists = true;
                 }
 
@@ -172,14 +165,7 @@ public sealed class WearableGrainSaveTests
                     _positions = new Dictionary<string, long>(state.Positions);
 
                     // A copy: the grain clears the state's records after every write.
-                    _saved = new WearableGrainState
-                    {
-                        Format = state.Format,
-                        Stream = state.Stream,
-                        Positions = _positions,
-                        StartHold = state.StartHold,
-                        LostActivation = state.LostActivation,
-                    };
+                    _saved = Copy(state);
                 }
 
                 grainState.ETag = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -189,5 +175,14 @@ public sealed class WearableGrainSaveTests
         }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => Task.CompletedTask;
+
+        private static WearableGrainState Copy(WearableGrainState state) => new()
+        {
+            Format = state.Format,
+            Stream = state.Stream,
+            Positions = new Dictionary<string, long>(state.Positions, StringComparer.Ordinal),
+            StartHold = state.StartHold,
+            LostActivation = state.LostActivation,
+        };
     }
 }
