@@ -19,18 +19,7 @@ public sealed class RunInterruptTests
         try
         {
             var truth = Path.Combine(folder.FullName, "truth.jsonl");
-            var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-            var info = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "firmware-sim.dll"), "run", "--broker", $"mqtt://127.0.0.1:{broker.Port}",
-                "--devices", "2", "--duration", "300s", "--seed", "7", "--ground-truth", truth,
-            })
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(info)!;
+            using var process = StartRun(broker, truth);
             var stderr = process.StandardError.ReadToEndAsync();
             var first = await process.StandardOutput.ReadLineAsync().WaitAsync(s_timeout);
             Assert.StartsWith("scenario", first, StringComparison.Ordinal);
@@ -100,10 +89,14 @@ public sealed class RunInterruptTests
     private static Process StartRun(MosquittoBroker broker, string truth)
     {
         var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var info = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+
+        // Through env(1) with SIGINT's default action: a test run started in the background of a non-interactive shell
+        // (`scripts/test.sh &`, nohup) has SIGINT ignored, the child would inherit that, and the Ctrl+C under test would
+        // never arrive. env execs, so the process's id is the run's.
+        var info = new ProcessStartInfo("env") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
         {
-            Path.Combine(AppContext.BaseDirectory, "firmware-sim.dll"), "run", "--broker", $"mqtt://127.0.0.1:{broker.Port}",
+            "--default-signal=INT", host, Path.Combine(AppContext.BaseDirectory, "firmware-sim.dll"), "run", "--broker", $"mqtt://127.0.0.1:{broker.Port}",
             "--devices", "2", "--duration", "300s", "--seed", "7", "--ground-truth", truth,
         })
         {
