@@ -167,10 +167,11 @@ if [ "$mode" != report ]; then
 fi
 
 # --- (a) bare subscriber and (b) server burst drain, alternating per repeat ---
-# measure_drain TARGET OUT: waits until the server has processed TARGET frames in all (or 30 s without progress), timing
-# from the first frame it processes after the call to the last; writes the drain's figures as JSON to OUT.
+# measure_drain TARGET OUT LABEL: waits until the server has processed TARGET frames in all (or 30 s without progress),
+# timing from the first frame it processes after the call to the last; writes the drain's figures as JSON to OUT and
+# prints them as "drain LABEL: ...".
 measure_drain() {
-    local target=$1 file=$2 base t1="" f1=0 c1 a1 s1 last_f f t last_change stalled=0 t2 c2 a2 s2 rss_end
+    local target=$1 file=$2 label=$3 base t1="" f1=0 c1 a1 s1 last_f f t last_change stalled=0 t2 c2 a2 s2 rss_end
     base=$(metric stability_frames_total); last_f=$base; last_change=$(now)
     while :; do
         f=$(metric stability_frames_total); f=${f:-0}
@@ -195,6 +196,7 @@ measure_drain() {
           alloc_bytes_per_frame: (if $df > 0 then ((($a2|tonumber) - ($a1|tonumber)) / $df) else null end),
           alloc_bytes_per_sample: (if $ds > 0 then ((($a2|tonumber) - ($a1|tonumber)) / $ds) else null end),
           rss_idle_kb: $rss_idle, rss_end_kb: $rss_end }' > "$file"
+    echo "drain $label: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$file")" >&2
 }
 # A drain right after a start is also the JIT's: about half of its CPU went to compiling and to the instrumented code
 # that tiered PGO runs meanwhile (docs/performance.md, eighth session). The warm drain is the same burst queued while a
@@ -202,14 +204,15 @@ measure_drain() {
 # outage), and the bare subscriber is measured the same way (--warm-up), so both sides are compared warm. Two, not one:
 # tiered PGO recompiles a hot method twice (instrumented, then final), each time after calls, and the drain right after
 # the first still spent a quarter of its CPU compiling (docs/performance.md, twelfth session); it is kept as "second".
+# The server now ships with tiered PGO off (thirteenth session), the bare subscriber does not, and DOTNET_TieredPGO=1
+# brings it back to the server: the two warm-up bursts stay for both sides.
 # drain_paused_burst PREFIX NAME REPEAT NTH: a burst over new wearables queued while the running server is paused, then
 # its drain (the server's NTH) measured into $out/drain-NAME-REPEAT.json.
 drain_paused_burst() {
     kill -STOP "$server_pid"
     "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "$1-" --client-id-prefix "p$1-" > "$out/burst-pub-server-$2-$3.json"
     kill -CONT "$server_pid"
-    measure_drain "$(($4 * burst))" "$out/drain-$2-$3.json"
-    echo "drain $2 $3: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-$2-$3.json")" >&2
+    measure_drain "$(($4 * burst))" "$out/drain-$2-$3.json" "$2 $3"
 }
 { [ "$mode" = all ] || [ "$mode" = drains ]; } && for r in $(seq 1 "$repeats"); do
     "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
@@ -236,8 +239,7 @@ drain_paused_burst() {
     start_server "worker-burst-$r"
     rss_idle=$(rss_kb "$server_pid")
     # Timed from the first processed frame to the last: server start-up is not the broker's pace.
-    measure_drain "$burst" "$out/drain-$r.json"
-    echo "drain $r: $(jq -c '{frames, stalled, rate, cpu_us_per_frame, alloc_bytes_per_sample}' "$out/drain-$r.json")" >&2
+    measure_drain "$burst" "$out/drain-$r.json" "$r"
     if [ "$(jq .complete "$out/drain-$r.json")" = true ]; then
         drain_paused_burst "u$r" second "$r" 2
     fi

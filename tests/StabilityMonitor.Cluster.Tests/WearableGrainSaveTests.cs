@@ -122,7 +122,6 @@ public sealed class WearableGrainSaveTests
     private sealed class FailingStorage : IGrainStorage
     {
         private readonly Lock _gate = new();
-        private Dictionary<string, long> _positions = [];
         private WearableGrainState? _saved;
         private int _version;
 
@@ -132,7 +131,7 @@ public sealed class WearableGrainSaveTests
         {
             lock (_gate)
             {
-                return _positions.GetValueOrDefault(source);
+                return _saved?.Positions.GetValueOrDefault(source) ?? 0;
             }
         }
 
@@ -162,8 +161,6 @@ public sealed class WearableGrainSaveTests
 
                 if (grainState.State is WearableGrainState state)
                 {
-                    _positions = new Dictionary<string, long>(state.Positions);
-
                     // A copy: the grain clears the state's records after every write.
                     _saved = Copy(state);
                 }
