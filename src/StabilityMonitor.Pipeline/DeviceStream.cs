@@ -221,8 +221,10 @@ internal sealed class DeviceStream : IProcessorSink, ISequencedFrameTarget
         try
         {
             var header = item.Header;
-            Evidence.Add(header, item.SampleSpan);
             Processor.Process(header, item.SampleSpan, this);
+
+            // After the processor: an event it raised in this frame took the history up to its own sample, the rest of the frame is added here.
+            Evidence.Add(header, item.SampleSpan);
             Frames++;
             Samples += header.SampleCount;
             LastDeviceTimeMicros = header.EndTimeMicros;

@@ -1,21 +1,25 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using StabilityMonitor.Signal;
 using StabilityMonitor.Signal.Codec;
 using StabilityMonitor.Signal.Detection;
+using StabilityMonitor.Signal.Processing;
 
 namespace StabilityMonitor.Pipeline;
 
 /// <summary>
-/// One device's recent acceleration, decimated to 25 Hz as it arrives, and the events waiting for their evidence
-/// trace. The ring is indexed by absolute 40 ms slot number (device time / 40 000 µs), so gaps and reordering
-/// need no bookkeeping: a slot holds the mean and count of the samples that fell into it, and is cleared when the
-/// newest slot moves past it. Arrays are allocated once per device; adding samples allocates nothing.
-/// Not thread-safe: touched only under the pipeline's lock.
+/// One device's events waiting for their evidence trace: 4 s either side of the event at 25 Hz, each point the mean of
+/// the samples in a 40 ms slot of device time (slot number = device time / 40 000 µs), so gaps and reordering need no
+/// bookkeeping. What led up to an event is taken from the processor's raw history when the event is raised
+/// (<see cref="IHistorySource"/>, which holds it for this); what follows is added frame by frame until the device's
+/// data passes the end of the window. Nothing is kept for a device with no event waiting, and nothing is allocated per
+/// sample; a waiting trace's slots are rented. Not thread-safe: touched only by the device's own processing.
 /// </summary>
 /// <remarks>
-/// The means are kept as 16-bit counts of 2^-11 g (0.49 mg, ±16 g: a 16 g range's own count), half the memory and
-/// checkpoint of float sums: a trace's points are whole milli-g, so this costs at most one milli-g on a point. Each
-/// sample moves its slot's mean by its share, rounded; at 50 Hz (two samples a slot) that is exact to the unit.
+/// The means are kept as 16-bit counts of 2^-11 g (0.49 mg, ±16 g: a 16 g range's own count): a trace's points are
+/// whole milli-g, so this costs at most one milli-g on a point. Each sample moves its slot's mean by its share,
+/// rounded; at 50 Hz (two samples a slot) that is exact to the unit. Until issue 11 each device kept a 10.24 s ring of
+/// these slots all the time (2 KB a wearable, written in every checkpoint) for the few moments one was needed.
 /// </remarks>
 internal sealed class EvidenceRecorder
 {
@@ -26,77 +30,86 @@ internal sealed class EvidenceRecorder
     public const int SlotsEachSide = 4 * RateHz;
 
     private const long SlotMicros = 1_000_000 / RateHz;
+    private const int TraceSlots = 2 * SlotsEachSide;
 
-    // 10.24 s: the 8 s trace plus the frame that completes it and a near-fall's ~2.5 s decision delay.
-    private const int Capacity = 256;
+    // x, y, z means and the count.
+    private const int Lanes = 4;
     private const int MaxPending = 4;
 
     // 2^11 counts a g.
     private const float Unit = 2048f;
 
-    // Written before the state since means replaced sums; a state written before starts with its "empty" flag (0 or 1).
-    private const byte CompactFormat = 2;
+    // Format 3: the waiting traces' own slots. Format 2: a ring of 256 slots of means and ushort counts, behind a flag
+    // for "empty"; before it, the flag (0 or 1) first and the ring as float sums.
+    private const byte TracesFormat = 3;
+    private const byte RingFormat = 2;
+    private const int RingSlots = 256;
 
-    private readonly short[] _means = new short[3 * Capacity];
-    private readonly ushort[] _counts = new ushort[Capacity];
     private readonly PendingEvidence[] _pending = new PendingEvidence[MaxPending];
     private int _pendingCount;
+
+    // The newest slot with data since the oldest waiting trace was remembered (a trace is cut short when the stream stops before its end).
     private long _head;
     private bool _empty = true;
 
     /// <summary>Events waiting for their trace.</summary>
     public int PendingCount => _pendingCount;
 
-    /// <summary>Adds a frame's samples (in release order) to the ring.</summary>
+    /// <summary>Adds a frame's samples (in release order, after the processor has seen them) to the waiting traces.</summary>
     public void Add(in FrameHeader header, ReadOnlySpan<AccelSample> samples)
     {
         var rate = header.SampleRateHz;
-        if (rate == 0)
+        if (_pendingCount == 0 || rate == 0)
         {
             return;
         }
 
+        var pending = _pending;
         for (var i = 0; i < samples.Length; i++)
         {
-            var slot = Slot(DeviceTimeMath.Add(header.DeviceTimeMicros, i * 1_000_000L / rate));
-            if (_empty || slot > _head)
+            var micros = DeviceTimeMath.Add(header.DeviceTimeMicros, i * 1_000_000L / rate);
+            var slot = Slot(micros);
+            var taken = false;
+            for (var p = 0; p < _pendingCount; p++)
             {
-                Advance(slot);
-            }
-            else if (DeviceTimeMath.Subtract(_head, slot) >= Capacity)
-            {
-                // Older than the ring reaches (the device's clock went back): nothing to keep it in.
-                continue;
-            }
-
-            var k = Index(slot);
-            var n = _counts[k];
-            if (n == ushort.MaxValue)
-            {
-                continue;
+                ref readonly var trace = ref pending[p];
+                if (micros > trace.ThroughMicros)
+                {
+                    taken |= Accumulate(trace.Slots, FirstSlot(trace.TimeMicros), slot, samples[i]);
+                }
             }
 
-            ref readonly var s = ref samples[i];
-            var share = 1f / (n + 1);
-            _means[3 * k] = Mean(_means[3 * k], share, s.X);
-            _means[(3 * k) + 1] = Mean(_means[(3 * k) + 1], share, s.Y);
-            _means[(3 * k) + 2] = Mean(_means[(3 * k) + 2], share, s.Z);
-            _counts[k] = (ushort)(n + 1);
+            if (taken)
+            {
+                MarkHead(slot);
+            }
         }
     }
 
     /// <summary>
-    /// Remembers an event; its trace is published once the device's data passes the end of its window. When
-    /// more events are waiting than the fixed table holds, the oldest is published now, cut short.
+    /// Remembers an event, with what <paramref name="history"/> still holds of the 4 s before it (called as the event is
+    /// raised, the history reaches to the sample that raised it); its trace is published once the device's data passes
+    /// the end of its window. When more events are waiting than the fixed table holds, the oldest is published now, cut
+    /// short.
     /// </summary>
-    public void Remember(string deviceId, in StabilityEvent stabilityEvent, IObserver<EventEvidence> observer)
+    public void Remember<THistory>(string deviceId, in StabilityEvent stabilityEvent, IObserver<EventEvidence> observer, THistory history)
+        where THistory : IHistorySource
     {
         if (_pendingCount == MaxPending)
         {
             PublishAt(0, deviceId, observer, truncated: true);
         }
 
-        _pending[_pendingCount++] = new PendingEvidence(stabilityEvent.Kind, stabilityEvent.TimeMicros);
+        var slots = RentSlots();
+        var first = FirstSlot(stabilityEvent.TimeMicros);
+        var capture = new HistoryCapture(slots, first);
+        history.ReplayHistory(SlotStart(first), ref capture);
+        if (capture.NewestSlot is { } newest)
+        {
+            MarkHead(newest);
+        }
+
+        _pending[_pendingCount++] = new PendingEvidence(stabilityEvent.Kind, stabilityEvent.TimeMicros, slots, capture.ThroughMicros);
     }
 
     /// <summary>Publishes the traces whose window ended before <paramref name="deviceTimeMicros"/> (the end of the newest frame).</summary>
@@ -125,176 +138,291 @@ internal sealed class EvidenceRecorder
         }
     }
 
-    /// <summary>Forgets the recorded samples and waiting events (after <see cref="PublishAll"/>).</summary>
+    /// <summary>Forgets the waiting events and their traces (after <see cref="PublishAll"/>).</summary>
     public void Clear()
     {
-        Array.Clear(_means);
-        Array.Clear(_counts);
-        _pendingCount = 0;
+        while (_pendingCount > 0)
+        {
+            ReturnSlots(_pending[--_pendingCount].Slots);
+            _pending[_pendingCount] = default;
+        }
+
         _empty = true;
     }
 
-    /// <summary>Writes the ring and the waiting events for a checkpoint.</summary>
+    /// <summary>Writes the waiting events and their traces so far, for a checkpoint (a few bytes with none waiting).</summary>
     public void WriteState(BinaryWriter writer)
     {
-        writer.Write(CompactFormat);
+        writer.Write(TracesFormat);
         writer.Write(_empty);
         writer.Write(_head);
         writer.Write(_pendingCount);
         for (var i = 0; i < _pendingCount; i++)
         {
-            writer.Write((byte)_pending[i].Kind);
-            writer.Write(_pending[i].TimeMicros);
+            ref readonly var trace = ref _pending[i];
+            writer.Write((byte)trace.Kind);
+            writer.Write(trace.TimeMicros);
+            writer.Write(trace.ThroughMicros);
+            writer.Write(MemoryMarshal.AsBytes(trace.Slots.AsSpan(0, Lanes * TraceSlots)));
         }
-
-        if (_empty)
-        {
-            return;
-        }
-
-        writer.Write(MemoryMarshal.AsBytes(_means.AsSpan()));
-        writer.Write(MemoryMarshal.AsBytes(_counts.AsSpan()));
     }
 
-    /// <summary>Restores what <see cref="WriteState"/> wrote into a new recorder.</summary>
+    /// <summary>Restores what <see cref="WriteState"/> wrote, or what a build that kept a ring of slots wrote, into a new recorder.</summary>
     public void ReadState(BinaryReader reader)
     {
         var first = reader.ReadByte();
-        var compact = first == CompactFormat;
+        if (first == TracesFormat)
+        {
+            ReadTraces(reader);
+            return;
+        }
+
+        var compact = first == RingFormat;
         if (!compact && first > 1)
         {
             throw new InvalidDataException($"The checkpoint's evidence ring starts with {first}, neither a format nor a flag.");
         }
 
-        _empty = compact ? reader.ReadBoolean() : first == 1;
-        _head = reader.ReadInt64();
+        ReadRing(reader, compact, compact ? reader.ReadBoolean() : first == 1);
+    }
+
+    private void ReadTraces(BinaryReader reader)
+    {
+        var empty = reader.ReadBoolean();
+        var head = reader.ReadInt64();
+        var count = ReadPendingCount(reader);
+        var read = new PendingEvidence[MaxPending];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var kind = (EventKind)reader.ReadByte();
+                var time = reader.ReadInt64();
+                var through = reader.ReadInt64();
+                var slots = RentSlots();
+                read[i] = new PendingEvidence(kind, time, slots, through);
+                ReadExactly(reader, MemoryMarshal.AsBytes(slots.AsSpan(0, Lanes * TraceSlots)));
+            }
+        }
+        catch
+        {
+            foreach (var trace in read)
+            {
+                if (trace.Slots is not null)
+                {
+                    ReturnSlots(trace.Slots);
+                }
+            }
+
+            throw;
+        }
+
+        Commit(read, count, empty, head);
+    }
+
+    // A ring of the last 256 slots: each waiting event's slots are copied out of it, and the frames that follow add to them.
+    private void ReadRing(BinaryReader reader, bool compact, bool empty)
+    {
+        var head = reader.ReadInt64();
+        var count = ReadPendingCount(reader);
+        var events = new (EventKind Kind, long TimeMicros)[count];
+        for (var i = 0; i < count; i++)
+        {
+            events[i] = ((EventKind)reader.ReadByte(), reader.ReadInt64());
+        }
+
+        var means = new short[3 * RingSlots];
+        var counts = new ushort[RingSlots];
+        if (!empty)
+        {
+            if (compact)
+            {
+                ReadExactly(reader, MemoryMarshal.AsBytes(means.AsSpan()));
+                ReadExactly(reader, MemoryMarshal.AsBytes(counts.AsSpan()));
+            }
+            else
+            {
+                // Float sums, then the counts.
+                var sums = new float[3 * RingSlots];
+                ReadExactly(reader, MemoryMarshal.AsBytes(sums.AsSpan()));
+                ReadExactly(reader, MemoryMarshal.AsBytes(counts.AsSpan()));
+                for (var i = 0; i < sums.Length; i++)
+                {
+                    var n = counts[i / 3];
+                    means[i] = n == 0 ? (short)0 : Quantize(sums[i] / n, Unit);
+                }
+            }
+        }
+
+        var read = new PendingEvidence[MaxPending];
+        for (var i = 0; i < count; i++)
+        {
+            var slots = RentSlots();
+            var firstSlot = FirstSlot(events[i].TimeMicros);
+            for (var j = 0; j < TraceSlots && !empty; j++)
+            {
+                var slot = firstSlot + j;
+                if (slot > head || DeviceTimeMath.Subtract(head, slot) >= RingSlots)
+                {
+                    continue;
+                }
+
+                var k = RingIndex(slot);
+                slots[Lanes * j] = means[3 * k];
+                slots[(Lanes * j) + 1] = means[(3 * k) + 1];
+                slots[(Lanes * j) + 2] = means[(3 * k) + 2];
+                slots[(Lanes * j) + 3] = (short)Math.Min(counts[k], (ushort)short.MaxValue);
+            }
+
+            // The ring held everything up to its head: every later frame's samples are new to it.
+            read[i] = new PendingEvidence(events[i].Kind, events[i].TimeMicros, slots, long.MinValue);
+        }
+
+        Commit(read, count, empty, head);
+    }
+
+    private void Commit(PendingEvidence[] read, int count, bool empty, long head)
+    {
+        Clear();
+        Array.Copy(read, _pending, count);
+        _pendingCount = count;
+        _empty = empty || count == 0;
+        _head = head;
+    }
+
+    private static int ReadPendingCount(BinaryReader reader)
+    {
         var pending = reader.ReadInt32();
         if (pending is < 0 or > MaxPending)
         {
             throw new InvalidDataException($"The checkpoint holds {pending} waiting traces; at most {MaxPending} wait.");
         }
 
-        for (var i = 0; i < pending; i++)
-        {
-            _pending[i] = new PendingEvidence((EventKind)reader.ReadByte(), reader.ReadInt64());
-        }
-
-        _pendingCount = pending;
-        if (_empty)
-        {
-            return;
-        }
-
-        if (compact)
-        {
-            ReadExactly(reader, MemoryMarshal.AsBytes(_means.AsSpan()));
-            ReadExactly(reader, MemoryMarshal.AsBytes(_counts.AsSpan()));
-            return;
-        }
-
-        // Written before the means: float sums, then the counts.
-        var sums = new float[3 * Capacity];
-        ReadExactly(reader, MemoryMarshal.AsBytes(sums.AsSpan()));
-        ReadExactly(reader, MemoryMarshal.AsBytes(_counts.AsSpan()));
-        for (var i = 0; i < sums.Length; i++)
-        {
-            var n = _counts[i / 3];
-            _means[i] = n == 0 ? (short)0 : Quantize(sums[i] / n, Unit);
-        }
+        return pending;
     }
 
     private static void ReadExactly(BinaryReader reader, Span<byte> target)
     {
         if (reader.Read(target) != target.Length)
         {
-            throw new EndOfStreamException("The checkpoint ends inside an evidence ring.");
+            throw new EndOfStreamException("The checkpoint ends inside an evidence trace.");
         }
     }
+
+    private static short[] RentSlots()
+    {
+        var slots = ArrayPool<short>.Shared.Rent(Lanes * TraceSlots);
+        Array.Clear(slots, 0, Lanes * TraceSlots);
+        return slots;
+    }
+
+    private static void ReturnSlots(short[] slots) => ArrayPool<short>.Shared.Return(slots);
 
     private static long Slot(long micros) => micros >= 0 ? micros / SlotMicros : ((micros + 1) / SlotMicros) - 1;
 
     private static long SlotStart(long slot) => slot < long.MinValue / SlotMicros ? long.MinValue : slot * SlotMicros;
 
+    private static long FirstSlot(long eventMicros) => Slot(eventMicros) - SlotsEachSide;
+
     private static long EndSlot(long eventMicros) => Slot(eventMicros) + SlotsEachSide;
 
-    private static int Index(long slot)
+    private static int RingIndex(long slot)
     {
-        var k = slot % Capacity;
-        return (int)(k < 0 ? k + Capacity : k);
+        var k = slot % RingSlots;
+        return (int)(k < 0 ? k + RingSlots : k);
     }
 
-    private void Advance(long slot)
+    /// <summary>Adds a sample to its slot when the slot is in the trace; false when it is not.</summary>
+    private static bool Accumulate(short[] slots, long firstSlot, long slot, in AccelSample sample)
     {
-        if (_empty || DeviceTimeMath.Subtract(slot, _head) >= Capacity)
+        var j = DeviceTimeMath.Subtract(slot, firstSlot);
+        if (j is < 0 or >= TraceSlots)
         {
-            Array.Clear(_means);
-            Array.Clear(_counts);
-        }
-        else
-        {
-            for (var s = _head + 1; s <= slot; s++)
-            {
-                var k = Index(s);
-                _counts[k] = 0;
-                _means[3 * k] = 0;
-                _means[(3 * k) + 1] = 0;
-                _means[(3 * k) + 2] = 0;
-            }
+            return false;
         }
 
-        _head = slot;
-        _empty = false;
+        var k = Lanes * (int)j;
+        var n = slots[k + 3];
+        if (n == short.MaxValue)
+        {
+            return true;
+        }
+
+        var share = 1f / (n + 1);
+        slots[k] = Mean(slots[k], share, sample.X);
+        slots[k + 1] = Mean(slots[k + 1], share, sample.Y);
+        slots[k + 2] = Mean(slots[k + 2], share, sample.Z);
+        slots[k + 3] = (short)(n + 1);
+        return true;
+    }
+
+    private void MarkHead(long slot)
+    {
+        if (_empty || slot > _head)
+        {
+            _head = slot;
+            _empty = false;
+        }
     }
 
     private void PublishAt(int index, string deviceId, IObserver<EventEvidence> observer, bool truncated)
     {
         // Out of the table before the observer runs: an observer that throws must not see it again.
-        var pending = _pending[index];
+        var pending = _pending;
+        var trace = pending[index];
         _pendingCount--;
-        Array.Copy(_pending, index + 1, _pending, index, _pendingCount - index);
-        _pending[_pendingCount] = default;
-        observer.OnNext(Build(deviceId, pending, truncated));
+        Array.Copy(pending, index + 1, pending, index, _pendingCount - index);
+        pending[_pendingCount] = default;
+        var evidence = Build(deviceId, trace, truncated);
+        ReturnSlots(trace.Slots);
+        if (_pendingCount == 0)
+        {
+            _empty = true;
+        }
+
+        observer.OnNext(evidence);
     }
 
-    private EventEvidence Build(string deviceId, PendingEvidence pending, bool truncated)
+    private EventEvidence Build(string deviceId, in PendingEvidence pending, bool truncated)
     {
-        var eventSlot = Slot(pending.TimeMicros);
-        var first = eventSlot - SlotsEachSide;
-        var last = eventSlot + SlotsEachSide - 1;
-        if (!_empty)
+        var slots = pending.Slots;
+        var firstSlot = FirstSlot(pending.TimeMicros);
+        var first = 0;
+        var last = TraceSlots - 1;
+        if (!_empty && DeviceTimeMath.Subtract(_head, firstSlot) < last)
         {
-            first = Math.Max(first, _head - Capacity + 1);
-            last = Math.Min(last, _head);
-            while (first <= last && _counts[Index(first)] == 0)
-            {
-                first++;
-            }
-
-            while (last >= first && _counts[Index(last)] == 0)
-            {
-                last--;
-            }
+            last = (int)Math.Max(-1, DeviceTimeMath.Subtract(_head, firstSlot));
         }
 
-        if (_empty || first > last)
+        while (first <= last && slots[(Lanes * first) + 3] == 0)
         {
-            return new EventEvidence(deviceId, pending.Kind, pending.TimeMicros, SlotStart(first), RateHz, [], true);
+            first++;
         }
 
-        var points = new EvidencePoint[(int)(last - first + 1)];
+        while (last >= first && slots[(Lanes * last) + 3] == 0)
+        {
+            last--;
+        }
+
+        if (first > last)
+        {
+            return new EventEvidence(deviceId, pending.Kind, pending.TimeMicros, SlotStart(firstSlot), RateHz, [], true);
+        }
+
+        var points = new EvidencePoint[last - first + 1];
         var previous = default(EvidencePoint);
-        for (var s = first; s <= last; s++)
+        for (var j = first; j <= last; j++)
         {
-            var k = Index(s);
-            if (_counts[k] > 0)
+            var k = Lanes * j;
+            if (slots[k + 3] > 0)
             {
-                previous = new EvidencePoint(MilliG(_means[3 * k]), MilliG(_means[(3 * k) + 1]), MilliG(_means[(3 * k) + 2]));
+                previous = new EvidencePoint(MilliG(slots[k]), MilliG(slots[k + 1]), MilliG(slots[k + 2]));
             }
 
-            points[s - first] = previous;
+            points[j - first] = previous;
         }
 
-        return new EventEvidence(deviceId, pending.Kind, pending.TimeMicros, SlotStart(first), RateHz, points, truncated);
+        return new EventEvidence(deviceId, pending.Kind, pending.TimeMicros, SlotStart(firstSlot + first), RateHz, points, truncated);
     }
 
     /// <summary>A slot's mean (in counts) moved by one more sample, whose <paramref name="share"/> is 1 / (samples so far + 1).</summary>
@@ -305,4 +433,23 @@ internal sealed class EvidenceRecorder
     /// <summary><paramref name="value"/> × <paramref name="scale"/>, rounded into a short (NaN: 0).</summary>
     private static short Quantize(float value, float scale) =>
         float.IsNaN(value) ? (short)0 : (short)Math.Clamp(MathF.Round(value * scale), short.MinValue, short.MaxValue);
+
+    /// <summary>Takes the processor's history into a new trace's slots.</summary>
+    private struct HistoryCapture(short[] slots, long firstSlot) : IHistoryReader
+    {
+        public long ThroughMicros { get; private set; } = long.MinValue;
+
+        public long? NewestSlot { get; private set; }
+
+        public void OnSample(long deviceTimeMicros, in AccelSample sample)
+        {
+            var slot = Slot(deviceTimeMicros);
+            if (Accumulate(slots, firstSlot, slot, sample))
+            {
+                NewestSlot = NewestSlot is { } newest ? Math.Max(newest, slot) : slot;
+            }
+
+            ThroughMicros = Math.Max(ThroughMicros, deviceTimeMicros);
+        }
+    }
 }

@@ -853,7 +853,7 @@ public sealed class IngestPipeline : IDisposable
             _eventStore.Add(deviceEvent);
             if (stabilityEvent.Kind is EventKind.NearFall or EventKind.Fall)
             {
-                device.Evidence.Remember(device.Id, stabilityEvent, _evidence);
+                device.Evidence.Remember(device.Id, stabilityEvent, _evidence, device.Processor);
             }
 
             _events.OnNext(deviceEvent);

@@ -153,7 +153,7 @@ public class DeviceStreamStateTests
     {
         var stream = Create(new NullHost());
         stream.Accept(Frame(0));
-        stream.Evidence.Remember("dev", new StabilityEvent(Start, EventKind.NearFall, 1, 0.5f, 3f, 10f, 200f, 5f, Start), System.Reactive.Observer.Create<EventEvidence>(static _ => { }));
+        stream.Evidence.Remember("dev", new StabilityEvent(Start, EventKind.NearFall, 1, 0.5f, 3f, 10f, 200f, 5f, Start), System.Reactive.Observer.Create<EventEvidence>(static _ => { }), stream.Processor);
         var before = stream.Processor;
 
         stream.ResetProcessing(clearEvidence);

@@ -30,6 +30,10 @@ public sealed class CompactVectorRing
     private float _toG;
     private long _count;
 
+    // The oldest index pushed since the last clear or resume: a ring resumed with fewer values than it holds must not
+    // offer the slots below them.
+    private long _floor;
+
     /// <param name="capacity">Values held.</param>
     /// <param name="finestExponent">The finest unit tried, 2^-exponent g (11 to 15): 14 for raw samples (a 2 g range's count), 15 for means of two.</param>
     public CompactVectorRing(int capacity, int finestExponent)
@@ -49,13 +53,13 @@ public sealed class CompactVectorRing
     public long Count => _count;
 
     /// <summary>Oldest absolute index still held.</summary>
-    public long OldestIndex => Math.Max(0, _count - _capacity);
+    public long OldestIndex => Math.Max(_floor, _count - _capacity);
 
     /// <summary>Whether the values are held as 16-bit counts now (tests, diagnostics).</summary>
     public bool Compact => _counts is not null;
 
     /// <summary>True when value <paramref name="index"/> is still held.</summary>
-    public bool Holds(long index) => index >= 0 && index < _count && index >= _count - _capacity;
+    public bool Holds(long index) => index >= OldestIndex && index < _count;
 
     public void Push(float x, float y, float z)
     {
@@ -124,7 +128,7 @@ public sealed class CompactVectorRing
     }
 
     /// <summary>Forgets the values (the unit and the storage stay as they are).</summary>
-    public void Clear() => _count = 0;
+    public void Clear() => _count = _floor = 0;
 
     /// <summary>
     /// Forgets the values and numbers the next one <paramref name="index"/>: a restored state then pushes the values it
@@ -133,7 +137,7 @@ public sealed class CompactVectorRing
     public void ResumeAt(long index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
-        _count = index;
+        _count = _floor = index;
     }
 
     private void PushSlow(long index, int k, float x, float y, float z)
@@ -158,7 +162,7 @@ public sealed class CompactVectorRing
 
             // Floats until the ring next wraps, the held values carried over exactly.
             var floats = new float[3 * _capacity];
-            for (var i = Math.Max(0, index - _capacity + 1); i < index; i++)
+            for (var i = Math.Max(_floor, index - _capacity + 1); i < index; i++)
             {
                 var j = 3 * (int)(i % _capacity);
                 floats[j] = counts[j] * _toG;
@@ -243,7 +247,7 @@ public sealed class CompactVectorRing
     {
         var mask = (1 << shift) - 1;
         var counts = _counts!;
-        for (var i = Math.Max(0, index - _capacity + 1); i < index; i++)
+        for (var i = Math.Max(_floor, index - _capacity + 1); i < index; i++)
         {
             var k = 3 * (int)(i % _capacity);
             if (((counts[k] & mask) | (counts[k + 1] & mask) | (counts[k + 2] & mask)) != 0)
@@ -258,7 +262,7 @@ public sealed class CompactVectorRing
     private void Rescale(long index, int shift)
     {
         var counts = _counts!;
-        for (var i = Math.Max(0, index - _capacity + 1); i < index; i++)
+        for (var i = Math.Max(_floor, index - _capacity + 1); i < index; i++)
         {
             var k = 3 * (int)(i % _capacity);
             counts[k] = (short)(counts[k] >> shift);

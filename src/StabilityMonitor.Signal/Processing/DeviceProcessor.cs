@@ -9,8 +9,15 @@ namespace StabilityMonitor.Signal.Processing;
 /// per device, fed in order. The same code runs live, in replay and in offline evaluation, and it
 /// runs on device time only, so a replay at any speed gives the same output.
 /// </summary>
-public sealed class DeviceProcessor
+public sealed class DeviceProcessor : IHistorySource
 {
+    /// <summary>
+    /// Seconds of raw samples before an event's time that are still held when the event is raised (see
+    /// <see cref="ReplayHistory{TReader}"/>): the pipeline's evidence trace shows 4 s before it, from the start of the
+    /// 40 ms slot the time falls in.
+    /// </summary>
+    public const float EventLookBackSeconds = 4.2f;
+
     private const float StandardGravity = 9.80665f;
 
     private readonly ProcessorOptions _options;
@@ -159,6 +166,44 @@ public sealed class DeviceProcessor
         foreach (ref readonly var sample in samples)
         {
             ProcessSample(state, sample, sink);
+        }
+    }
+
+    /// <summary>
+    /// Hands <paramref name="reader"/> the raw samples still held from device time <paramref name="fromMicros"/> on,
+    /// oldest first, with their device times: this segment's, up to the sample being processed when called from an
+    /// event. Called when an event is raised, it reaches back <see cref="EventLookBackSeconds"/> before the event's
+    /// time, so nobody else needs to keep a history of the stream for what led up to an event.
+    /// </summary>
+    public void ReplayHistory<TReader>(long fromMicros, ref TReader reader)
+        where TReader : IHistoryReader
+    {
+        if (_state is not { } s || s.Ring.Count == 0)
+        {
+            return;
+        }
+
+        var first = s.Ring.OldestIndex;
+        var offset = DeviceTimeMath.Subtract(fromMicros, _segmentStartMicros);
+        if (offset > (s.Ring.Count - 1) * 1_000_000 / s.Rate)
+        {
+            // Past the newest sample (also keeps the product below from overflowing on a wild time).
+            return;
+        }
+
+        if (offset > 0)
+        {
+            // The first index whose time (start + index × 10^6 / rate, rounded down) is at or after fromMicros.
+            first = Math.Max(first, ((offset * s.Rate) + 999_999) / 1_000_000);
+            while (first > s.Ring.OldestIndex && TimeOf(first - 1, s.Rate) >= fromMicros)
+            {
+                first--;
+            }
+        }
+
+        for (var i = first; i < s.Ring.Count; i++)
+        {
+            reader.OnSample(TimeOf(i, s.Rate), s.Ring.At(i));
         }
     }
 
@@ -773,10 +818,11 @@ public sealed class DeviceProcessor
         public RateState(ProcessorOptions options, int rate)
         {
             Rate = rate;
+            DetectorCapacity = RingCapacity(PerturbationTracker.HistorySeconds(options.Detector), rate);
             Gravity = new LowPass3(options.GravityCutoffHz, rate, 2);
             Sway = new LowPass3(options.SwayCutoffHz, rate, options.SwayFilterOrder);
             Tracker = new PerturbationTracker(options.Detector, rate);
-            Ring = new SampleRing((int)Math.Ceiling(PerturbationTracker.HistorySeconds(options.Detector) * rate) + 1);
+            Ring = new SampleRing(RingCapacity(HistorySeconds(options.Detector), rate));
             Window = Math.Max(2, (long)Math.Round(options.SwayWindowSeconds * rate));
             Hop = Math.Max(1, (long)Math.Round(options.SwayHopSeconds * rate));
             ActivityAlpha = 1f / Math.Max(1, rate);
@@ -798,6 +844,9 @@ public sealed class DeviceProcessor
         public PerturbationTracker Tracker { get; }
 
         public SampleRing Ring { get; }
+
+        /// <summary>Samples of the detector's own look-back (the ring may hold more: an event's look-back).</summary>
+        public int DetectorCapacity { get; }
 
         public long Window { get; }
 
@@ -821,13 +870,15 @@ public sealed class DeviceProcessor
             Ring.Clear();
         }
 
-        // The rest is derived from the options and the rate, which the caller writes.
+        // The rest is derived from the options and the rate, which the caller writes. Of the ring, the detector's
+        // look-back (the state's format before the ring also held an event's): a restored processor is exactly the one
+        // that wrote it, an event raised in its first seconds may find less of what led up to it.
         public void WriteState(BinaryWriter writer)
         {
             Gravity.WriteState(writer);
             Sway.WriteState(writer);
             Tracker.WriteState(writer);
-            Ring.WriteState(writer);
+            Ring.WriteState(writer, DetectorCapacity);
         }
 
         public void ReadState(BinaryReader reader)
@@ -835,7 +886,25 @@ public sealed class DeviceProcessor
             Gravity.ReadState(reader);
             Sway.ReadState(reader);
             Tracker.ReadState(reader);
-            Ring.ReadState(reader);
+            Ring.ReadState(reader, DetectorCapacity);
+        }
+
+        private static int RingCapacity(float seconds, int rate) => (int)Math.Ceiling(seconds * rate) + 1;
+
+        /// <summary>
+        /// The detector's look-back, or an event's (<see cref="EventLookBackSeconds"/>) from the latest it is raised
+        /// after its time: a near-fall its decision delay after the peak; a soft fall, timed at the last upright moment,
+        /// once the wearer has lain still for its decision time after a change to lying of at most its transition time.
+        /// </summary>
+        private static float HistorySeconds(DetectorOptions d)
+        {
+            var raisedAfter = Math.Max(d.DecisionDelaySeconds, d.NearFallDecisionDelaySeconds);
+            if (d.SoftFalls)
+            {
+                raisedAfter = Math.Max(raisedAfter, d.SoftFallTransitionSeconds + d.SoftFallDecisionSeconds);
+            }
+
+            return Math.Max(PerturbationTracker.HistorySeconds(d), raisedAfter + EventLookBackSeconds);
         }
     }
 

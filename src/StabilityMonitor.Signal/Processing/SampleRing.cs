@@ -44,26 +44,36 @@ internal sealed class SampleRing
 
     public void Clear() => _ring.Clear();
 
-    /// <summary>Writes the count and the samples still held, oldest first; slots not held are never read.</summary>
-    public void WriteState(BinaryWriter writer)
+    /// <summary>
+    /// Writes the count and the newest samples held, at most <paramref name="atMost"/> of them, oldest first; slots not
+    /// held are never read. The same <paramref name="atMost"/> reads them back (<see cref="ReadState"/>).
+    /// </summary>
+    public void WriteState(BinaryWriter writer, int atMost)
     {
         writer.Write(Count);
-        for (var i = OldestIndex; i < Count; i++)
+        for (var i = Math.Max(OldestIndex, Count - atMost); i < Count; i++)
         {
             StateBinary.Write(writer, At(i));
         }
     }
 
-    /// <summary>Restores into a ring of the same capacity (same sample rate and detector options).</summary>
-    public void ReadState(BinaryReader reader)
+    /// <summary>
+    /// Restores what <see cref="WriteState"/> wrote with the same <paramref name="atMost"/>, into a ring of any capacity:
+    /// of the samples written, the newest this ring holds; it holds no older ones until it has pushed them.
+    /// </summary>
+    public void ReadState(BinaryReader reader, int atMost)
     {
         var count = StateBinary.ReadInRange(reader, 0, long.MaxValue, "the ring's sample count");
-        var first = Math.Max(0, count - Capacity);
-        _ring.ResumeAt(first);
-        for (var i = first; i < count; i++)
+        var written = Math.Min(count, atMost);
+        var skip = Math.Max(0, written - Capacity);
+        _ring.ResumeAt(count - written + skip);
+        for (var i = 0L; i < written; i++)
         {
             var s = StateBinary.ReadSample(reader);
-            _ring.Push(s.X, s.Y, s.Z);
+            if (i >= skip)
+            {
+                _ring.Push(s.X, s.Y, s.Z);
+            }
         }
     }
 }

@@ -80,7 +80,7 @@ public sealed class SoftFallRuleTests
 
     // Rotates gravity from Y (upright) to Z (on the back) over the given time; with an impact, the last sample of the
     // turn is a bump of that magnitude along the body (the floor met on the way down), too small for the impact rule.
-    private static SyntheticStream Slump(SyntheticStream stream, double seconds, double impactG)
+    internal static SyntheticStream Slump(SyntheticStream stream, double seconds, double impactG)
     {
         var n = (int)Math.Round(seconds * stream.Rate);
         var samples = new List<AccelSample>();
@@ -94,6 +94,6 @@ public sealed class SoftFallRuleTests
         return stream.Append(samples);
     }
 
-    private static void AddLying(SyntheticStream stream, double seconds) =>
+    internal static void AddLying(SyntheticStream stream, double seconds) =>
         stream.Append(Enumerable.Range(0, (int)(seconds * stream.Rate)).Select(static i => new AccelSample(0.002f * (i % 3), 0.002f * (i % 2), 1f)));
 }

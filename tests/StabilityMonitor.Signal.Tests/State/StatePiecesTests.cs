@@ -143,7 +143,7 @@ public class StatePiecesTests
         var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            ring.WriteState(writer);
+            ring.WriteState(writer, atMost: 4);
         }
 
         // The count, then four samples of three floats.
@@ -151,13 +151,47 @@ public class StatePiecesTests
 
         stream.Position = 0;
         var restored = new SampleRing(4);
-        restored.ReadState(new BinaryReader(stream));
+        restored.ReadState(new BinaryReader(stream), atMost: 4);
         Assert.Equal(6, restored.Count);
         for (var i = 2; i < 6; i++)
         {
             Assert.Equal(ring.At(i), restored.At(i));
         }
 
-        Assert.Throws<InvalidDataException>(() => new SampleRing(4).ReadState(Reader(w => w.Write(-1L))));
+        Assert.Throws<InvalidDataException>(() => new SampleRing(4).ReadState(Reader(w => w.Write(-1L)), atMost: 4));
+    }
+
+    [Fact]
+    public void Ring_State_OfItsNewestPart_RestoresIntoALongerRingThatHoldsOnlyThose()
+    {
+        // The processor's ring is longer than the detector's look-back (an event's look-back), and writes only the latter.
+        var ring = new SampleRing(10);
+        for (var i = 0; i < 9; i++)
+        {
+            ring.Push(new AccelSample(i, -i, 1f));
+        }
+
+        var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            ring.WriteState(writer, atMost: 4);
+        }
+
+        Assert.Equal(8 + (4 * 12), stream.Length);
+        stream.Position = 0;
+        var restored = new SampleRing(10);
+        restored.ReadState(new BinaryReader(stream), atMost: 4);
+        Assert.Equal(9, restored.Count);
+        Assert.Equal(5, restored.OldestIndex);
+        Assert.Equal(ring.At(5), restored.At(5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => restored.At(4));
+
+        // Pushed on, it holds its full length again.
+        for (var i = 9; i < 20; i++)
+        {
+            restored.Push(new AccelSample(i, -i, 1f));
+        }
+
+        Assert.Equal(10, restored.OldestIndex);
     }
 }
