@@ -147,7 +147,7 @@ public sealed class DeviceProcessor : IHistorySource
         if (_state is null || _state.Rate != header.SampleRateHz)
         {
             _state = new RateState(_options, header.SampleRateHz);
-            _seat.Configure(header.SampleRateHz);
+            _seat.Configure(header.SampleRateHz, _state.Ring);
             _continuous = false;
         }
 
@@ -346,7 +346,7 @@ public sealed class DeviceProcessor : IHistorySource
         if (rate > 0)
         {
             state = new RateState(_options, rate);
-            state.ReadState(r);
+            state.ReadState(r, version);
         }
 
         // A version 2 state has no learner and no confirmation: they start afresh, as in a new processor.
@@ -378,14 +378,14 @@ public sealed class DeviceProcessor : IHistorySource
         SeatTracker seat;
         if (version >= 5)
         {
-            seat = SeatTracker.ReadState(r, rate);
+            seat = SeatTracker.ReadState(r, rate, state?.Ring, version);
         }
         else
         {
             seat = new SeatTracker();
             if (rate > 0)
             {
-                seat.Configure(rate);
+                seat.Configure(rate, state!.Ring);
             }
         }
 
@@ -819,10 +819,11 @@ public sealed class DeviceProcessor : IHistorySource
         {
             Rate = rate;
             DetectorCapacity = RingCapacity(PerturbationTracker.HistorySeconds(options.Detector), rate);
+            SavedCapacity = Math.Max(DetectorCapacity, SeatTracker.RawSamplesNeeded(rate));
             Gravity = new LowPass3(options.GravityCutoffHz, rate, 2);
             Sway = new LowPass3(options.SwayCutoffHz, rate, options.SwayFilterOrder);
             Tracker = new PerturbationTracker(options.Detector, rate);
-            Ring = new SampleRing(RingCapacity(HistorySeconds(options.Detector), rate));
+            Ring = new SampleRing(Math.Max(RingCapacity(HistorySeconds(options.Detector), rate), SavedCapacity));
             Window = Math.Max(2, (long)Math.Round(options.SwayWindowSeconds * rate));
             Hop = Math.Max(1, (long)Math.Round(options.SwayHopSeconds * rate));
             ActivityAlpha = 1f / Math.Max(1, rate);
@@ -845,8 +846,14 @@ public sealed class DeviceProcessor : IHistorySource
 
         public SampleRing Ring { get; }
 
-        /// <summary>Samples of the detector's own look-back (the ring may hold more: an event's look-back).</summary>
+        /// <summary>Samples of the detector's own look-back.</summary>
         public int DetectorCapacity { get; }
+
+        /// <summary>
+        /// Samples of the ring a checkpoint keeps: the detector's look-back and the sitting/standing tracker's, which
+        /// reads its history from this ring. An event's longer look-back is not kept.
+        /// </summary>
+        public int SavedCapacity { get; }
 
         public long Window { get; }
 
@@ -870,23 +877,24 @@ public sealed class DeviceProcessor : IHistorySource
             Ring.Clear();
         }
 
-        // The rest is derived from the options and the rate, which the caller writes. Of the ring, the detector's
-        // look-back (the state's format before the ring also held an event's): a restored processor is exactly the one
-        // that wrote it, an event raised in its first seconds may find less of what led up to it.
+        // The rest is derived from the options and the rate, which the caller writes. Of the ring, what the detector and
+        // the sitting/standing tracker look back over: a restored processor is exactly the one that wrote it, an event
+        // raised in its first seconds may find less of what led up to it.
         public void WriteState(BinaryWriter writer)
         {
             Gravity.WriteState(writer);
             Sway.WriteState(writer);
             Tracker.WriteState(writer);
-            Ring.WriteState(writer, DetectorCapacity);
+            Ring.WriteState(writer, SavedCapacity);
         }
 
-        public void ReadState(BinaryReader reader)
+        // Before version 6 the ring was the detector's look-back alone (the sitting/standing tracker kept its own).
+        public void ReadState(BinaryReader reader, ushort version)
         {
             Gravity.ReadState(reader);
             Sway.ReadState(reader);
             Tracker.ReadState(reader);
-            Ring.ReadState(reader, DetectorCapacity);
+            Ring.ReadState(reader, version >= 6 ? SavedCapacity : DetectorCapacity);
         }
 
         private static int RingCapacity(float seconds, int rate) => (int)Math.Ceiling(seconds * rate) + 1;

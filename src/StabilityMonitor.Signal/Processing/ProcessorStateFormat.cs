@@ -15,13 +15,14 @@ internal static class ProcessorStateFormat
     public const uint Magic = 0x53_50_4D_53;
 
     /// <summary>Raise on any change to what is written: old checkpoints are then refused, never misread.</summary>
-    public const ushort Version = 5;
+    public const ushort Version = 6;
 
     /// <summary>
     /// The oldest version still read: version 2 is version 3 without the learned AP direction and the upright
     /// confirmation, which then start at their initial values; version 3 is version 4 without the falls handed
     /// over between candidates, of which it then has none; version 4 is version 5 without the sitting/standing
-    /// tracker, which then starts unknown.
+    /// tracker, which then starts unknown; version 5's raw ring holds only the detector's look-back and its
+    /// sitting/standing tracker its own history (read past: the tracker then looks back over what the ring holds).
     /// </summary>
     public const ushort OldestReadVersion = 2;
 

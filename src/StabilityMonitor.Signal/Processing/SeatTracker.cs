@@ -9,8 +9,9 @@ namespace StabilityMonitor.Signal.Processing;
 /// double-integrated with a zero-velocity update at both rests; a drop of ≥ 0.15 m into a rest that is not bent
 /// forward, with no steps during it, is sitting down, a rise of ≥ 0.15 m from sitting is standing up; sustained walking is standing; coming up
 /// from ≥ 10 s of lying is sitting. The state survives gaps and rate changes; the signal history does not.
-/// Nothing is allocated per sample; the history (8 s at the analysis rate) is allocated when the rate is first seen
-/// or changes.
+/// The history it looks back over (8 s of block means) is the processor's raw ring, averaged block by block as it
+/// is read, with the very float operations the blocks were averaged with as they came: the same values as a history
+/// of its own, without one. Nothing is allocated per sample.
 /// </summary>
 internal sealed class SeatTracker
 {
@@ -23,6 +24,9 @@ internal sealed class SeatTracker
     private const double MaxTransitionSeconds = 6;
     private const float MaxSittingPitchDeg = 20f;
     private const double HistorySeconds = 8;
+
+    // Written since format 6 without its history (the processor's raw ring holds it); before, three float arrays.
+    private const ushort RawHistoryVersion = 6;
     private const double LyingSecondsBeforeSitting = 10;
     private const double WalkingSecondsForStanding = 2;
     private const float StandardGravity = 9.80665f;
@@ -35,10 +39,13 @@ internal sealed class SeatTracker
     private float _analysisRate;
     private int _restSamples;
     private int _restConfirmSamples;
-    // The block means: a 50 Hz binary stream's are counts of half its unit, held in 16 bits (CompactVectorRing).
-    private const int MeansFinestExponent = 15;
-
-    private CompactVectorRing? _history;
+    // The processor's raw ring for the current rate; analysis sample i is the mean of its samples from
+    // _rawOrigin + i × factor on (the origin is 0 from a segment's start, later for a tracker begun mid-segment from a
+    // state that had none). _count: analysis samples so far; _capacity: how many of them are looked back over.
+    private SampleRing? _raw;
+    private long _rawOrigin;
+    private long _count;
+    private int _capacity;
 
     private float _blockX;
     private float _blockY;
@@ -79,27 +86,39 @@ internal sealed class SeatTracker
     private const byte StateSitting = 2;
     private const byte StateLowered = 3;
 
-    /// <summary>Sizes the history for <paramref name="rate"/> and forgets the signal (not the state).</summary>
-    public void Configure(int rate)
+    /// <summary>Raw samples of a <paramref name="rate"/> stream the processor's ring must hold for the look-back.</summary>
+    public static int RawSamplesNeeded(int rate)
     {
+        var factor = Math.Max(1, rate / AnalysisRateHz);
+        return ((int)Math.Ceiling(HistorySeconds * (rate / (float)factor)) + 1) * factor;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="rate"/> and the processor's raw ring for it (holding at least <see cref="RawSamplesNeeded"/>),
+    /// and forgets the signal (not the state).
+    /// </summary>
+    public void Configure(int rate, SampleRing raw)
+    {
+        if (raw.Capacity < RawSamplesNeeded(rate))
+        {
+            throw new ArgumentException($"The raw ring holds {raw.Capacity} samples; sitting/standing looks back over {RawSamplesNeeded(rate)}.", nameof(raw));
+        }
+
         _rate = rate;
         _factor = Math.Max(1, rate / AnalysisRateHz);
         _analysisRate = rate / (float)_factor;
         _restSamples = Math.Max(3, (int)Math.Round(RestSeconds * _analysisRate));
         _restConfirmSamples = Math.Max(1, (int)Math.Round(RestConfirmSeconds * _analysisRate));
-        var capacity = (int)Math.Ceiling(HistorySeconds * _analysisRate);
-        if (_history?.Capacity != capacity)
-        {
-            _history = new CompactVectorRing(capacity, MeansFinestExponent);
-        }
-
+        _capacity = (int)Math.Ceiling(HistorySeconds * _analysisRate);
+        _raw = raw;
         ResetSignal();
     }
 
     /// <summary>Forgets the signal history, as after a gap; sitting or standing is kept.</summary>
     public void ResetSignal()
     {
-        _history?.Clear();
+        _count = 0;
+        _rawOrigin = _raw?.Count ?? 0;
         _blockX = _blockY = _blockZ = 0;
         _blockCount = 0;
         _restSum = _restSum2 = _restX = _restY = _restZ = _previousX = _previousY = _previousZ = 0;
@@ -141,7 +160,7 @@ internal sealed class SeatTracker
 
         if (walking)
         {
-            _lastWalkingIndex = _history?.Count ?? 0;
+            _lastWalkingIndex = _count;
         }
 
         _blockX += sample.X;
@@ -157,9 +176,8 @@ internal sealed class SeatTracker
 
     private void AddAnalysisSample(float x, float y, float z, Vector3? upright, Vector3 forward, float lyingDeg)
     {
-        var history = _history!;
-        var i = history.Count;
-        history.Push(x, y, z);
+        // The processor pushed the block's samples to its ring before this one's: sample i reads back as (x, y, z).
+        var i = _count++;
         var m = Magnitude(i);
 
         _restSum += m;
@@ -351,30 +369,29 @@ internal sealed class SeatTracker
         return norms > 0 && ((ax * bx) + (ay * by) + (az * bz)) / norms < cosLimit;
     }
 
-    private bool Holds(long i) => _history!.Holds(i);
+    private bool Holds(long i) => i >= 0 && i < _count && i >= _count - _capacity && _rawOrigin + (i * _factor) >= _raw!.OldestIndex;
 
+    // The block's mean as Add averaged it: summed in order from 0, then divided.
     private (float X, float Y, float Z) Vector(long i)
     {
-        return _history!.At(i);
+        var raw = _raw!;
+        var start = _rawOrigin + (i * _factor);
+        float x = 0, y = 0, z = 0;
+        for (var j = 0; j < _factor; j++)
+        {
+            var sample = raw.At(start + j);
+            x += sample.X;
+            y += sample.Y;
+            z += sample.Z;
+        }
+
+        return (x / _factor, y / _factor, z / _factor);
     }
 
     private float Magnitude(long i)
     {
         var (x, y, z) = Vector(i);
         return MathF.Sqrt((x * x) + (y * y) + (z * z));
-    }
-
-    // The held index whose slot is this one, or −1.
-    private static long HeldIndexOf(CompactVectorRing history, int slot)
-    {
-        var newest = history.Count - 1;
-        if (newest < 0)
-        {
-            return -1;
-        }
-
-        var i = newest - (((newest % history.Capacity) - slot + history.Capacity) % history.Capacity);
-        return history.Holds(i) ? i : -1;
     }
 
     public void WriteState(BinaryWriter w)
@@ -388,23 +405,8 @@ internal sealed class SeatTracker
             return;
         }
 
-        // As when the history was three float arrays: each axis slot by slot (a slot not held, 0).
-        var history = _history!;
-        w.Write(history.Count);
-        for (var axis = 0; axis < 3; axis++)
-        {
-            w.Write(history.Capacity);
-            for (var slot = 0; slot < history.Capacity; slot++)
-            {
-                var i = HeldIndexOf(history, slot);
-                w.Write(i < 0 ? 0f : axis switch
-                {
-                    0 => history.At(i).X,
-                    1 => history.At(i).Y,
-                    _ => history.At(i).Z,
-                });
-            }
-        }
+        // The history is the processor's raw ring, written with it.
+        w.Write(_count);
         w.Write(_blockX);
         w.Write(_blockY);
         w.Write(_blockZ);
@@ -423,8 +425,12 @@ internal sealed class SeatTracker
         w.Write(_lastWalkingIndex);
     }
 
-    /// <summary>Reads a state written by <see cref="WriteState"/>; its rate must be the processor's.</summary>
-    public static SeatTracker ReadState(BinaryReader r, int processorRate)
+    /// <summary>
+    /// Reads a state written by <see cref="WriteState"/> (processor state <paramref name="version"/>); its rate must be the
+    /// processor's, whose restored raw ring is <paramref name="raw"/>. A state from before version 6 carried its own
+    /// history: it is read past, and the tracker looks back over what the raw ring holds of it (the detector's 7 s).
+    /// </summary>
+    public static SeatTracker ReadState(BinaryReader r, int processorRate, SampleRing? raw, ushort version)
     {
         var state = r.ReadByte();
         if (state > StateLowered)
@@ -449,20 +455,20 @@ internal sealed class SeatTracker
             return t;
         }
 
-        t.Configure(rate);
-        var count = StateBinary.ReadInRange(r, 0, long.MaxValue, "the sitting/standing tracker's samples");
-        var history = t._history!;
-        var capacity = history.Capacity;
-        var xyz = new float[3 * capacity];
-        StateBinary.ReadInto(r, xyz.AsSpan(0, capacity), "the sitting/standing history");
-        StateBinary.ReadInto(r, xyz.AsSpan(capacity, capacity), "the sitting/standing history");
-        StateBinary.ReadInto(r, xyz.AsSpan(2 * capacity, capacity), "the sitting/standing history");
-        var first = Math.Max(0, count - capacity);
-        history.ResumeAt(first);
-        for (var i = first; i < count; i++)
+        if (raw is null)
         {
-            var slot = (int)(i % capacity);
-            history.Push(xyz[slot], xyz[capacity + slot], xyz[(2 * capacity) + slot]);
+            ThrowHelper.ThrowInvalidData("A sitting/standing history is stored for a processor that has seen no sample.");
+        }
+
+        t.Configure(rate, raw);
+        var count = StateBinary.ReadInRange(r, 0, long.MaxValue, "the sitting/standing tracker's samples");
+        if (version < RawHistoryVersion)
+        {
+            var skipped = new float[t._capacity];
+            for (var axis = 0; axis < 3; axis++)
+            {
+                StateBinary.ReadInto(r, skipped, "the sitting/standing history");
+            }
         }
 
         t._blockX = r.ReadSingle();
@@ -481,6 +487,14 @@ internal sealed class SeatTracker
         t._restEndIndex = StateBinary.ReadInRange(r, -1, long.MaxValue, "the rest's end");
         t._restEndPitch = r.ReadSingle();
         t._lastWalkingIndex = StateBinary.ReadInRange(r, -1, long.MaxValue, "the last walking sample");
+        var origin = raw.Count - ((count * t._factor) + t._blockCount);
+        if (count > raw.Count || origin < 0)
+        {
+            ThrowHelper.ThrowInvalidData($"The sitting/standing tracker's {count} blocks and {t._blockCount} samples are more than the raw ring's {raw.Count} samples.");
+        }
+
+        t._count = count;
+        t._rawOrigin = origin;
         return t;
     }
 }

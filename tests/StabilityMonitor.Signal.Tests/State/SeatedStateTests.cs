@@ -6,7 +6,8 @@ namespace StabilityMonitor.Signal.Tests.State;
 
 /// <summary>
 /// Sitting or standing (<see cref="DeviceProcessor.Seated"/>) on a synthetic sit-down and rise, and its part of the
-/// checkpoint (format version 5): a state taken at any point of the sit-down continues exactly, and a version 4 state
+/// checkpoint (from format version 5; from 6 its history is the processor's raw ring): a state taken at any point of
+/// the sit-down continues exactly, a version 5 state (with a history of its own) restores, and a version 4 state
 /// (without it) restores with sitting/standing unknown.
 /// </summary>
 public sealed class SeatedStateTests
@@ -89,6 +90,32 @@ public sealed class SeatedStateTests
         var third = new DeviceProcessor(new ProcessorOptions());
         Continuation.Restore(third, v5);
         Assert.Equal(SitStand.Sitting, third.Seated);
+    }
+
+    [Fact]
+    public void Version5State_WrittenByTheBuildWithItsOwnHistory_RestoresSittingAndContinuesAsAnUninterruptedRun()
+    {
+        // Written by the build before format 6 (its sitting/standing tracker kept 8 s of block means of its own, its raw
+        // ring the detector's 7 s) after frame 14 of this stream, seated. Its history is read past; the tracker looks back
+        // over what the raw ring holds of it, which for this rise is all it needs.
+        var state = File.ReadAllBytes(Path.Combine(Simulator.ScenarioParserTests.RepositoryRoot(), "tests", "StabilityMonitor.Signal.Tests", "State", "Fixtures", "state-v5-sit-and-rise-frame14.bin"));
+        Assert.Equal(5, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(state.AsSpan(4)));
+        var frames = ScenarioStreams.Frames(SitAndRise(), Start);
+        var wholeSink = new BitSink();
+        var expected = Readings(new DeviceProcessor(new ProcessorOptions()), frames, 0, wholeSink);
+
+        var restored = new DeviceProcessor(new ProcessorOptions());
+        Continuation.Restore(restored, state);
+        Assert.Equal(SitStand.Sitting, restored.Seated);
+        var sink = new BitSink();
+        var after = Readings(restored, frames, 14, sink);
+        Assert.Equal(expected[14..], after);
+        Assert.Equal(SitStand.Standing, after[^1]);
+        Assert.Equal(wholeSink.Lines.Where(static l => l.StartsWith("event", StringComparison.Ordinal)), sink.Lines.Where(static l => l.StartsWith("event", StringComparison.Ordinal)));
+
+        // Written again, it is a state of the current version, a sitting/standing history shorter by 2.4 KB.
+        var again = Continuation.Save(restored);
+        Assert.Equal(ProcessorStateFormat.Version, System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(again.AsSpan(4)));
     }
 
     [Fact]

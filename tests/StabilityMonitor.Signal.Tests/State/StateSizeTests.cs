@@ -16,9 +16,10 @@ public sealed class StateSizeTests(ITestOutputHelper output)
     // upright confirmation 21 (flag 1, walking run 8, its starting gravity 12). A free slot takes 1 byte instead of 115.
     private const int FixedPartAtMost = 1740;
 
-    // From format 5 the sitting/standing tracker: 8 s of ~25 Hz history (200 samples at 25, 50, 100 and 200 Hz) as
-    // three float arrays with their lengths, 2412, and its state, block and rest sums 133. Not in the ring's bound.
-    private const int SeatTrackerBytes = 2412 + 133;
+    // From format 5 the sitting/standing tracker: its state, block and rest sums 133; in format 5 also 8 s of ~25 Hz
+    // history (200 samples at 25, 50, 100 and 200 Hz) as three float arrays, 2412, which from format 6 it reads from
+    // the raw ring instead (the ring keeps the longer of its look-back and the detector's).
+    private const int SeatTrackerBytes = 133;
 
     [Theory]
     [InlineData(25)]
@@ -41,9 +42,12 @@ public sealed class StateSizeTests(ITestOutputHelper output)
 
         // The ring keeps the detector's history (3.5 s of baseline before a peak, 1 s collect, 2.5 s to the
         // near-fall decision: 7 s with the defaults) as raw samples, 12 bytes each, written whole: the features
-        // are measured from it at decision time, so it cannot be summarised. At 200 Hz that bounds a device at
-        // 18.3 KB and 10,000 devices at 183 MB of checkpoint; at the scenarios' 50 Hz, 5.6 KB and 56 MB.
-        var history = (int)Math.Ceiling(PerturbationTracker.HistorySeconds(options.Detector) * rate) + 1;
+        // are measured from it at decision time, so it cannot be summarised; and the sitting/standing tracker's 8 s
+        // (of block means, one block more), the longer of the two. At 200 Hz that bounds a device at 21 KB and
+        // 10,000 devices at 210 MB of checkpoint (20.4 KB measured); at the scenarios' 50 Hz, 6.6 KB and 66 MB (5.9 KB
+        // measured; before format 6 the ring's 4.2 KB and the tracker's own 2.4 KB of history).
+        var detector = (int)Math.Ceiling(PerturbationTracker.HistorySeconds(options.Detector) * rate) + 1;
+        var history = Math.Max(detector, SeatTracker.RawSamplesNeeded(rate));
         Assert.InRange(size, 12 * history, (12 * history) + FixedPartAtMost);
         Assert.True(size < (12 * history) + FixedPartAtMost - (6 * 114), "the free candidate slots should take a byte each");
     }
