@@ -10,7 +10,11 @@ public sealed class MobilityLedger : IMobilitySink
 {
     private const long MicrosPerDay = 86_400_000_000L;
 
-    private readonly MobilityDay?[] _days;
+    private readonly int _maxDays;
+
+    // The days held, in no order, at most one for each day number modulo _maxDays (the slot that day had in a ring of
+    // _maxDays): grown as days begin, so a wearable whose older days the store holds keeps a small array, not _maxDays slots.
+    private MobilityDay?[] _days = new MobilityDay?[2];
 
     // Days up to this one were let go once stored: one begun again from nothing would replace the stored one.
     private long _releasedThrough = long.MinValue;
@@ -18,10 +22,10 @@ public sealed class MobilityLedger : IMobilitySink
     public MobilityLedger(int maxDays = 35)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDays, 1);
-        _days = new MobilityDay?[maxDays];
+        _maxDays = maxDays;
     }
 
-    public int MaxDays => _days.Length;
+    public int MaxDays => _maxDays;
 
     /// <summary>Days held, oldest first.</summary>
     public IReadOnlyList<MobilityDay> Days => [.. _days.OfType<MobilityDay>().OrderBy(static d => d.DayNumber)];
@@ -195,11 +199,31 @@ public sealed class MobilityLedger : IMobilitySink
             return null;
         }
 
-        var slot = (int)(((day % _days.Length) + _days.Length) % _days.Length);
-        var held = _days[slot];
+        var residue = ((day % _maxDays) + _maxDays) % _maxDays;
+        var free = -1;
+        MobilityDay? held = null;
+        for (var i = 0; i < _days.Length; i++)
+        {
+            if (_days[i] is not { } d)
+            {
+                free = free < 0 ? i : free;
+            }
+            else if (((d.DayNumber % _maxDays) + _maxDays) % _maxDays == residue)
+            {
+                held = d;
+                break;
+            }
+        }
+
         if (held is null)
         {
-            return _days[slot] = new MobilityDay(day);
+            if (free < 0)
+            {
+                free = _days.Length;
+                Array.Resize(ref _days, Math.Min(_maxDays, 2 * _days.Length));
+            }
+
+            return _days[free] = new MobilityDay(day);
         }
 
         if (held.DayNumber == day)

@@ -36,6 +36,34 @@ public sealed class MobilityTrackerMemoryTests(ITestOutputHelper output)
         Assert.True(perTracker < 4_000, $"{perTracker:F0} bytes per tracker");
     }
 
+    [Fact]
+    public void Ledger_WithAStore_KeepsTwoDaysAndLittleElse()
+    {
+        // A thousand wearables' ledgers (35 days at most) over 40 days, each day's store write letting the older ones go.
+        const int Ledgers = 1_000;
+        const long Day = 86_400_000_000L;
+        var ledgers = new MobilityLedger[Ledgers];
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < Ledgers; i++)
+        {
+            var ledger = ledgers[i] = new MobilityLedger(maxDays: 35);
+            for (var d = 0; d < 40; d++)
+            {
+                ledger.OnEpoch(new MobilityEpoch((20_000 + d) * Day, MobilityPosture.Standing, 2, true, 0));
+                ledger.ReleaseStored(static (_, _) => true);
+            }
+        }
+
+        var perLedger = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)Ledgers;
+        GC.KeepAlive(ledgers);
+        output.WriteLine($"{perLedger:F0} bytes of heap per ledger holding {ledgers[0].Days.Count} days");
+
+        // Two days (~760 B each: sums, posture seconds and two histograms) and the ledger; ~1,880 B while it kept an
+        // array of 35 day slots whatever it held.
+        Assert.Equal(2, ledgers[0].Days.Count);
+        Assert.True(perLedger < 1_700, $"{perLedger:F0} bytes per ledger");
+    }
+
     private sealed class NullSink : IMobilitySink
     {
         public void OnEpoch(in MobilityEpoch epoch)
