@@ -134,24 +134,13 @@ public class StatePiecesTests
     [Fact]
     public void Ring_State_HoldsOnlyTheSamplesHeld_AndRestoresThem()
     {
-        var ring = new SampleRing(4);
-        for (var i = 0; i < 6; i++)
-        {
-            ring.Push(new AccelSample(i, -i, 1f));
-        }
-
-        var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            ring.WriteState(writer, atMost: 4);
-        }
+        var ring = Pushed(new SampleRing(4), 0, 6);
+        var state = Reader(w => ring.WriteState(w, atMost: 4));
 
         // The count, then four samples of three floats.
-        Assert.Equal(8 + (4 * 12), stream.Length);
-
-        stream.Position = 0;
+        Assert.Equal(8 + (4 * 12), state.BaseStream.Length);
         var restored = new SampleRing(4);
-        restored.ReadState(new BinaryReader(stream), atMost: 4);
+        restored.ReadState(state, atMost: 4);
         Assert.Equal(6, restored.Count);
         for (var i = 2; i < 6; i++)
         {
@@ -164,34 +153,29 @@ public class StatePiecesTests
     [Fact]
     public void Ring_State_OfItsNewestPart_RestoresIntoALongerRingThatHoldsOnlyThose()
     {
-        // The processor's ring is longer than the detector's look-back (an event's look-back), and writes only the latter.
-        var ring = new SampleRing(10);
-        for (var i = 0; i < 9; i++)
-        {
-            ring.Push(new AccelSample(i, -i, 1f));
-        }
+        // The processor's ring is longer than what its checkpoint keeps (an event's look-back is not kept).
+        var ring = Pushed(new SampleRing(10), 0, 9);
+        var state = Reader(w => ring.WriteState(w, atMost: 4));
 
-        var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            ring.WriteState(writer, atMost: 4);
-        }
-
-        Assert.Equal(8 + (4 * 12), stream.Length);
-        stream.Position = 0;
+        Assert.Equal(8 + (4 * 12), state.BaseStream.Length);
         var restored = new SampleRing(10);
-        restored.ReadState(new BinaryReader(stream), atMost: 4);
+        restored.ReadState(state, atMost: 4);
         Assert.Equal(9, restored.Count);
         Assert.Equal(5, restored.OldestIndex);
         Assert.Equal(ring.At(5), restored.At(5));
         Assert.Throws<ArgumentOutOfRangeException>(() => restored.At(4));
 
         // Pushed on, it holds its full length again.
-        for (var i = 9; i < 20; i++)
+        Assert.Equal(10, Pushed(restored, 9, 20).OldestIndex);
+    }
+
+    private static SampleRing Pushed(SampleRing ring, int from, int to)
+    {
+        for (var i = from; i < to; i++)
         {
-            restored.Push(new AccelSample(i, -i, 1f));
+            ring.Push(new AccelSample(i, -i, 1f));
         }
 
-        Assert.Equal(10, restored.OldestIndex);
+        return ring;
     }
 }
