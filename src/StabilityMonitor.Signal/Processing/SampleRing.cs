@@ -48,10 +48,25 @@ internal sealed class SampleRing
     /// Writes the count and the newest samples held, at most <paramref name="atMost"/> of them, oldest first; slots not
     /// held are never read. The same <paramref name="atMost"/> reads them back (<see cref="ReadState"/>).
     /// </summary>
+    /// <remarks>
+    /// A ring restored from a state that kept fewer (an older format's shorter look-back) may hold fewer than
+    /// min(count, atMost) until it has pushed the difference: it then writes the count's complement and how many it
+    /// holds, which no state written before ever did (counts are never negative), so older states read as they did.
+    /// </remarks>
     public void WriteState(BinaryWriter writer, int atMost)
     {
-        writer.Write(Count);
-        for (var i = Math.Max(OldestIndex, Count - atMost); i < Count; i++)
+        var first = Math.Max(OldestIndex, Count - atMost);
+        if (Count - first < Math.Min(Count, atMost))
+        {
+            writer.Write(~Count);
+            writer.Write((int)(Count - first));
+        }
+        else
+        {
+            writer.Write(Count);
+        }
+
+        for (var i = first; i < Count; i++)
         {
             StateBinary.Write(writer, At(i));
         }
@@ -63,8 +78,17 @@ internal sealed class SampleRing
     /// </summary>
     public void ReadState(BinaryReader reader, int atMost)
     {
-        var count = StateBinary.ReadInRange(reader, 0, long.MaxValue, "the ring's sample count");
-        var written = Math.Min(count, atMost);
+        var tagged = reader.ReadInt64();
+        var count = tagged < 0 ? ~tagged : tagged;
+        if (tagged < 0 && count == 0)
+        {
+            // Only a ring holding fewer than it was asked to write is tagged, and an empty one holds all it has.
+            ThrowHelper.ThrowInvalidData("State has the ring's sample count tagged as short, with no samples.");
+        }
+
+        var written = tagged < 0
+            ? StateBinary.ReadInRange(reader, 0, (int)Math.Min(count, atMost), "the ring's held samples")
+            : Math.Min(count, atMost);
         var skip = Math.Max(0, written - Capacity);
         _ring.ResumeAt(count - written + skip);
         for (var i = 0L; i < written; i++)

@@ -169,6 +169,23 @@ public class StatePiecesTests
         Assert.Equal(10, Pushed(restored, 9, 20).OldestIndex);
     }
 
+    [Fact]
+    public void Ring_State_RestoredFromAShorterLookBack_WrittenAgainWithWhatItHolds()
+    {
+        // Restored from 4 of 9 samples (an older format's look-back), then written keeping up to 8: it holds only 4.
+        var restored = new SampleRing(10);
+        restored.ReadState(Reader(w => Pushed(new SampleRing(10), 0, 9).WriteState(w, atMost: 4)), atMost: 4);
+        var state = Reader(w => restored.WriteState(w, atMost: 8));
+
+        // The count's complement, how many it holds, then those four.
+        Assert.Equal(8 + 4 + (4 * 12), state.BaseStream.Length);
+        var again = new SampleRing(10);
+        again.ReadState(state, atMost: 8);
+        Assert.Equal((9L, 5L), (again.Count, again.OldestIndex));
+        Assert.Equal(restored.At(5), again.At(5));
+        Assert.Equal(restored.At(8), again.At(8));
+    }
+
     private static SampleRing Pushed(SampleRing ring, int from, int to)
     {
         for (var i = from; i < to; i++)
