@@ -191,6 +191,8 @@ public sealed class MobilityLedger : IMobilitySink
         return released;
     }
 
+    private long Residue(long day) => ((day % _maxDays) + _maxDays) % _maxDays;
+
     private MobilityDay? DayAt(long micros)
     {
         var day = Math.DivRem(micros, MicrosPerDay).Quotient;
@@ -199,7 +201,7 @@ public sealed class MobilityLedger : IMobilitySink
             return null;
         }
 
-        var residue = ((day % _maxDays) + _maxDays) % _maxDays;
+        var residue = Residue(day);
         var free = -1;
         MobilityDay? held = null;
         for (var i = 0; i < _days.Length; i++)
@@ -208,7 +210,7 @@ public sealed class MobilityLedger : IMobilitySink
             {
                 free = free < 0 ? i : free;
             }
-            else if (((d.DayNumber % _maxDays) + _maxDays) % _maxDays == residue)
+            else if (Residue(d.DayNumber) == residue)
             {
                 held = d;
                 break;

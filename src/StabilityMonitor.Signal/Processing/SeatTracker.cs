@@ -86,11 +86,13 @@ internal sealed class SeatTracker
     private const byte StateSitting = 2;
     private const byte StateLowered = 3;
 
+    private static int BlocksLookedBack(float analysisRate) => (int)Math.Ceiling(HistorySeconds * analysisRate);
+
     /// <summary>Raw samples of a <paramref name="rate"/> stream the processor's ring must hold for the look-back.</summary>
     public static int RawSamplesNeeded(int rate)
     {
         var factor = Math.Max(1, rate / AnalysisRateHz);
-        return ((int)Math.Ceiling(HistorySeconds * (rate / (float)factor)) + 1) * factor;
+        return (BlocksLookedBack(rate / (float)factor) + 1) * factor;
     }
 
     /// <summary>
@@ -109,7 +111,7 @@ internal sealed class SeatTracker
         _analysisRate = rate / (float)_factor;
         _restSamples = Math.Max(3, (int)Math.Round(RestSeconds * _analysisRate));
         _restConfirmSamples = Math.Max(1, (int)Math.Round(RestConfirmSeconds * _analysisRate));
-        _capacity = (int)Math.Ceiling(HistorySeconds * _analysisRate);
+        _capacity = BlocksLookedBack(_analysisRate);
         _raw = raw;
         ResetSignal();
     }
@@ -176,9 +178,9 @@ internal sealed class SeatTracker
 
     private void AddAnalysisSample(float x, float y, float z, Vector3? upright, Vector3 forward, float lyingDeg)
     {
-        // The processor pushed the block's samples to its ring before this one's: sample i reads back as (x, y, z).
+        // Sample i is (x, y, z): the very values Vector(i) reads back from the ring, whose magnitude is taken the same way.
         var i = _count++;
-        var m = Magnitude(i);
+        var m = MathF.Sqrt((x * x) + (y * y) + (z * z));
 
         _restSum += m;
         _restSum2 += m * m;
