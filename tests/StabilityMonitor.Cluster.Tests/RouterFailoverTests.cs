@@ -22,6 +22,8 @@ public sealed class RouterFailoverTests(ITestOutputHelper output, PostgresFixtur
         (string, string)[] settings = [("Cluster:CheckpointFrames", "20"), ("Cluster:StartHoldFrames", "1")];
         await using var ingest = await Silo.StartAsync(database, settings);
         await using var holder = await Silo.StartAsync(database, settings);
+        await ingest.WaitUntilActiveAsync(2, s_timeout);
+        await holder.WaitUntilActiveAsync(2, s_timeout);
 
         // Activated first by the holder (grains prefer the silo of their first caller), fed through the ingest node.
         var held = (await holder.Wearable("w-05").GetSummaryAsync()).Silo;
@@ -34,6 +36,9 @@ public sealed class RouterFailoverTests(ITestOutputHelper output, PostgresFixtur
 
         await Poll.UntilAsync(() => ingest.Router.FramesForwarded == BeforeCrash, s_timeout, () => $"{ingest.Router.FramesForwarded} of {BeforeCrash} forwarded");
         var raisedBeforeTheCrash = Raised(holder);
+
+        // The near-fall (14 s in: frame 29) came from the holder, not from an activation of the ingest node's own.
+        Assert.Contains(raisedBeforeTheCrash, static e => e.Kind == EventKind.NearFall);
 
         // Saved at 20 and 40 frames: four frames taken since are only in the failing silo's memory.
         Assert.Equal(40 * 100, ingest.Router.SavedThrough);

@@ -60,6 +60,20 @@ internal sealed class Silo : IAsyncDisposable
     /// <summary>The silos this one sees active in the cluster's membership.</summary>
     public int ActiveSilos => _host.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Count(static m => m.Status == SiloStatus.Active);
 
+    /// <summary>
+    /// Waits until this silo sees <paramref name="count"/> silos active: before that, a grain first called here may be
+    /// activated here although another silo, seeing more of the cluster, already holds it.
+    /// </summary>
+    public async Task WaitUntilActiveAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (ActiveSilos < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{Name} saw {ActiveSilos} of {count} silos active");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>This node's ingest side: what its pipeline hands to the grains.</summary>
     internal GrainRouter Router => _host.Services.GetRequiredService<GrainRouter>();
 

@@ -125,12 +125,7 @@ public sealed class WearableGrainTests(ITestOutputHelper output, PostgresFixture
         var database = postgres.Server.CreateDatabase("hold");
         await using var silo = await Silo.StartAsync(database);
         await using var other = await Silo.StartAsync(database);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (silo.ActiveSilos < 2)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the second silo never became active in the first's membership");
-            await Task.Delay(100);
-        }
+        await silo.WaitUntilActiveAsync(2, TimeSpan.FromSeconds(60));
 
         var wearable = silo.Wearable("w-04");
         foreach (var frame in viaOne[..15])

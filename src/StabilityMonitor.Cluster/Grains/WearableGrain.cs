@@ -111,7 +111,10 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_sinceCheckpoint > 0)
+        // A stop already cut short (a silo killed, or its deactivation timed out) saves nothing, as a crash would not:
+        // Orleans stops waiting for this method then, so a save begun anyway could land after another silo has restored
+        // the grain, and the node that keeps the unsaved messages has them resent either way.
+        if (_sinceCheckpoint > 0 && !cancellationToken.IsCancellationRequested)
         {
             await SaveAsync(cancellationToken).ConfigureAwait(true);
         }
@@ -492,6 +495,7 @@ internal sealed class WearableGrain : Grain, IWearableGrain, IDeviceStreamHost
             await barrier.WhenDurableAsync(barrier.Mark(), cancellationToken).ConfigureAwait(true);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var saved = _state.State.Positions;
         _state.State.Format = StateFormat;
         _state.State.Stream = IngestPipeline.SerializeState(_stream);
