@@ -90,21 +90,27 @@ public sealed class AlertService
     /// Runs the raise path once, in a transaction that is rolled back: every query and the insert are compiled by their
     /// first use (the load benchmark measured the first alert of a fresh server 0.2–0.5 s late, the next ones ~15 ms),
     /// and that belongs at start, not in the first fall's alert. Nothing is stored, published or logged.
+    /// Twice: the first pass fills EF Core's caches, and only a second finds them filled, the path of every real alert
+    /// (a trace of the first alert after a start showed its thread compiling the value generator cache's key comparison,
+    /// 4 ms before its commit; docs/performance.md, fifteenth session).
     /// </summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        await using var db = _db.Create();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        _ = await FindFacilityAsync(db, Guid.Empty, cancellationToken).ConfigureAwait(false);
-        _ = await FindResidentAsync(db, Guid.Empty, cancellationToken).ConfigureAwait(false);
-        var raise = new AlertRaise("warm-up", AlertKinds.Fall, 0, AlertSeverities.High, "{}");
-        if (await PrepareRaiseAsync(db, raise, cancellationToken).ConfigureAwait(false) is { } prepared)
+        for (var pass = 0; pass < 2; pass++)
         {
-            _ = await WebhookOutbox.EnqueueAsync(db, WebhookEvents.AlertRaised, prepared.View with { FacilityId = Guid.Empty }, prepared.View.RaisedAt, cancellationToken).ConfigureAwait(false);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
+            await using var db = _db.Create();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            _ = await FindFacilityAsync(db, Guid.Empty, cancellationToken).ConfigureAwait(false);
+            _ = await FindResidentAsync(db, Guid.Empty, cancellationToken).ConfigureAwait(false);
+            var raise = new AlertRaise("warm-up", AlertKinds.Fall, 0, AlertSeverities.High, "{}");
+            if (await PrepareRaiseAsync(db, raise, cancellationToken).ConfigureAwait(false) is { } prepared)
+            {
+                _ = await WebhookOutbox.EnqueueAsync(db, WebhookEvents.AlertRaised, prepared.View with { FacilityId = Guid.Empty }, prepared.View.RaisedAt, cancellationToken).ConfigureAwait(false);
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
