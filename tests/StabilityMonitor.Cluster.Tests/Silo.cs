@@ -64,15 +64,8 @@ internal sealed class Silo : IAsyncDisposable
     /// Waits until this silo sees <paramref name="count"/> silos active: before that, a grain first called here may be
     /// activated here although another silo, seeing more of the cluster, already holds it.
     /// </summary>
-    public async Task WaitUntilActiveAsync(int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (ActiveSilos < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{Name} saw {ActiveSilos} of {count} silos active");
-            await Task.Delay(100);
-        }
-    }
+    public Task WaitUntilActiveAsync(int count, TimeSpan timeout) =>
+        Poll.UntilAsync(() => ActiveSilos >= count, timeout, () => $"{Name} saw {ActiveSilos} of {count} silos active");
 
     /// <summary>This node's ingest side: what its pipeline hands to the grains.</summary>
     internal GrainRouter Router => _host.Services.GetRequiredService<GrainRouter>();
