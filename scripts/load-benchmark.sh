@@ -277,16 +277,16 @@ run_steady() {
     done
     c1=$(cpu_of "$server_pid"); a1=$(metric stability_process_allocated_bytes_total); s1=$(metric stability_samples_total)
     l1=$(metric stability_frames_lost_total); local r1; r1=$(too_many)
-    local pauses commits hub
-    pauses=$(hist stability_checkpoint_pause_seconds); commits=$(hist stability_alert_commit_latency_seconds); hub=$(hist stability_alert_hub_latency_seconds)
-    jq --argjson pauses "$pauses" --argjson commits "$commits" --argjson hub "$hub" --argjson processed "$((f - f0))" --arg lag "${lag:-}" --argjson lost "$((l1 - l0))" --argjson too_many "$((r1 - r0))" --arg dc "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
+    local pauses waits commits hub
+    pauses=$(hist stability_checkpoint_pause_seconds); waits=$(hist stability_loop_lock_wait_seconds); commits=$(hist stability_alert_commit_latency_seconds); hub=$(hist stability_alert_hub_latency_seconds)
+    jq --argjson pauses "$pauses" --argjson waits "$waits" --argjson commits "$commits" --argjson hub "$hub" --argjson processed "$((f - f0))" --arg lag "${lag:-}" --argjson lost "$((l1 - l0))" --argjson too_many "$((r1 - r0))" --arg dc "$(awk -v a="$c1" -v b="$c0" 'BEGIN { print a - b }')" \
         --argjson da "$((a1 - a0))" --argjson ds "$((s1 - s0))" --argjson rss_idle "$rss_idle" --argjson rss_end "$rss_end" '
         . + { processed: $processed, lost: $lost, rejected_too_many_devices: $too_many, lag_seconds: (if $lag == "" then null else ($lag|tonumber) end),
               server_cpu_us_per_frame: (if $processed > 0 then ($dc|tonumber) * 1e6 / $processed else null end),
               alloc_bytes_per_sample: (if $ds > 0 then $da / $ds else null end),
               rss_idle_kb: $rss_idle, rss_end_kb: $rss_end,
               rss_per_device_kb: (($rss_end - $rss_idle) / .devices),
-              checkpoint_pauses: $pauses, alert_commit_latency: $commits, alert_hub_latency: $hub,
+              checkpoint_pauses: $pauses, loop_lock_waits: $waits, alert_commit_latency: $commits, alert_hub_latency: $hub,
               pass: (.errors == 0 and $lost == 0 and $processed >= .acked and .acked == .sent and $lag != "" and ($lag|tonumber) < 1
                     and .max_behind_ms < 1000) }' \
         "$out/$name-pub.json" > "$out/$name.json"
@@ -396,6 +396,7 @@ server processing loops: $loops; $repeats repeat(s) per point, median [min–max
 | Server's processed → hub p99, ms | $(spread .processed_to_hub_p99_ms "${lat_files[@]}") | | | |
 | Server side, all repeats: alerts committed > 50 ms after arrival / at the hub > 50 ms / all | $(jq -s 'map(.alert_commit_latency.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.alert_hub_latency.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.alert_hub_latency.count // 0) | add' "${lat_files[@]}") | | | |
 | Checkpoints holding the ingest lock > 50 ms / all (longest under, s) | $(jq -s 'map(.checkpoint_pauses.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.checkpoint_pauses.count // 0) | add' "${lat_files[@]}") ($(jq -rs 'map(.checkpoint_pauses.max_le // empty | tostring) | max // "–"' "${lat_files[@]}")) | | | |
+| Messages that waited for their partition's lock > 50 ms / all that waited (longest under, s) | $(jq -s 'map(.loop_lock_waits.over_50ms // 0) | add' "${lat_files[@]}") / $(jq -s 'map(.loop_lock_waits.count // 0) | add' "${lat_files[@]}") ($(jq -rs 'map(.loop_lock_waits.max_le // empty | tostring) | max // "–"' "${lat_files[@]}")) | | | |
 | Near-falls seen / injected | $(jq -s 'map(.near_falls_seen) | add' "${lat_files[@]}") / $(jq -s 'map(.near_falls_injected) | add' "${lat_files[@]}") | | | |
 
 Steady steps (per repeat: offered → processed frames/s, lost, rejected because the device table was full, lag after the last publish, publisher's worst delay behind schedule):

@@ -150,6 +150,7 @@ internal static class LoadAction
     {
         var latencies = new List<double>();
         var processedToHub = new List<double>();
+        var processedToHubInOrder = new List<double?>();
         if (probe is not null)
         {
             foreach (var device in devices)
@@ -162,6 +163,8 @@ internal static class LoadAction
                     {
                         processedToHub.Add(p.TotalMilliseconds);
                     }
+
+                    processedToHubInOrder.Add(seen.ServerToReceived is { } q ? Math.Round(q.TotalMilliseconds, 1) : null);
                 }
             }
         }
@@ -192,6 +195,7 @@ internal static class LoadAction
             LatenciesMs = inOrder,
             ProcessedToHubP50Ms = Quantile(processedToHub, 0.5),
             ProcessedToHubP99Ms = Quantile(processedToHub, 0.99),
+            ProcessedToHubMs = [.. processedToHubInOrder],
         };
     }
 

@@ -57,6 +57,12 @@ internal sealed record LoadSummary
 
     public double? ProcessedToHubP99Ms { get; init; }
 
+    /// <summary>
+    /// Each near-fall's server stamp → seen here, ms, in the order injected (null where the server gave no stamp): beside
+    /// <see cref="LatenciesMs"/> it splits a slow alert into before the server processed the deciding frame and after.
+    /// </summary>
+    public double?[] ProcessedToHubMs { get; init; } = [];
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HubError { get; init; }
 }

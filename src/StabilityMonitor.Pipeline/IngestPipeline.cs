@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Reactive.Concurrency;
 using System.Reactive.Subjects;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,8 @@ public sealed class IngestPipeline : IDisposable
     private long _eventId;
     private long _dispatched;
     private long _replaySkipped;
+    private static readonly double[] LockWaitBounds = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+    private readonly Histogram<double> _lockWait;
 
     internal IngestPipeline(
         IOptions<PipelineOptions> options,
@@ -95,6 +98,15 @@ public sealed class IngestPipeline : IDisposable
             _partitions[i] = new PipelinePartition(this, _options, loops);
         }
 
+        // Only waits are recorded (a frame that finds the lock free costs nothing here): what a checkpoint, a device
+        // listing or the silence check made a frame wait is every wearable's alert latency (docs/performance.md).
+        _lockWait = metrics.Meter.CreateHistogram(
+            "stability_loop_lock_wait_seconds",
+            unit: null,
+            description: "Each wait of a message for its partition's lock, held by something else (a checkpoint chunk, a device listing, the silence check), s.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LockWaitBounds });
+
         metrics.AddCounter(
             "stability_log_replay_skipped_total",
             "Logged messages skipped by the replay at start because their device's checkpointed state already held them.",
@@ -124,6 +136,9 @@ public sealed class IngestPipeline : IDisposable
     public int Partitions => _partitions.Length;
 
     internal MetricsRegistry Metrics { get; }
+
+    /// <summary>A message waited <paramref name="waited"/> for its partition's lock.</summary>
+    internal void RecordLockWait(TimeSpan waited) => _lockWait.Record(waited.TotalSeconds);
 
     internal IDeadLetterStore DeadLetters { get; }
 
