@@ -450,6 +450,7 @@ public sealed class IngestPipeline : IDisposable
         var chunk = Math.Max(1, _options.CheckpointChunkDevices);
         var written = new HashSet<DeviceStream>(ReferenceEqualityComparer.Instance);
         var first = true;
+        var lastHold = TimeSpan.Zero;
         foreach (var partition in _partitions)
         {
             DeviceStream[] devices;
@@ -465,6 +466,12 @@ public sealed class IngestPipeline : IDisposable
                 if (!first)
                 {
                     betweenChunks?.Invoke();
+
+                    // Lock lets a thread that releases it take it again ahead of one already waiting, for up to 100 ms
+                    // before it hands over: chunks back to back kept the loop out that long, and every wearable's frames
+                    // (a near-fall's too) waited. Resting as long as the last hold leaves the loop at least half the time,
+                    // enough to take what queued meanwhile, so a frame waits about one hold (docs/performance.md).
+                    Thread.Sleep(lastHold < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : lastHold);
                 }
 
                 first = false;
@@ -484,7 +491,8 @@ public sealed class IngestPipeline : IDisposable
                     }
                 }
 
-                lockHeld?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(held));
+                lastHold = System.Diagnostics.Stopwatch.GetElapsedTime(held);
+                lockHeld?.Invoke(lastHold);
             }
         }
 
