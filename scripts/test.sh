@@ -32,11 +32,7 @@ fi
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
-# Built whole first: otherwise each test assembly runs as soon as it is built, and the integration tests (the longest,
-# mostly waiting on real time) started only after the server and the dashboard's bundle were built behind the unit
-# tests, then ran alone for their last 15 minutes. Built, they start beside the others (docs/testing.md).
-dotnet build StabilityMonitor.sln -c Release
-dotnet test StabilityMonitor.sln -c Release --no-build --logger "trx" --results-directory "$results" || status=$?
+dotnet test StabilityMonitor.sln -c Release --logger "trx" --results-directory "$results" || status=$?
 
 # One plain summary line over all test assemblies, for humans and CI alike.
 passed=0; failed=0; skipped=0
