@@ -61,6 +61,11 @@ own_server=0
 if [ "$build" = 1 ]; then
     echo "building (Release; the server published ReadyToRun) ..." >&2
     dotnet build firmware-sim/StabilityMonitor.FirmwareSim.csproj -c Release -v q -nologo >&2
+    # The generator and its hub probe ReadyToRun too: built by the JIT, the generator spent its first seconds compiling
+    # while it published, and its probe compiled the hub client's dispatch at the first alert (docs/performance.md,
+    # sixteenth session). The bare subscriber stays the plain build, the ceiling every earlier run measured.
+    dotnet publish firmware-sim/StabilityMonitor.FirmwareSim.csproj -c Release -r "$rid" --self-contained false \
+        -p:PublishReadyToRun=true -o "$repo/firmware-sim/bin/Release/net10.0/$rid/publish-r2r" -v q -nologo >&2
     # The server as it is deployed: published ReadyToRun (precompiled), so that a drain right after a start is not
     # spent in the JIT (docs/performance.md: about a third less CPU per frame, start-up 8 s -> 3 s here).
     if [ "$own_server" = 1 ]; then
@@ -69,7 +74,11 @@ if [ "$build" = 1 ]; then
     fi
 fi
 [ -x "$server_dir/StabilityMonitor.Server" ] || { echo "load-benchmark.sh: no published server in $server_dir" >&2; exit 2; }
-fs="$repo/firmware-sim/bin/Release/net10.0/firmware-sim"
+fs="$repo/firmware-sim/bin/Release/net10.0/$rid/publish-r2r/firmware-sim"
+bare="$repo/firmware-sim/bin/Release/net10.0/firmware-sim"
+for f in "$fs" "$bare"; do
+    [ -x "$f" ] || { echo "load-benchmark.sh: no firmware-sim in ${f%/*} (run once without --no-build)" >&2; exit 2; }
+done
 
 work=$(mktemp -d -t load-benchmark.XXXXXX)
 out=${out:-$work/results}
@@ -215,15 +224,15 @@ drain_paused_burst() {
     measure_drain "$(($4 * burst))" "$out/drain-$2-$3.json" "$2 $3"
 }
 { [ "$mode" = all ] || [ "$mode" = drains ]; } && for r in $(seq 1 "$repeats"); do
-    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
+    "$bare" bare-sub --broker "$broker" --client-id "bare-$r" --prepare >/dev/null
     "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "b$r-" --client-id-prefix "pb$r-" > "$out/burst-pub-bare-$r.json"
-    "$fs" bare-sub --broker "$broker" --client-id "bare-$r" --expect "$burst" --timeout 10m --session-expiry 0s > "$out/bare-$r.json" || true
+    "$bare" bare-sub --broker "$broker" --client-id "bare-$r" --expect "$burst" --timeout 10m --session-expiry 0s > "$out/bare-$r.json" || true
     echo "bare $r: $(jq -c '{received, rate, cpu_micros_per_message, allocated_bytes_per_message}' "$out/bare-$r.json")" >&2
 
-    "$fs" bare-sub --broker "$broker" --client-id "bare-warm-$r" --prepare >/dev/null
+    "$bare" bare-sub --broker "$broker" --client-id "bare-warm-$r" --prepare >/dev/null
     "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "c$r-" --client-id-prefix "pc$r-" > "$out/burst-pub-bare-warm-up-$r.json"
     "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "e$r-" --client-id-prefix "pe$r-" > "$out/burst-pub-bare-warm-up2-$r.json"
-    "$fs" bare-sub --broker "$broker" --client-id "bare-warm-$r" --warm-up "$((2 * burst))" --expect "$burst" --timeout 10m --session-expiry 0s \
+    "$bare" bare-sub --broker "$broker" --client-id "bare-warm-$r" --warm-up "$((2 * burst))" --expect "$burst" --timeout 10m --session-expiry 0s \
         > "$out/bare-warm-$r.json" 2> "$work/bare-warm.err" &
     bare_pid=$!; pids+=("$bare_pid")
     until grep -q '"warm"' "$work/bare-warm.err" 2>/dev/null; do kill -0 "$bare_pid" 2>/dev/null || break; sleep 0.2; done
@@ -234,7 +243,7 @@ drain_paused_burst() {
     wait "$bare_pid" || true
     echo "bare warm $r: $(jq -c '{received, rate, cpu_micros_per_message, allocated_bytes_per_message}' "$out/bare-warm-$r.json")" >&2
 
-    "$fs" bare-sub --broker "$broker" --client-id "worker-burst-$r" --prepare >/dev/null
+    "$bare" bare-sub --broker "$broker" --client-id "worker-burst-$r" --prepare >/dev/null
     "$fs" load --broker "$broker" --devices "$burst_devices" --burst "$burst" --id-prefix "s$r-" --client-id-prefix "ps$r-" > "$out/burst-pub-server-$r.json"
     start_server "worker-burst-$r"
     rss_idle=$(rss_kb "$server_pid")
