@@ -470,8 +470,15 @@ public sealed class IngestPipeline : IDisposable
                     // Lock lets a thread that releases it take it again ahead of one already waiting, for up to 100 ms
                     // before it hands over: chunks back to back kept the loop out that long, and every wearable's frames
                     // (a near-fall's too) waited. Resting as long as the last hold leaves the loop at least half the time,
-                    // enough to take what queued meanwhile, so a frame waits about one hold (docs/performance.md).
-                    Thread.Sleep(lastHold < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : lastHold);
+                    // enough to take what queued meanwhile, so a frame waits about one hold (docs/performance.md). The
+                    // store may write its part out meanwhile (a file store syncs every few megabytes), never under the lock.
+                    var resting = System.Diagnostics.Stopwatch.GetTimestamp();
+                    output.Flush();
+                    var rest = (lastHold < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : lastHold) - System.Diagnostics.Stopwatch.GetElapsedTime(resting);
+                    if (rest > TimeSpan.Zero)
+                    {
+                        Thread.Sleep(rest);
+                    }
                 }
 
                 first = false;

@@ -57,6 +57,39 @@ public sealed class FileCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void Draft_FlushedBetweenChunks_SyncsEveryFewMegabytes_AndStillRoundTrips()
+    {
+        // docs/performance.md, sixteenth session: written out as it goes, so the commit's fsync has little left.
+        FileCheckpointStore store = Open();
+        var state = new byte[(3 * FileCheckpointStore.SyncEveryBytes) + 12_345];
+        new Random(5).NextBytes(state);
+        var syncsAfterEachFlush = new List<int>();
+        using (ICheckpointDraft draft = store.Begin())
+        {
+            const int Chunk = 1 << 20;
+            for (var from = 0; from < state.Length; from += Chunk)
+            {
+                draft.Content.Write(state, from, Math.Min(Chunk, state.Length - from));
+                draft.Content.Flush();
+                syncsAfterEachFlush.Add(store.OpenDraftSyncs);
+            }
+
+            draft.Commit(77, _time.GetUtcNow());
+        }
+
+        // 4 MB per sync: after the 4th, 8th and 12th megabyte, not before nor for the short rest.
+        Assert.Equal(0, syncsAfterEachFlush[2]);
+        Assert.Equal(1, syncsAfterEachFlush[3]);
+        Assert.Equal(1, syncsAfterEachFlush[6]);
+        Assert.Equal(2, syncsAfterEachFlush[7]);
+        Assert.Equal(3, syncsAfterEachFlush[^1]);
+        using PipelineCheckpoint? loaded = Open().Load();
+        Assert.NotNull(loaded);
+        Assert.Equal(77, loaded.LogPosition);
+        Assert.Equal(state, loaded.ReadAll());
+    }
+
+    [Fact]
     public void Draft_WrittenInManySmallPieces_LargerThanItsBuffer_RoundTrips()
     {
         // 5 MB in writes of 1 to 300 bytes, the way a BinaryWriter streams device states into it.

@@ -23,7 +23,10 @@ public interface ICheckpointStore
 /// <summary>A checkpoint being written; nothing of it is visible until <see cref="Commit"/>.</summary>
 public interface ICheckpointDraft : IDisposable
 {
-    /// <summary>Where the state is written (write-only, forward-only).</summary>
+    /// <summary>
+    /// Where the state is written (write-only, forward-only). Flushed between the pipeline's chunks, outside its lock:
+    /// the place to write out what was written so far.
+    /// </summary>
     Stream Content { get; }
 
     /// <summary>Bytes of state written so far.</summary>
