@@ -100,12 +100,10 @@ public sealed class IngestPipeline : IDisposable
 
         // Only waits are recorded (a frame that finds the lock free costs nothing here): what a checkpoint, a device
         // listing or the silence check made a frame wait is every wearable's alert latency (docs/performance.md).
-        _lockWait = metrics.Meter.CreateHistogram(
+        _lockWait = metrics.AddSecondsHistogram(
             "stability_loop_lock_wait_seconds",
-            unit: null,
-            description: "Each wait of a message for its partition's lock, held by something else (a checkpoint chunk, a device listing, the silence check), s.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LockWaitBounds });
+            "Each wait of a message for its partition's lock, held by something else (a checkpoint chunk, a device listing, the silence check), s.",
+            LockWaitBounds);
 
         metrics.AddCounter(
             "stability_log_replay_skipped_total",

@@ -116,6 +116,17 @@ public sealed class MetricsRegistry
         _meter.CreateObservableCounter(name, read, description: help);
     }
 
+    /// <summary>
+    /// Adds a histogram of durations in seconds with its own buckets (no unit: the exporter adds no suffix, so the name
+    /// is the Prometheus name).
+    /// </summary>
+    public Histogram<double> AddSecondsHistogram(string name, string help, double[] buckets)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(buckets);
+        return _meter.CreateHistogram(name, unit: null, description: help, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
+    }
+
     /// <summary>The totals now.</summary>
     public MetricsSnapshot Snapshot() => new(
         _time.GetUtcNow(),

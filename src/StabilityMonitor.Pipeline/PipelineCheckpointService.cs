@@ -63,12 +63,10 @@ internal sealed class PipelineCheckpointService : BackgroundService
         _store = store;
         // Seconds: how long no frame of any device was processed because a checkpoint held the ingest lock. The
         // alert latency of every wearable pays it (docs/performance.md); the load benchmark reads it from here.
-        _pause = metrics.Meter.CreateHistogram(
+        _pause = metrics.AddSecondsHistogram(
             "stability_checkpoint_pause_seconds",
-            unit: null,
-            description: "Each hold of the ingest lock by a pipeline checkpoint (it writes the devices in chunks; no frame is processed meanwhile), s.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PauseBounds });
+            "Each hold of the ingest lock by a pipeline checkpoint (it writes the devices in chunks; no frame is processed meanwhile), s.",
+            PauseBounds);
         _recordPause = held => _pause.Record(held.TotalSeconds);
         metrics.AddCounter("stability_checkpoints_total", "Pipeline checkpoints saved (device state at a frame-log position).", () => Interlocked.Read(ref _checkpoints));
         metrics.AddGauge("stability_checkpoint_bytes", "Size of the last pipeline checkpoint, bytes.", () => Interlocked.Read(ref _lastBytes));
