@@ -271,10 +271,34 @@ run_steady() {
     local f0 c0 a0 s0 l0
     f0=$(metric stability_frames_total); c0=$(cpu_of "$server_pid"); a0=$(metric stability_process_allocated_bytes_total)
     s0=$(metric stability_samples_total); l0=$(metric stability_frames_lost_total); local r0; r0=$(too_many)
-    local extra=()
-    [ "$falls" -gt 0 ] && extra=(--near-falls "$falls" --server "http://127.0.0.1:$http_port")
-    LOAD_SERVER_PASSWORD=$password "$fs" load --broker "$broker" --devices "$n" --duration "${secs}s" --id-prefix "$name-" \
+    local extra=() watch_pid=""
+    if [ "$falls" -gt 0 ]; then
+        # The hub probe in a process of its own, as a caregiver's browser is: inside the generator it waited behind the
+        # generator's publishing (docs/performance.md, sixteenth session). Ready once it says so on stderr.
+        extra=(--near-falls "$falls")
+        LOAD_SERVER_PASSWORD=$password "$fs" hub-watch --server "http://127.0.0.1:$http_port" --expect "$falls" \
+            --timeout "$((secs + 120))s" > "$out/$name-watch.json" 2> "$out/$name-watch.err" &
+        watch_pid=$!
+        for _ in $(seq 1 300); do grep -q '"ready"' "$out/$name-watch.err" 2>/dev/null && break; sleep 0.1; done
+    fi
+    "$fs" load --broker "$broker" --devices "$n" --duration "${secs}s" --id-prefix "$name-" \
         --client-id-prefix "p$name-" "${extra[@]}" > "$out/$name-pub.json" || true
+    if [ -n "$watch_pid" ]; then
+        for _ in $(seq 1 200); do kill -0 "$watch_pid" 2>/dev/null || break; sleep 0.1; done
+        kill -TERM "$watch_pid" 2>/dev/null || true
+        wait "$watch_pid" 2>/dev/null || true
+        # Sent (the generator) and seen (the probe) on the same monotonic clock; nearest-rank quantiles as load's own.
+        jq --slurpfile w "$out/$name-watch.json" '
+            def q(xs; p): if (xs | length) == 0 then null else (xs | sort | .[([((p * length) | ceil) - 1, 0] | max)]) end;
+            ($w[0].stopwatch_frequency) as $f | ($w[0].seen | map({ key: .device, value: . }) | from_entries) as $seen
+            | [.near_falls_sent[] | select(.sent_ticks > 0 and $seen[.device] != null)
+               | { l: (((($seen[.device].received_ticks - .sent_ticks) * 1000 / $f) * 10 | round) / 10), p: $seen[.device].processed_to_received_ms }] as $m
+            | ($m | map(.l)) as $l | ($m | map(.p) | map(select(. != null))) as $p
+            | . + { latency_source: "hub (own process)", near_falls_seen: ($m | length), latencies_ms: $l, processed_to_hub_ms: ($m | map(.p)),
+                    latency_p50_ms: q($l; 0.5), latency_p99_ms: q($l; 0.99), latency_max_ms: ($l | max),
+                    processed_to_hub_p50_ms: q($p; 0.5), processed_to_hub_p99_ms: q($p; 0.99) }' \
+            "$out/$name-pub.json" > "$out/$name-pub.json.tmp" && mv "$out/$name-pub.json.tmp" "$out/$name-pub.json"
+    fi
     local t_end acked f lag="" rss_end c1 a1 s1 l1
     t_end=$(now); acked=$(jq .acked "$out/$name-pub.json")
     rss_end=$(rss_kb "$server_pid")

@@ -19,6 +19,7 @@ internal static class FirmwareSimCommand
         root.Subcommands.Add(CheckModelsCommand.Create());
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(BareSubCommand.Create());
+        root.Subcommands.Add(HubWatchCommand.Create());
         return root;
     }
 }

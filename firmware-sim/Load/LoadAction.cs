@@ -196,6 +196,7 @@ internal static class LoadAction
             ProcessedToHubP50Ms = Quantile(processedToHub, 0.5),
             ProcessedToHubP99Ms = Quantile(processedToHub, 0.99),
             ProcessedToHubMs = [.. processedToHubInOrder],
+            NearFallsSent = [.. devices.Where(static d => d.NearFallFrame >= 0).Select(static d => new NearFallSent(d.Id, Volatile.Read(ref d.DecisionSentTimestamp)))],
         };
     }
 

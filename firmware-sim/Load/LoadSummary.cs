@@ -63,6 +63,19 @@ internal sealed record LoadSummary
     /// </summary>
     public double?[] ProcessedToHubMs { get; init; } = [];
 
+    /// <summary>
+    /// Each injected near-fall, in the order injected: its device and when the frame completing the decision was handed
+    /// to the MQTT client (Stopwatch ticks, the machine's monotonic clock, comparable with <c>firmware-sim hub-watch</c>'s
+    /// in another process); 0 when it was never sent.
+    /// </summary>
+    public NearFallSent[] NearFallsSent { get; init; } = [];
+
+    /// <summary>Stopwatch ticks per second.</summary>
+    public long StopwatchFrequency { get; init; } = System.Diagnostics.Stopwatch.Frequency;
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HubError { get; init; }
 }
+
+/// <summary>An injected near-fall's device and the Stopwatch ticks at which its deciding frame was sent (0: never).</summary>
+internal sealed record NearFallSent(string Device, long SentTicks);
