@@ -149,7 +149,6 @@ internal static class LoadAction
         bool burst, int nearFalls, int connections, LoadFramePool pool)
     {
         var latencies = new List<double>();
-        var processedToHub = new List<double>();
         var processedToHubInOrder = new List<double?>();
         if (probe is not null)
         {
@@ -159,16 +158,13 @@ internal static class LoadAction
                 if (device.NearFallFrame >= 0 && sent != 0 && probe.NearFalls.TryGetValue(device.Id, out var seen))
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(sent, seen.Received).TotalMilliseconds);
-                    if (seen.ServerToReceived is { } p)
-                    {
-                        processedToHub.Add(p.TotalMilliseconds);
-                    }
-
-                    processedToHubInOrder.Add(seen.ServerToReceived is { } q ? Math.Round(q.TotalMilliseconds, 1) : null);
+                    processedToHubInOrder.Add(seen.ServerToReceived?.TotalMilliseconds);
                 }
             }
         }
 
+        // Quantile sorts its list: the stamped ones copied, the order injected kept for the summary.
+        var processedToHub = processedToHubInOrder.OfType<double>().ToList();
         var acked = counters.Acked;
         var inOrder = latencies.Select(static l => Math.Round(l, 1)).ToArray();
         return new LoadSummary
@@ -195,7 +191,7 @@ internal static class LoadAction
             LatenciesMs = inOrder,
             ProcessedToHubP50Ms = Quantile(processedToHub, 0.5),
             ProcessedToHubP99Ms = Quantile(processedToHub, 0.99),
-            ProcessedToHubMs = [.. processedToHubInOrder],
+            ProcessedToHubMs = [.. processedToHubInOrder.Select(static p => p is { } ms ? Math.Round(ms, 1) : (double?)null)],
             NearFallsSent = [.. devices.Where(static d => d.NearFallFrame >= 0).Select(static d => new NearFallSent(d.Id, Volatile.Read(ref d.DecisionSentTimestamp)))],
         };
     }
